@@ -1,0 +1,120 @@
+"""Reading and writing numbers the Vietnamese way: "1.234.567", "95,77".
+
+Django's ``number_format`` truncates (99,765 becomes "99,76") and its ``vi`` locale has no
+grouping, so the app formats its own figures here, rounding half-up.
+"""
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+# The largest amount a figure may hold; anything at or above it is a typing slip.
+MAX_AMOUNT = Decimal("1000000000000")
+MAX_DECIMAL_PLACES = 2
+
+_PLAIN = re.compile(r"\d+(?:,\d+)?")  # 1234567 or 95,77
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.234.567 or 1.234,5
+_SPACED = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?")  # 1 234 567 or 1 234,5
+_SINGLE_GROUP = re.compile(r"\d{1,3}\.\d{3}")  # 1.234: a thousand, or one and a bit?
+_POINT_DECIMAL = re.compile(r"\d+\.\d{1,2}")  # 95.77, as pasted from elsewhere
+_SIGNED = re.compile(r"[-+−]\s*[\d.,\s]+")
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class NumberFormatError(ValueError):
+    """Raised with a Vietnamese message when typed text is not a number the app can trust."""
+
+
+def accepted_forms():
+    return _("Accepted forms: 1234567, 1.234.567, 95,77 or 1.234,5.")
+
+
+def parse_number(text):
+    """Read a number typed by a Vietnamese user and return a Decimal, or None for empty text.
+
+    Raises NumberFormatError, with a message that names the accepted forms, for anything that
+    cannot be read with certainty: "1.234" could be a thousand or one and a bit, so it is refused.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _SPACES.sub(" ", text).strip()
+    if not text:
+        return None
+    if _SIGNED.fullmatch(text):
+        if text[0] in "-−":
+            raise NumberFormatError(_("The number cannot be negative."))
+        raise NumberFormatError(_("Type the number without a sign.") + " " + accepted_forms())
+    if _SINGLE_GROUP.fullmatch(text):
+        raise NumberFormatError(
+            _(
+                "“%(text)s” is ambiguous: write %(whole)s if you mean a whole number; the "
+                "decimal separator is a comma, as in 95,77."
+            )
+            % {"text": text, "whole": text.replace(".", "")}
+        )
+    if _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text) or _SPACED.fullmatch(text):
+        canonical = text.replace(".", "").replace(" ", "").replace(",", ".")
+    elif _POINT_DECIMAL.fullmatch(text):
+        canonical = text
+    else:
+        message = _("“%(text)s” is not a number.") % {"text": text[:40]}
+        raise NumberFormatError(message + " " + accepted_forms())
+    try:
+        value = Decimal(canonical)
+    except InvalidOperation:  # pragma: no cover - the patterns above admit only digits
+        raise NumberFormatError(accepted_forms()) from None
+    return check_amount(value)
+
+
+def check_amount(value):
+    """Refuse a Decimal that a figure may not hold; return it unchanged otherwise."""
+    if not value.is_finite():
+        raise NumberFormatError(_("The number must be finite."))
+    if value < 0:
+        raise NumberFormatError(_("The number cannot be negative."))
+    if value >= MAX_AMOUNT:
+        raise NumberFormatError(
+            _("The number is too large (at most %(max)s).") % {"max": format_number(MAX_AMOUNT - 1)}
+        )
+    if -value.as_tuple().exponent > MAX_DECIMAL_PLACES and value != value.quantize(Decimal("0.01")):
+        raise NumberFormatError(
+            _("At most %(places)d digits after the decimal comma.") % {"places": MAX_DECIMAL_PLACES}
+        )
+    return value
+
+
+def format_number(value, places=None):
+    """Format a Decimal as "1.234.567,89", rounding half-up to ``places`` when given.
+
+    Without ``places`` the value keeps its significant decimals: 96 prints as "96", 95.77 as
+    "95,77", and 95.70 as "95,7".
+    """
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if places is None:
+        digits = format(value.normalize(), "f")
+    else:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        digits = format(value, "f")
+    sign = ""
+    if digits.startswith("-"):
+        sign, digits = "-", digits[1:]
+    whole, _sep, fraction = digits.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    result = sign + ".".join(groups)
+    if fraction:
+        result += "," + fraction
+    return result
+
+
+def format_percent(value):
+    """Format a percent of plan as "99,76 %", or "–" where there is none."""
+    if value is None:
+        return "–"
+    return format_number(value, places=2) + " %"

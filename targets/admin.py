@@ -1,0 +1,107 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Area, Figure, FigureChange, Target, Year
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["position", "name"]
+    search_fields = ["name"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "unit", "kind", "direction", "area"]
+    list_filter = ["area", "kind", "direction"]
+    search_fields = ["name", "slug", "unit"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["area"]
+
+
+@admin.register(Year)
+class YearAdmin(admin.ModelAdmin):
+    list_display = ["year", "committee_name", "superior_body", "plan_document", "is_closed"]
+    list_filter = ["is_closed"]
+    search_fields = ["committee_name", "superior_body", "plan_document"]
+
+
+class FigureChangeInline(admin.TabularInline):
+    model = FigureChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "version",
+        "old_plan",
+        "new_plan",
+        "old_actual",
+        "new_actual",
+        "new_note",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class FigureAdminForm(forms.ModelForm):
+    """Carries the version the page was opened on, so the admin cannot lose an update either."""
+
+    class Meta:
+        model = Figure
+        fields = ["target", "year", "plan", "actual", "note", "illustrative", "version"]
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = Figure.objects.select_related("updated_by").get(pk=self.instance.pk)
+            if current.version != cleaned.get("version"):
+                raise forms.ValidationError(
+                    _("%(who)s changed this figure meanwhile; reload the page and try again.")
+                    % {"who": current.updated_by or _("Someone")},
+                    code="stale",
+                )
+        return cleaned
+
+
+@admin.register(Figure)
+class FigureAdmin(admin.ModelAdmin):
+    form = FigureAdminForm
+    list_display = ["target", "year", "plan", "actual", "illustrative", "updated_by", "updated_at"]
+    list_filter = ["year", "target__area", "illustrative"]
+    search_fields = ["target__name", "note"]
+    list_select_related = ["target", "year", "updated_by"]
+    readonly_fields = ["updated_by", "updated_at"]
+    inlines = [FigureChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        # The admin writes through Figure.save like every other writer, so the change is recorded.
+        # A race lost between clean() and here raises StaleFigure: nothing is written.
+        obj.save(changed_by=request.user, expected_version=form.cleaned_data["version"])
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FigureChange)
+class FigureChangeAdmin(admin.ModelAdmin):
+    list_display = ["figure", "version", "changed_by", "changed_at", "old_actual", "new_actual"]
+    list_filter = ["figure__year", "changed_by"]
+    search_fields = ["figure__target__name"]
+    list_select_related = ["figure__target", "figure__year", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

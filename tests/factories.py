@@ -1,0 +1,45 @@
+"""Small makers of model rows for tests that do not need the whole demo ward."""
+
+from decimal import Decimal
+
+from targets.models import Area, Figure, Target, Year
+
+
+def make_year(year=2023, **fields):
+    fields = {
+        "committee_name": "Đảng bộ phường Cầu Thia",
+        "superior_body": "Thị ủy Nghĩa Lộ",
+        "place_name": "Cầu Thia",
+        **fields,
+    }
+    return Year.objects.get_or_create(year=year, defaults=fields)[0]
+
+
+def make_area(position=1, name=None):
+    return Area.objects.get_or_create(
+        position=position, defaults={"name": name or f"Area {position}"}
+    )[0]
+
+
+def make_target(position=1, area=None, **fields):
+    fields = {
+        "slug": f"target-{position}",
+        "name": f"Target {position}",
+        "unit": "tổ",
+        "kind": "count",
+        "direction": "higher",
+        **fields,
+    }
+    return Target.objects.create(area=area or make_area(), position=position, **fields)
+
+
+def make_figure(target=None, year=None, plan="2", actual="3", by=None, **fields):
+    figure = Figure(
+        target=target or make_target(),
+        year=year or make_year(),
+        plan=None if plan is None else Decimal(plan),
+        actual=None if actual is None else Decimal(actual),
+        **fields,
+    )
+    figure.save(changed_by=by)
+    return figure

@@ -1,0 +1,79 @@
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from cells.models import Cell
+from targets.models import Area, Figure, FigureChange, Target, Year
+from targets.progress import Assessment
+
+ARTICLE = [
+    # slug, plan, actual, percent shown, assessment
+    ("thanh-lap-to-hop-tac", "2", "3", "150,00 %", Assessment.EXCEEDED),
+    ("giam-ho-ngheo", "10", "13", "130,00 %", Assessment.EXCEEDED),
+    ("giam-ho-can-ngheo", "12", "25", "208,33 %", Assessment.EXCEEDED),
+    ("bao-hiem-y-te", "96", "95.77", "99,76 %", Assessment.NOT_MET),
+    ("chi-bo-hoan-thanh-tot-nhiem-vu", "10", "10", "100,00 %", Assessment.MET),
+]
+
+
+def table_sizes():
+    return {m.__name__: m.objects.count() for m in (Area, Target, Year, Figure, FigureChange, Cell)}
+
+
+def test_the_demo_ward_has_forty_targets_in_four_areas_ten_cells_and_two_years(demo):
+    assert Target.objects.count() == 40
+    assert list(Area.objects.values_list("position", flat=True)) == [1, 2, 3, 4]
+    assert Cell.objects.count() == 10
+    assert sorted(Year.objects.values_list("year", flat=True)) == [2023, 2024]
+    assert Figure.objects.filter(year__year=2023).count() == 40
+
+
+@pytest.mark.parametrize(("slug", "plan", "actual", "shown", "assessment"), ARTICLE)
+def test_the_articles_figures_compute_exactly_through_the_model(
+    demo, slug, plan, actual, shown, assessment
+):
+    figure = Figure.objects.get(target__slug=slug, year__year=2023)
+    assert (figure.plan, figure.actual) == (Decimal(plan), Decimal(actual))
+    assert figure.percent_display == shown
+    assert figure.assessment == assessment
+    assert not figure.illustrative
+
+
+def test_party_members_at_86_percent_have_no_plan(demo):
+    figure = Figure.objects.get(target__slug="dang-vien-hoan-thanh-tot-nhiem-vu", year__year=2023)
+    assert (figure.plan, figure.actual) == (None, Decimal(86))
+    assert figure.assessment == Assessment.NO_DATA
+
+
+def test_every_figure_not_from_the_article_is_marked_illustrative(demo):
+    illustrative = Figure.objects.filter(illustrative=True)
+    assert illustrative.count() == 80 - 6
+    assert all("minh họa" in figure.note.lower() for figure in illustrative)
+
+
+def test_twenty_targets_exceeded_their_plan_in_2023(demo):
+    figures = Figure.objects.for_year(Year.objects.get(year=2023))
+    counts = Counter(figure.assessment for figure in figures)
+    assert counts[Assessment.EXCEEDED] == 20
+    assert sum(counts.values()) == 40
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = table_sizes()
+    versions = dict(Figure.objects.values_list("pk", "version"))
+    call_command("load_demo", verbosity=0)
+    assert table_sizes() == before
+    assert dict(Figure.objects.values_list("pk", "version")) == versions
+
+
+def test_loading_keeps_a_users_edit_and_reset_puts_the_demo_value_back(demo, alice):
+    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    figure.actual = Decimal("96.5")
+    figure.save(changed_by=alice)
+    call_command("load_demo", verbosity=0)
+    assert Figure.objects.get(pk=figure.pk).actual == Decimal("96.5")
+    call_command("load_demo", "--reset", verbosity=0)
+    assert Figure.objects.get(pk=figure.pk).actual == Decimal("95.77")
+    assert figure.changes.count() == 3

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,19 @@ def _amount_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lt": MAX_AMOUNT})
 
 
+def amount_display(kind, value):
+    """A plan or actual as people read it: "1.234.567", "95,77", or Có / Không for milestones."""
+    if value is None:
+        return ""
+    if kind == Kind.MILESTONE:
+        return str(_("Yes") if value else _("No"))
+    return format_number(value)
+
+
+class YearClosed(Exception):
+    """Raised when a figure of a closed year is about to be written."""
+
+
 class StaleFigure(Exception):
     """Raised when a figure was changed by someone else since the editor opened it."""
 
@@ -141,7 +155,12 @@ class StaleFigure(Exception):
 
 class FigureQuerySet(models.QuerySet):
     def for_year(self, year):
-        return self.filter(year=year).select_related("target__area", "year", "updated_by")
+        """The year's figures in report order, with what every row shows, in one query."""
+        return (
+            self.filter(year=year)
+            .select_related("target__area", "year", "updated_by")
+            .order_by("target__area__position", "target__position")
+        )
 
 
 class Figure(models.Model):
@@ -200,12 +219,14 @@ class Figure(models.Model):
         """Write the figure and its FigureChange in one transaction.
 
         ``expected_version`` is the version the editor saw; None means the current one. A figure
-        that moved on in between raises StaleFigure and nothing is written. Saving with no
-        change writes nothing and returns False.
+        that moved on in between raises StaleFigure, a figure of a closed year YearClosed, and
+        nothing is written. Saving with no change writes nothing and returns False.
         """
         self.updated_by = changed_by
         self.updated_at = timezone.now()
         with transaction.atomic():
+            if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
+                raise YearClosed(self.year_id)
             if self.pk is None:
                 self.version = 1
                 super().save(*args, **kwargs)
@@ -236,6 +257,9 @@ class Figure(models.Model):
             FigureChange.record(self, before, changed_by)
             return True
 
+    def get_absolute_url(self):
+        return reverse("targets:target", args=[self.year.year, self.target.slug])
+
     @cached_property
     def percent(self):
         t = self.target
@@ -245,6 +269,11 @@ class Figure(models.Model):
     def assessment(self):
         t = self.target
         return Assessment(progress.assess(t.kind, t.direction, self.plan, self.actual))
+
+    @property
+    def assessment_rank(self):
+        """Position of the assessment in report order, for sorting: Vượt first."""
+        return Assessment.values.index(self.assessment)
 
     @property
     def percent_display(self):
@@ -259,11 +288,7 @@ class Figure(models.Model):
         return self._amount_display(self.actual)
 
     def _amount_display(self, value):
-        if value is None:
-            return ""
-        if self.target.kind == Kind.MILESTONE:
-            return str(_("Yes") if value else _("No"))
-        return format_number(value)
+        return amount_display(self.target.kind, value)
 
 
 class FigureChange(models.Model):
@@ -304,6 +329,20 @@ class FigureChange(models.Model):
 
     def __str__(self):
         return f"{self.figure} v{self.version}"
+
+    @property
+    def plan_change(self):
+        return self._change(self.old_plan, self.new_plan)
+
+    @property
+    def actual_change(self):
+        return self._change(self.old_actual, self.new_actual)
+
+    def _change(self, old, new):
+        kind = self.figure.target.kind
+        if old == new:
+            return amount_display(kind, new) or "–"
+        return f"{amount_display(kind, old) or '–'} → {amount_display(kind, new) or '–'}"
 
     @classmethod
     def record(cls, figure, before, changed_by):

@@ -78,3 +78,22 @@ def assess(kind, direction, plan, actual):
     if behind:
         return Assessment.NOT_MET
     return Assessment.MET
+
+
+class Summary:
+    """Counts of a year's assessments, printed as the reports say it:
+    "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"."""
+
+    def __init__(self, assessments):
+        assessments = list(assessments)
+        self.total = len(assessments)
+        self.counts = {value: assessments.count(value) for value in Assessment.values}
+
+    def __getitem__(self, assessment):
+        return self.counts[assessment]
+
+    def __str__(self):
+        return _(
+            "%(total)s targets: %(exceeded)s exceeded, %(met)s met, %(not_met)s not met, "
+            "%(no_data)s without data"
+        ) % {"total": self.total, **self.counts}

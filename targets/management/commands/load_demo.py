@@ -57,13 +57,14 @@ class Command(BaseCommand):
                         self.put_figure(target, years[int(year)], figure_row)
             for row in data["cells"]:
                 self.put(Cell, {"number": row["number"]}, {"name": row["name"]})
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data: {self.created} rows created, {self.changed} figures reset "
-                f"({Target.objects.count()} targets, {Cell.objects.count()} cells, "
-                f"years {', '.join(str(y) for y in sorted(years))})."
+        if options["verbosity"]:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data: {self.created} rows created, {self.changed} figures reset "
+                    f"({Target.objects.count()} targets, {Cell.objects.count()} cells, "
+                    f"years {', '.join(str(y) for y in sorted(years))})."
+                )
             )
-        )
 
     def put(self, model, lookup, values):
         values = {k: v for k, v in values.items() if k not in lookup}

@@ -20,3 +20,15 @@ def postgres(db):
 def alice(django_user_model):
     """Alice works in the committee's office and may change figures."""
     return django_user_model.objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """Bob can sign in but has no permission to change anything."""
+    return django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from . import charts
+from .forms import FigureForm
+from .models import Area, Figure, StaleFigure, Year, YearClosed
+from .progress import Assessment, Summary
+from .tables import FigureTable, HistoryTable, YearsTable
+
+
+def latest_year(request):
+    """The home page: the latest open year's dashboard, or the latest year when all are closed."""
+    year = Year.objects.open().first() or Year.objects.first()
+    if year is None:
+        raise Http404(_("No planning year has been set up yet."))
+    return redirect("targets:dashboard", year=year.year)
+
+
+def dashboard(request, year):
+    year = get_object_or_404(Year, year=year)
+    figures = list(Figure.objects.for_year(year))
+    summary = Summary(figure.assessment for figure in figures)
+    areas = list(Area.objects.all())
+
+    area_filter = request.GET.get("area", "")
+    assessment_filter = request.GET.get("assessment", "")
+    shown = [
+        figure
+        for figure in figures
+        if (not area_filter or str(figure.target.area.position) == area_filter)
+        and (not assessment_filter or figure.assessment == assessment_filter)
+    ]
+    can_edit = request.user.has_perm("targets.change_figure") and not year.is_closed
+    exclude = () if can_edit else ("edit",)
+    groups = []
+    for area in areas:
+        rows = [figure for figure in shown if figure.target.area_id == area.pk]
+        if rows:
+            table = FigureTable(rows, exclude=exclude, prefix="")
+            RequestConfig(request, paginate=False).configure(table)
+            groups.append((area, table))
+    return render(
+        request,
+        "targets/dashboard.html",
+        {
+            "year": year,
+            "years": Year.objects.all(),
+            "summary": summary,
+            "groups": groups,
+            "areas": areas,
+            "assessments": Assessment.choices,
+            "area_filter": area_filter,
+            "assessment_filter": assessment_filter,
+            "shown_count": len(shown),
+            "has_illustrative": any(figure.illustrative for figure in shown),
+        },
+    )
+
+
+def _figure(year, slug):
+    return get_object_or_404(
+        Figure.objects.select_related("target__area", "year", "updated_by"),
+        year__year=year,
+        target__slug=slug,
+    )
+
+
+def target(request, year, slug):
+    figure = _figure(year, slug)
+    all_years = list(
+        Figure.objects.filter(target=figure.target)
+        .select_related("target", "year")
+        .order_by("year__year")
+    )
+    history = figure.changes.select_related("changed_by", "figure__target")
+    return render(
+        request,
+        "targets/target.html",
+        {
+            "figure": figure,
+            "year": figure.year,
+            "years_table": YearsTable(all_years),
+            "chart": charts.plan_and_actual(all_years),
+            "history_table": HistoryTable(history),
+            "can_edit": request.user.has_perm("targets.change_figure")
+            and not figure.year.is_closed,
+        },
+    )
+
+
+def _next_url(request, figure):
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return figure.get_absolute_url()
+
+
+@login_required
+@permission_required("targets.change_figure", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edit_figure(request, year, slug):
+    figure = _figure(year, slug)
+    next_url = _next_url(request, figure)
+    if figure.year.is_closed:
+        messages.error(
+            request,
+            _("The year %(year)s is closed: its figures can no longer be changed.")
+            % {"year": figure.year.year},
+        )
+        return redirect(next_url)
+    status = 200
+    conflict = None
+    if request.method == "POST":
+        form = FigureForm(request.POST, figure=figure)
+        if form.is_valid():
+            try:
+                changed = form.apply(request.user)
+            except StaleFigure as stale:
+                conflict = stale.current
+                # Keep what the user typed; the next save is a deliberate overwrite of the
+                # version they have now seen.
+                data = request.POST.copy()
+                data["version"] = conflict.version
+                form = FigureForm(data, figure=figure)
+                form.is_valid()
+                status = 409
+            except YearClosed:
+                messages.error(
+                    request,
+                    _("The year %(year)s is closed: its figures can no longer be changed.")
+                    % {"year": figure.year.year},
+                )
+                return redirect(next_url)
+            else:
+                if changed:
+                    messages.success(
+                        request,
+                        _("Saved: %(target)s, %(year)s.")
+                        % {"target": figure.target.name, "year": figure.year.year},
+                    )
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect(next_url)
+        else:
+            status = 400
+    else:
+        form = FigureForm(figure=figure)
+    return render(
+        request,
+        "targets/edit_figure.html",
+        {
+            "figure": figure,
+            "year": figure.year,
+            "form": form,
+            "conflict": conflict,
+            "next": next_url,
+        },
+        status=status,
+    )

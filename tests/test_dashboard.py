@@ -1,0 +1,104 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from targets.models import Year
+
+from .helpers import row_for, rows_of, text_of
+
+
+@pytest.fixture
+def page(client, demo):
+    return client.get(reverse("targets:dashboard", args=[2023]))
+
+
+@pytest.mark.parametrize(
+    ("name", "plan", "actual", "percent", "assessment"),
+    [
+        ("Thành lập mới tổ hợp tác", "2", "3", "150,00 %", "Vượt"),
+        ("Giảm hộ nghèo", "10", "13", "130,00 %", "Vượt"),
+        ("Giảm hộ cận nghèo", "12", "25", "208,33 %", "Vượt"),
+        ("Tỷ lệ dân số tham gia bảo hiểm y tế", "96", "95,77", "99,76 %", "Không đạt"),
+        ("Chi bộ hoàn thành tốt nhiệm vụ trở lên", "10", "10", "100,00 %", "Đạt"),
+    ],
+)
+def test_the_2023_dashboard_shows_the_articles_figures(
+    page, name, plan, actual, percent, assessment
+):
+    cells = row_for(page, name).split(" | ")
+    assert cells[3:6] == [plan, actual, percent]
+    assert cells[6].endswith(assessment)
+
+
+def test_the_summary_counts_agree_with_the_rows(page):
+    rows = rows_of(page)
+    counted = {
+        label: sum(row.endswith(label) for row in rows)
+        for label in ("Vượt", "Đạt", "Không đạt", "Chưa có số liệu")
+    }
+    summary = re.search(r'id="summary">([^<]*)<', page.content.decode()).group(1)
+    assert summary == (
+        f"{len(rows)} chỉ tiêu: {counted['Vượt']} vượt, {counted['Đạt']} đạt, "
+        f"{counted['Không đạt']} không đạt, {counted['Chưa có số liệu']} chưa có số liệu"
+    )
+    assert summary == "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"
+
+
+def test_targets_are_grouped_under_roman_numeral_areas(page):
+    text = text_of(page)
+    headings = re.findall(r"<h2>([^<]*)</h2>", page.content.decode())
+    assert headings == [
+        "I. Kinh tế",
+        "II. Văn hóa – xã hội",
+        "III. Quốc phòng – an ninh",
+        "IV. Xây dựng Đảng và hệ thống chính trị",
+    ]
+    assert text.index("Thành lập mới tổ hợp tác") < text.index("Giảm hộ nghèo")
+
+
+def test_numbers_are_written_the_vietnamese_way(page):
+    assert "| triệu đồng | 4.200 | 3.650,5 minh họa | 86,92 % |" in row_for(
+        page, "Thu ngân sách nhà nước trên địa bàn"
+    )
+
+
+def test_illustrative_figures_are_marked_and_the_articles_are_not(page):
+    assert "minh họa" in row_for(page, "Thu ngân sách nhà nước trên địa bàn")
+    assert "minh họa" not in row_for(page, "Giảm hộ nghèo")
+    assert "Số liệu minh họa" in text_of(page)
+
+
+def test_filtering_by_area_and_assessment(client, demo):
+    url = reverse("targets:dashboard", args=[2023])
+    rows = rows_of(client.get(url, {"area": "2", "assessment": "not_met"}))
+    assert rows and all(row.endswith("Không đạt") for row in rows)
+    assert any("bảo hiểm y tế" in row for row in rows)
+    assert not any("Thu ngân sách" in row for row in rows)  # area I
+
+
+def test_sorting_by_percent_within_each_area(client, demo):
+    response = client.get(reverse("targets:dashboard", args=[2023]), {"sort": "-percent"})
+    area_two = [row for row in rows_of(response) if "Giảm hộ" in row]
+    assert area_two[0].startswith("14 | Giảm hộ cận nghèo")  # 208,33 % before 130,00 %
+
+
+def test_the_year_switcher_links_every_year(page):
+    for year in Year.objects.exclude(year=2023):
+        assert reverse("targets:dashboard", args=[year.year]) in page.content.decode()
+
+
+def test_home_redirects_to_the_latest_open_year(client, demo):
+    Year.objects.filter(year=2024).update(is_closed=True)
+    assert client.get("/").url == reverse("targets:dashboard", args=[2023])
+
+
+def test_an_unknown_year_is_not_found(client, demo):
+    assert client.get(reverse("targets:dashboard", args=[1999])).status_code == 404
+
+
+def test_the_interface_speaks_english_on_request(client, demo):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("targets:dashboard", args=[2023]))
+    assert "40 targets: 20 exceeded, 8 met, 11 not met, 1 without data" in text_of(response)
+    assert "99,76 %" in text_of(response)  # numbers stay Vietnamese: the data is Vietnamese

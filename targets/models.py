@@ -104,6 +104,13 @@ class Year(models.Model):
         help_text=_("The superior committee's plan the targets follow, e.g. Kế hoạch số 73."),
     )
     secretary_name = models.CharField(_("secretary"), max_length=200, blank=True)
+    report_number = models.CharField(
+        _("report number"),
+        max_length=50,
+        blank=True,
+        help_text=_("As printed under the committee's name, e.g. 125-BC/ĐU."),
+    )
+    report_date = models.DateField(_("report date"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
 
     objects = YearQuerySet.as_manager()

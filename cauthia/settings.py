@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every page needs sign-in unless its view is marked login_not_required (the login page).
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,6 +113,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Guidance caps "xuất sắc" at a share of those rated "tốt" or better within a grassroots
+# organisation; local practice varies, so the cap is a setting.
+EXCELLENT_CAP_PERCENT = int(os.getenv("EXCELLENT_CAP_PERCENT", "20"))
+
+# The party-building targets whose actual the cells' ratings offer, by target key (slug).
+RATING_TARGETS = {
+    "cells_good_or_better": os.getenv("TARGET_CELLS_GOOD", "chi-bo-hoan-thanh-tot-nhiem-vu"),
+    "members_good_or_better": os.getenv("TARGET_MEMBERS_GOOD", "dang-vien-hoan-thanh-tot-nhiem-vu"),
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

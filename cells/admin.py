@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cell
+from .models import Cell, CellSecretary, CellYear, Task
 
 
 @admin.register(Cell)
@@ -8,3 +8,42 @@ class CellAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CellSecretary)
+class CellSecretaryAdmin(admin.ModelAdmin):
+    list_display = ["user", "cell"]
+    list_select_related = ["user", "cell"]
+    search_fields = ["user__username", "user__first_name", "cell__name"]
+    autocomplete_fields = ["cell"]
+
+
+@admin.register(CellYear)
+class CellYearAdmin(admin.ModelAdmin):
+    list_display = [
+        "cell",
+        "year",
+        "secretary_name",
+        "members",
+        "rating",
+        "members_excellent",
+        "members_good",
+        "members_completed",
+        "members_not_completed",
+        "illustrative",
+    ]
+    list_filter = ["year", "rating", "illustrative"]
+    list_select_related = ["cell", "year"]
+    search_fields = ["cell__name", "secretary_name"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["cell", "year", "target", "responsible", "due_date", "status"]
+    list_filter = ["year", "status", "cell", "target__area"]
+    list_select_related = ["cell", "year", "target"]
+    search_fields = ["description", "responsible", "target__name", "cell__name"]
+    date_hierarchy = "due_date"

@@ -1,6 +1,38 @@
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from targets.models import Target, Year, YearClosed
+from targets.progress import round_percent
+
+
+class Level(models.TextChoices):
+    """The four levels of the yearly rating (đánh giá, xếp loại) of cells and members."""
+
+    EXCELLENT = "excellent", _("Excellently completed duties")
+    GOOD = "good", _("Well completed duties")
+    COMPLETED = "completed", _("Completed duties")
+    NOT_COMPLETED = "not_completed", _("Did not complete duties")
+
+
+GOOD_OR_BETTER = (Level.EXCELLENT, Level.GOOD)
+
+
+class CellQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The cells a user may see: every cell for ward staff, their own for a cell secretary.
+
+        Every view fetches cells (and through them tasks) here and nowhere else.
+        """
+        if user.has_perm("cells.view_cell"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(secretaries__user=user)
 
 
 class Cell(models.Model):
@@ -9,6 +41,8 @@ class Cell(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CellQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -20,3 +54,206 @@ class Cell(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("cells:cell", args=[self.number])
+
+
+class CellSecretary(models.Model):
+    """Links a user account to the one cell whose secretary (bí thư chi bộ) it belongs to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cell_secretary",
+        verbose_name=_("user"),
+    )
+    cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, related_name="secretaries", verbose_name=_("party cell")
+    )
+
+    class Meta:
+        verbose_name = _("cell secretary account")
+        verbose_name_plural = _("cell secretary accounts")
+
+    def __str__(self):
+        return f"{self.user} → {self.cell}"
+
+
+class CellYear(models.Model):
+    """A cell's year: its secretary and members, the ward's rating of it, and how many of its
+    members were rated at each level. Only raw counts are kept; shares are derived."""
+
+    cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, related_name="years", verbose_name=_("party cell")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="cell_years", verbose_name=_("year")
+    )
+    secretary_name = models.CharField(_("secretary"), max_length=200, blank=True)
+    members = models.PositiveSmallIntegerField(_("party members"), default=0)
+    rating = models.CharField(_("cell's rating"), max_length=20, choices=Level.choices, blank=True)
+    members_excellent = models.PositiveSmallIntegerField(_("members: excellent"), default=0)
+    members_good = models.PositiveSmallIntegerField(_("members: good"), default=0)
+    members_completed = models.PositiveSmallIntegerField(_("members: completed"), default=0)
+    members_not_completed = models.PositiveSmallIntegerField(_("members: not completed"), default=0)
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo figures, not from a real source.")
+    )
+
+    class Meta:
+        ordering = ["year__year", "cell__number"]
+        verbose_name = _("cell's year")
+        verbose_name_plural = _("cells' years")
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "year"], name="cellyear_one_per_cell_year"),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=Level.values), name="cellyear_rating_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    members__gte=F("members_excellent")
+                    + F("members_good")
+                    + F("members_completed")
+                    + F("members_not_completed")
+                ),
+                name="cellyear_rated_within_members",
+                violation_error_message=_("More members are rated than the cell has."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
+            raise YearClosed(self.year_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def members_rated(self):
+        return (
+            self.members_excellent
+            + self.members_good
+            + self.members_completed
+            + self.members_not_completed
+        )
+
+    @property
+    def members_good_or_better(self):
+        return self.members_excellent + self.members_good
+
+
+class RatingTotals:
+    """The ward's derived rating figures for a year, from the cells' raw counts."""
+
+    def __init__(self, cell_years, cells_total):
+        cell_years = list(cell_years)
+        self.cells_total = cells_total
+        self.cells_rated = sum(1 for cy in cell_years if cy.rating)
+        self.cells = {level: sum(cy.rating == level for cy in cell_years) for level in Level}
+        self.cells_good_or_better = sum(self.cells[level] for level in GOOD_OR_BETTER)
+        self.members = sum(cy.members for cy in cell_years)
+        self.members_by_level = {
+            Level.EXCELLENT: sum(cy.members_excellent for cy in cell_years),
+            Level.GOOD: sum(cy.members_good for cy in cell_years),
+            Level.COMPLETED: sum(cy.members_completed for cy in cell_years),
+            Level.NOT_COMPLETED: sum(cy.members_not_completed for cy in cell_years),
+        }
+        self.members_rated = sum(self.members_by_level.values())
+        self.members_good_or_better = sum(self.members_by_level[lv] for lv in GOOD_OR_BETTER)
+
+    @staticmethod
+    def _share(part, whole):
+        return round_percent(Decimal(part) * 100 / whole) if whole else None
+
+    @property
+    def members_good_or_better_percent(self):
+        return self._share(self.members_good_or_better, self.members_rated)
+
+    @property
+    def cells_excellent_share(self):
+        """Cells rated excellent as a share of those rated good or better, for the cap."""
+        return self._share(self.cells[Level.EXCELLENT], self.cells_good_or_better)
+
+    @property
+    def members_excellent_share(self):
+        return self._share(self.members_by_level[Level.EXCELLENT], self.members_good_or_better)
+
+    @property
+    def excellent_cap(self):
+        return Decimal(settings.EXCELLENT_CAP_PERCENT)
+
+    @property
+    def members_over_cap(self):
+        share = self.members_excellent_share
+        return share is not None and share > self.excellent_cap
+
+    @property
+    def cells_over_cap(self):
+        share = self.cells_excellent_share
+        return share is not None and share > self.excellent_cap
+
+    def offered_actuals(self):
+        """The actual each rating-fed target would take: {target slug: Decimal or None}."""
+        return {
+            settings.RATING_TARGETS["cells_good_or_better"]: Decimal(self.cells_good_or_better)
+            if self.cells_rated
+            else None,
+            settings.RATING_TARGETS["members_good_or_better"]: self.members_good_or_better_percent,
+        }
+
+
+class TaskStatus(models.TextChoices):
+    PLANNED = "planned", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Tasks of the cells the user may see (see CellQuerySet.for_user)."""
+        return self.filter(cell__in=Cell.objects.for_user(user))
+
+
+class Task(models.Model):
+    """A task or solution the ward assigned to a cell for a year, serving one target."""
+
+    cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("party cell")
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("target")
+    )
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("year")
+    )
+    description = models.TextField(_("what is to be done"))
+    responsible = models.CharField(_("responsible"), max_length=200)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PLANNED
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year__year", "target__area__position", "target__position", "pk"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=TaskStatus.values), name="task_status_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.cell}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
+            raise YearClosed(self.year_id)
+        super().save(*args, **kwargs)

@@ -1,6 +1,15 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+
+from cells.roles import WARD_STAFF
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing is slow on purpose; tests that create users need not pay for it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -18,13 +27,17 @@ def postgres(db):
 
 @pytest.fixture
 def alice(django_user_model):
-    """Alice works in the committee's office and may change figures."""
-    return django_user_model.objects.create_superuser("alice", "alice@example.org", "pw-alice-123")
+    """Alice works in the committee's office (ward staff): she sees and edits everything."""
+    user = django_user_model.objects.create_user(
+        "alice", "alice@example.org", "pw-alice-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=WARD_STAFF))
+    return user
 
 
 @pytest.fixture
 def bob(django_user_model):
-    """Bob can sign in but has no permission to change anything."""
+    """Bob can sign in but has no role: he reads the ward's targets and changes nothing."""
     return django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123")
 
 
@@ -32,3 +45,19 @@ def bob(django_user_model):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def secretary(demo, django_user_model):
+    """The demo's secretary of cell N (chiboN), as a function of N."""
+
+    def of(number):
+        return django_user_model.objects.get(username=f"chibo{number}")
+
+    return of

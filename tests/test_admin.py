@@ -58,6 +58,9 @@ def test_an_admin_edit_from_a_stale_page_is_refused(admin_client_alice, alice):
         "targets.figure",
         "targets.figurechange",
         "cells.cell",
+        "cells.cellsecretary",
+        "cells.cellyear",
+        "cells.task",
     ],
 )
 def test_every_admin_list_renders_with_the_demo(admin_client_alice, demo, model):

@@ -9,8 +9,8 @@ from .helpers import row_for, rows_of, text_of
 
 
 @pytest.fixture
-def page(client, demo):
-    return client.get(reverse("targets:dashboard", args=[2023]))
+def page(bob_client, demo):
+    return bob_client.get(reverse("targets:dashboard", args=[2023]))
 
 
 @pytest.mark.parametrize(
@@ -69,16 +69,16 @@ def test_illustrative_figures_are_marked_and_the_articles_are_not(page):
     assert "Số liệu minh họa" in text_of(page)
 
 
-def test_filtering_by_area_and_assessment(client, demo):
+def test_filtering_by_area_and_assessment(bob_client, demo):
     url = reverse("targets:dashboard", args=[2023])
-    rows = rows_of(client.get(url, {"area": "2", "assessment": "not_met"}))
+    rows = rows_of(bob_client.get(url, {"area": "2", "assessment": "not_met"}))
     assert rows and all(row.endswith("Không đạt") for row in rows)
     assert any("bảo hiểm y tế" in row for row in rows)
     assert not any("Thu ngân sách" in row for row in rows)  # area I
 
 
-def test_sorting_by_percent_within_each_area(client, demo):
-    response = client.get(reverse("targets:dashboard", args=[2023]), {"sort": "-percent"})
+def test_sorting_by_percent_within_each_area(bob_client, demo):
+    response = bob_client.get(reverse("targets:dashboard", args=[2023]), {"sort": "-percent"})
     area_two = [row for row in rows_of(response) if "Giảm hộ" in row]
     assert area_two[0].startswith("14 | Giảm hộ cận nghèo")  # 208,33 % before 130,00 %
 
@@ -88,17 +88,17 @@ def test_the_year_switcher_links_every_year(page):
         assert reverse("targets:dashboard", args=[year.year]) in page.content.decode()
 
 
-def test_home_redirects_to_the_latest_open_year(client, demo):
+def test_home_redirects_to_the_latest_open_year(bob_client, demo):
     Year.objects.filter(year=2024).update(is_closed=True)
-    assert client.get("/").url == reverse("targets:dashboard", args=[2023])
+    assert bob_client.get("/").url == reverse("targets:dashboard", args=[2023])
 
 
-def test_an_unknown_year_is_not_found(client, demo):
-    assert client.get(reverse("targets:dashboard", args=[1999])).status_code == 404
+def test_an_unknown_year_is_not_found(bob_client, demo):
+    assert bob_client.get(reverse("targets:dashboard", args=[1999])).status_code == 404
 
 
-def test_the_interface_speaks_english_on_request(client, demo):
-    client.cookies["django_language"] = "en"
-    response = client.get(reverse("targets:dashboard", args=[2023]))
+def test_the_interface_speaks_english_on_request(bob_client, demo):
+    bob_client.cookies["django_language"] = "en"
+    response = bob_client.get(reverse("targets:dashboard", args=[2023]))
     assert "40 targets: 20 exceeded, 8 met, 11 not met, 1 without data" in text_of(response)
     assert "99,76 %" in text_of(response)  # numbers stay Vietnamese: the data is Vietnamese

@@ -7,8 +7,8 @@ from targets.models import Figure
 from .helpers import rows_of, text_of
 
 
-def test_the_target_page_shows_the_year_all_years_a_chart_and_the_note(client, demo):
-    response = client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
+def test_the_target_page_shows_the_year_all_years_a_chart_and_the_note(bob_client, demo):
+    response = bob_client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
     assert response.status_code == 200
     text = text_of(response)
     assert "Giảm hộ cận nghèo" in text and "208,33 %" in text
@@ -20,13 +20,13 @@ def test_the_target_page_shows_the_year_all_years_a_chart_and_the_note(client, d
     assert years[1].startswith("2024 |") and years[1].endswith("Chưa có số liệu")
 
 
-def test_the_history_lists_every_change_with_who_when_old_and_new(client, alice, demo):
+def test_the_history_lists_every_change_with_who_when_old_and_new(bob_client, alice, demo):
     figure = Figure.objects.get(target__slug="giam-ho-can-ngheo", year__year=2023)
     figure.actual = Decimal(26)
     figure.save(changed_by=alice)
     figure.plan = Decimal("12.5")
     figure.save(changed_by=alice)
-    response = client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
+    response = bob_client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
     history = [row for row in rows_of(response) if "alice" in row or "hệ thống" in row]
     assert len(history) == 3
     assert "| alice | 12 → 12,5 | 26 |" in history[0]
@@ -34,10 +34,10 @@ def test_the_history_lists_every_change_with_who_when_old_and_new(client, alice,
     assert "| hệ thống (nạp dữ liệu) | – → 12 | – → 25 |" in history[2]
 
 
-def test_the_bhyt_note_records_what_the_source_said(client, demo):
-    text = text_of(client.get(reverse("targets:target", args=[2023, "bao-hiem-y-te"])))
+def test_the_bhyt_note_records_what_the_source_said(bob_client, demo):
+    text = text_of(bob_client.get(reverse("targets:target", args=[2023, "bao-hiem-y-te"])))
     assert "101%" in text and "99,76 %" in text and "Không đạt" in text
 
 
-def test_an_unknown_target_is_not_found(client, demo):
-    assert client.get(reverse("targets:target", args=[2023, "no-such"])).status_code == 404
+def test_an_unknown_target_is_not_found(bob_client, demo):
+    assert bob_client.get(reverse("targets:target", args=[2023, "no-such"])).status_code == 404

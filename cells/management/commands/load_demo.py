@@ -1,62 +1,87 @@
 import json
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cells.models import Cell
+from cells.models import Cell, CellSecretary, CellYear, Task
+from cells.roles import CELL_SECRETARIES, WARD_STAFF
 from targets.models import Area, Figure, Target, Year
 
-DEFAULT_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 def amount(text):
     return None if text is None else Decimal(str(text))
 
 
+def read(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CommandError(f"Cannot read {path}: {error}") from error
+
+
 class Command(BaseCommand):
     help = (
-        "Load the demo ward (areas, 40 targets, 10 cells, 2023 and 2024 figures) from "
-        "fixtures/demo.json. Creates what is missing and leaves existing rows alone, so running "
-        "it twice changes nothing; --reset puts every demo value back."
+        "Load the demo ward from fixtures/: areas, 40 targets, 2023 and 2024 figures, 10 cells "
+        "with their tasks and 2023 ratings, and the users bithu (ward secretary) and chibo1 … "
+        "chibo10 (cell secretaries). Creates what is missing and leaves existing rows alone, so "
+        "running it twice changes nothing; --reset puts every demo value back."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+        parser.add_argument("--file", type=Path, default=FIXTURES / "demo.json")
+        parser.add_argument("--cells-file", type=Path, default=FIXTURES / "demo_cells.json")
         parser.add_argument(
             "--reset",
             action="store_true",
             help="Overwrite existing rows with the demo values (changes go into the history).",
         )
+        parser.add_argument(
+            "--password",
+            help="Set this password for every demo user. Without it, new users get one random "
+            "password, printed once; existing users keep theirs.",
+        )
 
-    def handle(self, *args, file, reset, **options):
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
+    def handle(self, *args, file, cells_file, reset, password, **options):
+        data, cells_data = read(file), read(cells_file)
         self.reset = reset
         self.created = self.changed = 0
         with transaction.atomic():
             years = {
                 row["year"]: self.put(Year, {"year": row["year"]}, row) for row in data["years"]
             }
+            targets = {}
             for area_row in data["areas"]:
                 area = self.put(
                     Area, {"position": area_row["position"]}, {"name": area_row["name"]}
                 )
                 for row in area_row["targets"]:
+                    fields = ("position", "name", "unit", "kind", "direction")
                     target = self.put(
                         Target,
                         {"slug": row["slug"]},
-                        {key: row[key] for key in ("position", "name", "unit", "kind", "direction")}
-                        | {"area": area},
+                        {key: row[key] for key in fields} | {"area": area},
                     )
+                    targets[target.slug] = target
                     for year, figure_row in row["figures"].items():
                         self.put_figure(target, years[int(year)], figure_row)
-            for row in data["cells"]:
-                self.put(Cell, {"number": row["number"]}, {"name": row["name"]})
+            cells = {
+                row["number"]: self.put(Cell, {"number": row["number"]}, {"name": row["name"]})
+                for row in data["cells"]
+            }
+            for row in cells_data["cell_years"]:
+                lookup = {"cell": cells[row["cell"]], "year": years[row["year"]]}
+                self.put(CellYear, lookup, {k: v for k, v in row.items() if k not in lookup})
+            self.put_tasks(cells_data["tasks"], cells, years, targets)
+            users = self.put_users(cells, password)
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -65,6 +90,7 @@ class Command(BaseCommand):
                     f"years {', '.join(str(y) for y in sorted(years))})."
                 )
             )
+            self.stdout.write(users)
 
     def put(self, model, lookup, values):
         values = {k: v for k, v in values.items() if k not in lookup}
@@ -90,3 +116,49 @@ class Command(BaseCommand):
             self.created += 1
         elif saved:
             self.changed += 1
+
+    def put_tasks(self, rows, cells, years, targets):
+        for row in rows:
+            lookup = {
+                "cell": cells[row["cell"]],
+                "year": years[row["year"]],
+                "target": targets[row["target"]],
+                "description": row["description"],
+            }
+            fields = ("responsible", "due_date", "status", "note")
+            self.put(Task, lookup, {key: row[key] for key in fields})
+
+    def put_users(self, cells, password):
+        """bithu in the ward staff group; chiboN linked to cell N. Returns how to sign in."""
+        User = get_user_model()
+        staff, secretaries = (
+            Group.objects.get(name=name) for name in (WARD_STAFF, CELL_SECRETARIES)
+        )
+        generated = None if password else secrets.token_urlsafe(9)
+        # One hash for every demo user: hashing is deliberately slow.
+        hashed = make_password(password or generated)
+        accounts = [("bithu", "Bùi Xuân Vượng", staff, None)] + [
+            (f"chibo{number}", "", secretaries, cell) for number, cell in sorted(cells.items())
+        ]
+        who = f"Sign in as bithu (ward secretary) or chibo1 … chibo{len(cells)} (cell secretaries)"
+        new = []
+        for username, full_name, group, cell in accounts:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                # Vietnamese names read family name first: keep the whole name in one field.
+                user = User(username=username, first_name=full_name)
+                user.is_staff = group == staff
+                user.password = hashed
+                user.save()
+                new.append(username)
+            elif password:
+                user.password = hashed
+                user.save()
+            user.groups.add(group)
+            if cell is not None:
+                CellSecretary.objects.get_or_create(user=user, defaults={"cell": cell})
+        if password:
+            return f"{who} with the password you gave."
+        if new:
+            return f"{who} with the password: {generated}"
+        return "Demo users exist and keep their passwords; set one with load_demo --password PW."

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Target
+
+from .models import CellYear, Task
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
+
+
+class TaskForm(forms.ModelForm):
+    """A task the ward assigns to a cell; dates are read day first (31/12/2023)."""
+
+    class Meta:
+        model = Task
+        fields = ["target", "description", "responsible", "due_date", "status", "note"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "due_date": DateInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Target.objects.select_related("area")
+        self.fields["target"].label_from_instance = lambda t: f"{t.position}. {t.name}"
+
+
+class CellYearForm(forms.ModelForm):
+    """The cell's year: secretary, members, and the rating of the cell and of its members."""
+
+    class Meta:
+        model = CellYear
+        fields = [
+            "secretary_name",
+            "members",
+            "rating",
+            "members_excellent",
+            "members_good",
+            "members_completed",
+            "members_not_completed",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        rated = sum(
+            cleaned.get(name) or 0
+            for name in (
+                "members_excellent",
+                "members_good",
+                "members_completed",
+                "members_not_completed",
+            )
+        )
+        if cleaned.get("members") is not None and rated > cleaned["members"]:
+            raise forms.ValidationError(
+                _("%(rated)s members are rated but the cell has only %(members)s.")
+                % {"rated": rated, "members": cleaned["members"]},
+                code="too_many_rated",
+            )
+        return cleaned

@@ -1,0 +1,43 @@
+"""The two roles, as Django groups with permissions; kept in step after every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+
+WARD_STAFF = "Văn phòng Đảng ủy"
+CELL_SECRETARIES = "Bí thư chi bộ"
+
+ROLE_PERMISSIONS = {
+    # The ward secretary and the committee's office: see everything, edit targets, figures,
+    # tasks and ratings. view_cell is what lets a user see every cell.
+    WARD_STAFF: [
+        "targets.view_area",
+        "targets.view_target",
+        "targets.add_target",
+        "targets.change_target",
+        "targets.view_year",
+        "targets.change_year",
+        "targets.view_figure",
+        "targets.change_figure",
+        "targets.view_figurechange",
+        "cells.view_cell",
+        "cells.change_cell",
+        "cells.view_cellyear",
+        "cells.add_cellyear",
+        "cells.change_cellyear",
+        "cells.view_task",
+        "cells.add_task",
+        "cells.change_task",
+        "cells.view_cellsecretary",
+    ],
+    # Read-only: their own cell comes from CellSecretary, not from a permission.
+    CELL_SECRETARIES: [],
+}
+
+
+def sync_roles(**kwargs):
+    for name, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in (code.split(".") for code in codes)
+        ]
+        group.permissions.set(permissions)

@@ -1,0 +1,216 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from targets.models import Figure, StaleFigure, Year, YearClosed
+
+from .forms import CellYearForm, TaskForm
+from .models import Cell, CellYear, RatingTotals, Task, TaskStatus
+from .tables import CellTable, RatingHistoryTable, TaskTable
+
+
+def _year(request):
+    """The year asked for in ?year=, else the latest open year."""
+    asked = request.GET.get("year") or request.POST.get("year")
+    if asked:
+        if not asked.isdigit():
+            raise Http404
+        return get_object_or_404(Year, year=int(asked))
+    year = Year.objects.open().first() or Year.objects.first()
+    if year is None:
+        raise Http404
+    return year
+
+
+def _closed(request, year):
+    messages.error(
+        request,
+        _("The year %(year)s is closed: its figures can no longer be changed.")
+        % {"year": year.year},
+    )
+
+
+def overview(request):
+    if not request.user.has_perm("cells.view_cell"):
+        own = Cell.objects.for_user(request.user).first()
+        if own is None:
+            raise Http404
+        return redirect("cells:cell", number=own.number)
+    year = _year(request)
+    cells = list(Cell.objects.filter(is_active=True))
+    cell_years = {cy.cell_id: cy for cy in CellYear.objects.filter(year=year)}
+    counts = {}
+    for row in Task.objects.filter(year=year).values("cell_id", "status").annotate(n=Count("pk")):
+        counts.setdefault(row["cell_id"], {})[row["status"]] = row["n"]
+    for cell in cells:
+        cell.cell_year = cell_years.get(cell.pk)
+        cell.task_counts = [
+            (status, label, counts.get(cell.pk, {}).get(status, 0))
+            for status, label in TaskStatus.choices
+        ]
+        cell.url = f"{cell.get_absolute_url()}?year={year.year}"
+    totals = RatingTotals(cell_years.values(), len(cells))
+    offered = totals.offered_actuals()
+    figures = Figure.objects.filter(year=year, target__slug__in=offered).select_related(
+        "target", "year"
+    )
+    offers = [
+        {
+            "figure": figure,
+            "value": offered[figure.target.slug],
+            "differs": offered[figure.target.slug] != figure.actual,
+        }
+        for figure in figures
+    ]
+    return render(
+        request,
+        "cells/overview.html",
+        {
+            "year": year,
+            "years": Year.objects.all(),
+            "table": CellTable(cells),
+            "totals": totals,
+            "offers": offers,
+            "can_apply": request.user.has_perm("targets.change_figure") and not year.is_closed,
+        },
+    )
+
+
+def cell_detail(request, number):
+    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
+    year = _year(request)
+    tasks = list(Task.objects.filter(cell=cell, year=year).select_related("target__area"))
+    figures = {
+        figure.target_id: figure
+        for figure in Figure.objects.filter(
+            year=year, target_id__in={task.target_id for task in tasks}
+        ).select_related("target", "year")
+    }
+    sections = {}
+    for task in tasks:
+        task.figure = figures.get(task.target_id)
+        sections.setdefault(task.target.area, []).append(task)
+    cell.cell_year = cell_year = CellYear.objects.filter(cell=cell, year=year).first()
+    can_edit = request.user.has_perm("cells.change_task") and not year.is_closed
+    exclude = () if can_edit else ("edit",)
+    return render(
+        request,
+        "cells/cell.html",
+        {
+            "cell": cell,
+            "year": year,
+            "years": Year.objects.all(),
+            "cell_year": cell_year,
+            "sections": [
+                (area, TaskTable(rows, exclude=exclude)) for area, rows in sections.items()
+            ],
+            "history": RatingHistoryTable(
+                CellYear.objects.filter(cell=cell).select_related("year").order_by("-year__year")
+            ),
+            "can_edit": can_edit,
+            "can_rate": request.user.has_perm("cells.change_cellyear") and not year.is_closed,
+        },
+    )
+
+
+@permission_required("cells.add_task", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def task_add(request, number):
+    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
+    year = _year(request)
+    return _task_form(request, Task(cell=cell, year=year))
+
+
+@permission_required("cells.change_task", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    task = get_object_or_404(
+        Task.objects.for_user(request.user).select_related("cell", "year"), pk=pk
+    )
+    return _task_form(request, task)
+
+
+def _task_form(request, task):
+    back = f"{task.cell.get_absolute_url()}?year={task.year.year}"
+    if task.year.is_closed:
+        _closed(request, task.year)
+        return redirect(back)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except YearClosed:
+            _closed(request, task.year)
+        else:
+            messages.success(request, _("Task saved for %(cell)s.") % {"cell": task.cell})
+        return redirect(back)
+    return render(
+        request,
+        "cells/task_form.html",
+        {"form": form, "task": task, "cell": task.cell, "year": task.year, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("cells.change_cellyear", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rating_edit(request, number, year):
+    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
+    year = get_object_or_404(Year, year=year)
+    back = f"{cell.get_absolute_url()}?year={year.year}"
+    if year.is_closed:
+        _closed(request, year)
+        return redirect(back)
+    cell_year = CellYear.objects.filter(cell=cell, year=year).first() or CellYear(
+        cell=cell, year=year
+    )
+    form = CellYearForm(request.POST or None, instance=cell_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.save()
+        except YearClosed:
+            _closed(request, year)
+        else:
+            messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
+        return redirect(back)
+    return render(
+        request,
+        "cells/rating_form.html",
+        {"form": form, "cell": cell, "year": year, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_POST
+def apply_rating(request, year):
+    """Write a rating-derived figure ("10/10", "86 %") into its target's actual."""
+    year = get_object_or_404(Year, year=year)
+    back = f"{reverse('cells:overview')}?year={year.year}"
+    totals = RatingTotals(
+        CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
+    )
+    offered = totals.offered_actuals()
+    slug = request.POST.get("target", "")
+    if slug not in offered:
+        raise Http404
+    figure = get_object_or_404(
+        Figure.objects.select_related("target", "year"), year=year, target__slug=slug
+    )
+    figure.actual = offered[slug]
+    try:
+        figure.save(changed_by=request.user, expected_version=int(request.POST.get("version", 0)))
+    except (StaleFigure, ValueError):
+        messages.error(request, _("The figure changed meanwhile; check it and try again."))
+    except YearClosed:
+        _closed(request, year)
+    else:
+        messages.success(
+            request, _("Saved: %(target)s, %(year)s.") % {"target": figure.target, "year": year}
+        )
+    return redirect(back)

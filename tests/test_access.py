@@ -1,0 +1,128 @@
+"""Every URL of the project, enumerated from the URLconf: who may read, who may write."""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cells.models import Task
+
+# Sample values for each URL argument, by name.
+ARGUMENTS = {"year": 2023, "slug": "bao-hiem-y-te", "number": 3}
+
+# Pages any signed-in user may read (a cell secretary only for their own cell).
+READ = {
+    "home",
+    "targets:dashboard",
+    "targets:target",
+    "cells:overview",
+    "cells:cell",
+}
+# Pages that change the ward's data: ward staff only.
+WRITE = {
+    "targets:edit",
+    "cells:task_add",
+    "cells:task_edit",
+    "cells:rating_edit",
+    "cells:apply_rating",
+}
+# Pages about one's own account, and the language switch.
+ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_language"}
+
+
+def project_urls():
+    """{name: argument names} for every named URL outside the admin."""
+    found = {}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found[name] = list(pattern.pattern.converters)
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def url_for(name):
+    if name == "cells:task_edit":
+        return reverse(name, args=[Task.objects.filter(cell__number=3).first().pk])
+    # Fill each route's arguments by name: <int:year>, <slug:slug>, <int:number>.
+    return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
+
+
+def snapshot():
+    """Every row of every model of the project's apps, to show nothing changed."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for app in ("targets", "cells")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def test_every_url_is_classified():
+    assert set(project_urls()) == READ | WRITE | ACCOUNT
+
+
+@pytest.mark.parametrize("name", sorted(READ | WRITE | {"password_change", "password_change_done"}))
+def test_anonymous_requests_are_sent_to_sign_in(demo, name):
+    for method in ("get", "post"):
+        response = getattr(Client(), method)(url_for(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("name", sorted(WRITE))
+def test_a_cell_secretary_on_a_write_url_gets_403_and_nothing_changes(secretary, name):
+    client = Client()
+    client.force_login(secretary(3))  # even on their own cell
+    url = url_for(name)
+    before = snapshot()
+    assert client.get(url).status_code in (403, 405)
+    assert (
+        client.post(
+            url,
+            {
+                "actual": "1",
+                "description": "x",
+                "members": "1",
+                "target": "bao-hiem-y-te",
+                "version": "1",
+            },
+        ).status_code
+        == 403
+    )
+    assert snapshot() == before
+
+
+def test_signing_in_with_the_demo_password_and_out_again(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--password", "mat-khau-thu-2024", verbosity=0)
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "chibo2", "password": "mat-khau-thu-2024"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("cells:cell", args=[2])).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405  # signing out is a POST
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("cells:cell", args=[2])).status_code == 302
+
+
+def test_a_wrong_password_is_refused_in_vietnamese(demo):
+    response = Client().post(reverse("login"), {"username": "bithu", "password": "sai"})
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_the_sign_in_page_and_language_switch_need_no_sign_in(demo):
+    assert Client().get(reverse("login")).status_code == 200
+    response = Client().post(
+        reverse("set_language"), {"language": "en", "next": "/accounts/login/"}
+    )
+    assert response.status_code == 302

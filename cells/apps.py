@@ -8,6 +8,11 @@ class CellsConfig(AppConfig):
     verbose_name = _("Party cells")
 
     def ready(self):
+        from targets.report import register_sheet
+
         from .roles import sync_roles
+        from .sheets import add_cells_sheet
 
         post_migrate.connect(sync_roles, sender=self)
+        # The year-end workbook gets the cells' sheet without targets importing cells.
+        register_sheet(add_cells_sheet)

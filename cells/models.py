@@ -1,12 +1,13 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import Target, Year, YearClosed
+from targets.models import Target, Year
 from targets.progress import round_percent
 
 
@@ -126,9 +127,12 @@ class CellYear(models.Model):
         return f"{self.cell} ({self.year})"
 
     def save(self, *args, **kwargs):
-        if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
-            raise YearClosed(self.year_id)
+        Year(pk=self.year_id).refuse_if_closed()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
     @property
     def members_rated(self):
@@ -254,6 +258,9 @@ class Task(models.Model):
         return f"{self.cell}: {self.description[:60]}"
 
     def save(self, *args, **kwargs):
-        if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
-            raise YearClosed(self.year_id)
+        Year(pk=self.year_id).refuse_if_closed()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from targets.models import Figure, StaleFigure, Year, YearClosed
+from targets.report import XLSX_CONTENT_TYPE, workbook_bytes
 
 from .forms import CellYearForm, TaskForm
 from .models import Cell, CellYear, RatingTotals, Task, TaskStatus
+from .sheets import task_workbook
 from .tables import CellTable, RatingHistoryTable, TaskTable
 
 
@@ -116,6 +118,19 @@ def cell_detail(request, number):
             "can_rate": request.user.has_perm("cells.change_cellyear") and not year.is_closed,
         },
     )
+
+
+def task_sheet(request, number):
+    """A cell's tasks of the year as a workbook: the one download a cell secretary has."""
+    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
+    year = _year(request)
+    tasks = Task.objects.filter(cell=cell, year=year).select_related("target")
+    response = HttpResponse(
+        workbook_bytes(task_workbook(cell, year, tasks)), content_type=XLSX_CONTENT_TYPE
+    )
+    filename = f"nhiem-vu-chi-bo-{cell.number}-{year.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @permission_required("cells.add_task", raise_exception=True)

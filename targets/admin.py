@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Figure, FigureChange, Target, Year
+from .models import Area, Figure, FigureChange, Target, Year, YearEvent
 
 
 @admin.register(Area)
@@ -19,12 +19,31 @@ class TargetAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["area"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class YearEventInline(admin.TabularInline):
+    model = YearEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "by", "action", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Year)
 class YearAdmin(admin.ModelAdmin):
     list_display = ["year", "committee_name", "superior_body", "plan_document", "is_closed"]
     list_filter = ["is_closed"]
     search_fields = ["committee_name", "superior_body", "plan_document"]
+    # Closing and reopening go through the dashboard, which records who, when and why.
+    readonly_fields = ["is_closed"]
+    inlines = [YearEventInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class FigureChangeInline(admin.TabularInline):
@@ -84,6 +103,12 @@ class FigureAdmin(admin.ModelAdmin):
         # The admin writes through Figure.save like every other writer, so the change is recorded.
         # A race lost between clean() and here raises StaleFigure: nothing is written.
         obj.save(changed_by=request.user, expected_version=form.cleaned_data["version"])
+
+    def has_change_permission(self, request, obj=None):
+        # A closed year's figures are shown read-only.
+        if obj is not None and obj.year.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

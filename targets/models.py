@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -68,6 +69,12 @@ class Target(models.Model):
                 condition=Q(direction__in=Direction.values), name="target_direction_known"
             ),
             models.CheckConstraint(
+                # These are pages of a year (/targets/2023/report/), not targets.
+                condition=~Q(slug__in=["report", "close", "reopen"]),
+                name="target_slug_not_reserved",
+                violation_error_message=_("This key is reserved for a page of the year."),
+            ),
+            models.CheckConstraint(
                 condition=~Q(kind__in=[Kind.REDUCTION, Kind.MILESTONE])
                 | Q(direction=Direction.HIGHER),
                 name="target_reduction_milestone_higher",
@@ -119,6 +126,10 @@ class Year(models.Model):
         ordering = ["-year"]
         verbose_name = _("year")
         verbose_name_plural = _("years")
+        permissions = [
+            ("export_report", _("Can download the year-end report")),
+            ("close_year", _("Can close and reopen a year")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="year_plausible"
@@ -127,6 +138,73 @@ class Year(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    def close(self, by):
+        """Close the year once its report is final: every figure, task and rating is frozen."""
+        return self._set_closed(True, by, "")
+
+    def reopen(self, by, reason):
+        """Reopen a closed year; the reason is required and kept with who and when."""
+        if not reason.strip():
+            raise ValueError("a reason is required to reopen a year")
+        return self._set_closed(False, by, reason.strip())
+
+    def _set_closed(self, closed, by, reason):
+        with transaction.atomic():
+            # The conditional update makes closing twice (or reopening an open year) a no-op.
+            changed = Year.objects.filter(pk=self.pk, is_closed=not closed).update(is_closed=closed)
+            if changed:
+                self.is_closed = closed
+                YearEvent.objects.create(
+                    year=self,
+                    action=YearEvent.Action.CLOSE if closed else YearEvent.Action.REOPEN,
+                    reason=reason,
+                    by=by,
+                    at=timezone.now(),
+                )
+            return bool(changed)
+
+    def refuse_if_closed(self):
+        """Raise YearClosed if the year is closed in the database (not just in memory)."""
+        if Year.objects.filter(pk=self.pk, is_closed=True).exists():
+            raise YearClosed(self.pk)
+
+
+class YearEvent(models.Model):
+    """A closing or reopening of a year, with who, when and (for reopening) why."""
+
+    class Action(models.TextChoices):
+        CLOSE = "close", _("closed")
+        REOPEN = "reopen", _("reopened")
+
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="events", verbose_name=_("year")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("year closing")
+        verbose_name_plural = _("year closings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["close", "reopen"]), name="yearevent_action_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="reopen") | ~Q(reason=""), name="yearevent_reopen_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_action_display()}"
 
 
 def _amount_field(verbose_name, **kwargs):
@@ -232,8 +310,7 @@ class Figure(models.Model):
         self.updated_by = changed_by
         self.updated_at = timezone.now()
         with transaction.atomic():
-            if Year.objects.filter(pk=self.year_id, is_closed=True).exists():
-                raise YearClosed(self.year_id)
+            Year(pk=self.year_id).refuse_if_closed()
             if self.pk is None:
                 self.version = 1
                 super().save(*args, **kwargs)
@@ -266,6 +343,11 @@ class Figure(models.Model):
 
     def get_absolute_url(self):
         return reverse("targets:target", args=[self.year.year, self.target.slug])
+
+    def clean(self):
+        # Forms (the admin's included) say it in words before save would refuse.
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
     @cached_property
     def percent(self):

@@ -16,7 +16,7 @@ class FigureTable(tables.Table):
         _("Target"), accessor="target__name", linkify=lambda record: record.get_absolute_url()
     )
     unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False, default="")
-    plan = tables.Column(_("Plan"), attrs=NUMERIC)
+    plan = tables.Column(_("Plan"), attrs=NUMERIC, default="–")
     actual = tables.TemplateColumn(
         template_name="targets/partials/actual_cell.html", verbose_name=_("Actual"), attrs=NUMERIC
     )
@@ -48,7 +48,7 @@ class YearsTable(tables.Table):
     year = tables.Column(
         _("Year"), accessor="year__year", linkify=lambda record: record.get_absolute_url()
     )
-    plan = tables.Column(_("Plan"), attrs=NUMERIC, orderable=False)
+    plan = tables.Column(_("Plan"), attrs=NUMERIC, orderable=False, default="–")
     actual = tables.TemplateColumn(
         template_name="targets/partials/actual_cell.html",
         verbose_name=_("Actual"),

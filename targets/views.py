@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from . import charts
 from .forms import FigureForm
 from .models import Area, Figure, StaleFigure, Year, YearClosed
-from .progress import Assessment, Summary
+from .progress import Assessment
+from .report import XLSX_CONTENT_TYPE, YearReport, build_workbook, workbook_bytes
 from .tables import FigureTable, HistoryTable, YearsTable
 
 
@@ -24,8 +26,8 @@ def latest_year(request):
 
 def dashboard(request, year):
     year = get_object_or_404(Year, year=year)
-    figures = list(Figure.objects.for_year(year))
-    summary = Summary(figure.assessment for figure in figures)
+    report = YearReport.for_year(year)
+    figures = report.figures
     areas = list(Area.objects.all())
 
     area_filter = request.GET.get("area", "")
@@ -51,7 +53,8 @@ def dashboard(request, year):
         {
             "year": year,
             "years": Year.objects.all(),
-            "summary": summary,
+            "summary": report.summary,
+            "events": year.events.select_related("by")[:5],
             "groups": groups,
             "areas": areas,
             "assessments": Assessment.choices,
@@ -163,3 +166,44 @@ def edit_figure(request, year, slug):
         },
         status=status,
     )
+
+
+@permission_required("targets.export_report", raise_exception=True)
+def report_workbook(request, year):
+    """The year-end report as an .xlsx download, built from the same rows as the page."""
+    report = YearReport.for_year(get_object_or_404(Year, year=year))
+    response = HttpResponse(workbook_bytes(build_workbook(report)), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    return response
+
+
+@permission_required("targets.export_report", raise_exception=True)
+def report_print(request, year):
+    """The year-end report as a page that prints cleanly on A4."""
+    report = YearReport.for_year(get_object_or_404(Year, year=year))
+    with translation.override("vi"):  # the report is filed in Vietnamese
+        words = report.words()
+    for figure in report.figures:
+        figure.report_note = words["notes"][figure.pk]
+    return render(request, "targets/report.html", {"report": report, "year": report.year, **words})
+
+
+@permission_required("targets.close_year", raise_exception=True)
+@require_POST
+def close_year(request, year):
+    year = get_object_or_404(Year, year=year)
+    if year.close(by=request.user):
+        messages.success(request, _("The year %(year)s is closed.") % {"year": year.year})
+    return redirect("targets:dashboard", year=year.year)
+
+
+@permission_required("targets.close_year", raise_exception=True)
+@require_POST
+def reopen_year(request, year):
+    year = get_object_or_404(Year, year=year)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Give the reason for reopening the year."))
+    elif year.reopen(by=request.user, reason=reason[:2000]):
+        messages.success(request, _("The year %(year)s is open again.") % {"year": year.year})
+    return redirect("targets:dashboard", year=year.year)

@@ -17,7 +17,10 @@ READ = {
     "targets:target",
     "cells:overview",
     "cells:cell",
+    "cells:task_sheet",
 }
+# Pages that only ward staff may read: the ward's year-end report.
+STAFF_READ = {"targets:report", "targets:report_workbook"}
 # Pages that change the ward's data: ward staff only.
 WRITE = {
     "targets:edit",
@@ -25,6 +28,8 @@ WRITE = {
     "cells:task_edit",
     "cells:rating_edit",
     "cells:apply_rating",
+    "targets:close",
+    "targets:reopen",
 }
 # Pages about one's own account, and the language switch.
 ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_language"}
@@ -65,10 +70,12 @@ def snapshot():
 
 
 def test_every_url_is_classified():
-    assert set(project_urls()) == READ | WRITE | ACCOUNT
+    assert set(project_urls()) == READ | STAFF_READ | WRITE | ACCOUNT
 
 
-@pytest.mark.parametrize("name", sorted(READ | WRITE | {"password_change", "password_change_done"}))
+@pytest.mark.parametrize(
+    "name", sorted(READ | STAFF_READ | WRITE | {"password_change", "password_change_done"})
+)
 def test_anonymous_requests_are_sent_to_sign_in(demo, name):
     for method in ("get", "post"):
         response = getattr(Client(), method)(url_for(name))
@@ -97,6 +104,13 @@ def test_a_cell_secretary_on_a_write_url_gets_403_and_nothing_changes(secretary,
         == 403
     )
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(STAFF_READ))
+def test_a_cell_secretary_cannot_read_the_wards_report(secretary, name):
+    client = Client()
+    client.force_login(secretary(3))
+    assert client.get(url_for(name)).status_code == 403
 
 
 def test_signing_in_with_the_demo_password_and_out_again(db):

@@ -1,0 +1,210 @@
+"""The cells' sheets of the year-end workbook, and a cell's own task sheet.
+
+Written with the report's cell writer (targets.report.put), so every text stays text and the
+fonts match the "Chỉ tiêu" sheet.
+"""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from targets.numbers import format_number
+from targets.report import BORDER, CENTER, HEADER_FILL, LEFT, PERCENT_FORMAT, RIGHT, put, put_merged
+
+from .models import Cell, CellYear, Level, RatingTotals
+
+
+def _header(ws, row, headings):
+    for column, (heading, width) in enumerate(headings, start=1):
+        put(ws, row, column, heading, bold=True, border=BORDER, fill=HEADER_FILL, alignment=CENTER)
+        ws.column_dimensions[get_column_letter(column)].width = width
+    return row + 1
+
+
+def _landscape(ws, header_row):
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def add_cells_sheet(workbook, report):
+    """Sheet "Chi bộ": each cell's rating and members per level, then the derived totals.
+
+    Two queries: the year's cell records with their cells, and the number of active cells.
+    """
+    ws = workbook.create_sheet(_("Party cells"))
+    cell_years = list(
+        CellYear.objects.filter(year=report.year).select_related("cell").order_by("cell__number")
+    )
+    totals = RatingTotals(cell_years, Cell.objects.filter(is_active=True).count())
+    headings = [
+        (_("No."), 6),
+        (_("Party cell"), 34),
+        (_("Secretary"), 24),
+        (_("Members"), 11),
+        (_("Cell's rating"), 30),
+        (_("Excellent"), 10),
+        (_("Good"), 10),
+        (_("Completed"), 10),
+        (_("Not completed"), 12),
+    ]
+    columns = (1, len(headings))
+    put_merged(
+        ws,
+        1,
+        columns,
+        _("Rating of the party cells, %(year)s") % {"year": report.year.year},
+        size=14,
+        bold=True,
+    )
+    header_row = 3
+    row = _header(ws, header_row, headings)
+    for cell_year in cell_years:
+        values = [
+            cell_year.cell.number,
+            cell_year.cell.name,
+            cell_year.secretary_name,
+            cell_year.members,
+            cell_year.get_rating_display(),
+            cell_year.members_excellent,
+            cell_year.members_good,
+            cell_year.members_completed,
+            cell_year.members_not_completed,
+        ]
+        for column, value in enumerate(values, start=1):
+            put(
+                ws,
+                row,
+                column,
+                value,
+                border=BORDER,
+                alignment=LEFT if isinstance(value, str) else RIGHT,
+            )
+        row += 1
+    total_values = [
+        "",
+        _("Total"),
+        "",
+        totals.members,
+        "",
+        *(totals.members_by_level[level] for level in Level),
+    ]
+    for column, value in enumerate(total_values, start=1):
+        put(
+            ws,
+            row,
+            column,
+            value,
+            bold=True,
+            border=BORDER,
+            alignment=LEFT if isinstance(value, str) else RIGHT,
+        )
+    row += 2
+    lines = [
+        _("%(good)s/%(total)s cells completed their duties well or better")
+        % {"good": totals.cells_good_or_better, "total": totals.cells_total},
+    ]
+    for line in lines:
+        put_merged(ws, row, columns, line, alignment=LEFT)
+        row += 1
+    put_merged(
+        ws,
+        row,
+        (1, 3),
+        _("Party members who completed their duties well or better"),
+        alignment=LEFT,
+    )
+    share = totals.members_good_or_better_percent
+    put(
+        ws,
+        row,
+        4,
+        share if share is not None else "–",
+        alignment=RIGHT,
+        number_format=PERCENT_FORMAT,
+    )
+    put_merged(
+        ws,
+        row,
+        (5, len(headings)),
+        _("%(good)s of %(rated)s rated")
+        % {"good": totals.members_good_or_better, "rated": totals.members_rated},
+        alignment=LEFT,
+    )
+    row += 1
+    put_merged(
+        ws, row, (1, 3), _("“Excellent” members among those rated well or better"), alignment=LEFT
+    )
+    excellent = totals.members_excellent_share
+    put(
+        ws,
+        row,
+        4,
+        excellent if excellent is not None else "–",
+        alignment=RIGHT,
+        number_format=PERCENT_FORMAT,
+    )
+    put_merged(
+        ws,
+        row,
+        (5, len(headings)),
+        _("cap %(cap)s %%") % {"cap": format_number(totals.excellent_cap)}
+        + (" — " + _("over the cap") if totals.members_over_cap else ""),
+        alignment=LEFT,
+    )
+    _landscape(ws, header_row)
+
+
+def task_workbook(cell, year, tasks):
+    """A cell's tasks of a year as a one-sheet workbook, for the cell's secretary."""
+    with translation.override("vi"):
+        workbook = Workbook()
+        ws = workbook.active
+        ws.title = _("Tasks")
+        headings = [
+            (_("No."), 6),
+            (_("Target"), 36),
+            (_("What is to be done"), 50),
+            (_("Responsible"), 24),
+            (_("Due"), 12),
+            (_("Status"), 16),
+            (_("Note"), 30),
+        ]
+        put_merged(
+            ws,
+            1,
+            (1, len(headings)),
+            f"{cell.name}: " + _("tasks in %(year)s") % {"year": year.year},
+            size=14,
+            bold=True,
+        )
+        header_row = 3
+        row = _header(ws, header_row, headings)
+        for number, task in enumerate(tasks, start=1):
+            values = [
+                number,
+                task.target.name,
+                task.description,
+                task.responsible,
+                task.due_date,
+                task.get_status_display(),
+                task.note,
+            ]
+            for column, value in enumerate(values, start=1):
+                cell_ = put(
+                    ws,
+                    row,
+                    column,
+                    value,
+                    border=BORDER,
+                    alignment=RIGHT if isinstance(value, int) else LEFT,
+                )
+                if column == 5 and value is not None:
+                    cell_.number_format = "DD/MM/YYYY"
+            row += 1
+        _landscape(ws, header_row)
+    return workbook

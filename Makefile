@@ -44,5 +44,12 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '$(VENV)/*'
 	$(PY) manage.py compilemessages -l vi
 
+# A custom-format pg_dump of the PostgreSQL database in DATABASE_URL, into backups/.
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "make backup: set DATABASE_URL=postgres://…"; exit 1; }
+	mkdir -p backups
+	pg_dump --format=custom --no-owner --file="backups/cauthia-$$(date +%Y%m%d-%H%M%S).dump" "$(DATABASE_URL)"
+	@ls -t backups/*.dump | head -1
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -7,9 +9,20 @@ from cells.roles import WARD_STAFF
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Hashing is slow on purpose; tests that create users need not pay for it."""
+def test_settings(settings):
+    """Hashing is slow on purpose; tests that create users need not pay for it. The test
+    client speaks plain HTTP, which production settings would redirect to HTTPS."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser journeys left their screenshots."""
+    shots = Path(__file__).resolve().parent.parent / "screenshots"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_sep("-", "browser screenshots")
+        for shot in sorted(shots.glob("*.png")):
+            terminalreporter.write_line(str(shot))
 
 
 @pytest.fixture

@@ -1,0 +1,125 @@
+"""What only PostgreSQL can promise: an append-only history, and a backup that restores."""
+
+import os
+import shutil
+import subprocess
+import uuid
+from decimal import Decimal
+
+import psycopg
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from targets.models import Figure, FigureChange, Year
+
+
+def require_tool(name):
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is missing: CI must run this test")
+        pytest.skip(f"{name} is not installed (Debian package postgresql-client)")
+    return path
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE targets_figurechange SET new_actual = 1 WHERE id = %s",
+        "DELETE FROM targets_figurechange WHERE id = %s",
+    ],
+    ids=["update", "delete"],
+)
+def test_the_database_refuses_to_alter_the_change_history(postgres, demo, statement):
+    change = FigureChange.objects.order_by("pk").first()
+    refused = pytest.raises(DatabaseError, match="append-only")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, [change.pk])
+    assert FigureChange.objects.get(pk=change.pk).new_actual == change.new_actual
+
+
+def test_the_database_refuses_to_alter_a_year_closing(postgres, demo, alice):
+    year = Year.objects.get(year=2023)
+    year.close(by=alice)
+    refused = pytest.raises(DatabaseError, match="append-only")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE targets_yearevent SET reason = 'x'")
+
+
+def rows(cursor, table):
+    cursor.execute(f"SELECT * FROM {table} ORDER BY id")
+    return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dump_restores_into_a_fresh_database_with_every_figure_and_change(postgres, alice):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    figure.actual = Decimal("96.12")
+    figure.save(changed_by=alice)
+    Year.objects.get(year=2024).close(by=alice)
+
+    database = connection.settings_dict
+    address = {
+        "host": database["HOST"] or "localhost",
+        "port": database["PORT"] or "5432",
+        "user": database["USER"],
+        "password": database["PASSWORD"],
+    }
+    env = os.environ | {"PGPASSWORD": address["password"] or ""}
+    common = ["-h", address["host"], "-p", str(address["port"]), "-U", address["user"]]
+    dump = f"/tmp/cauthia-{uuid.uuid4().hex}.dump"
+    restored = f"{database['NAME']}_restored_{uuid.uuid4().hex[:8]}"
+    # The same pg_dump call as `make backup`.
+    subprocess.run(
+        [
+            require_tool("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--file={dump}",
+            *common,
+            database["NAME"],
+        ],
+        check=True,
+        env=env,
+    )
+    admin = psycopg.connect(dbname="postgres", autocommit=True, **address)
+    try:
+        admin.execute(f'CREATE DATABASE "{restored}"')
+        subprocess.run(
+            [
+                require_tool("pg_restore"),
+                "--no-owner",
+                "--exit-on-error",
+                "-d",
+                restored,
+                *common,
+                dump,
+            ],
+            check=True,
+            env=env,
+        )
+        tables = [
+            "targets_figure",
+            "targets_figurechange",
+            "targets_year",
+            "targets_yearevent",
+            "cells_cellyear",
+            "cells_task",
+        ]
+        with (
+            psycopg.connect(dbname=restored, **address) as copy,
+            copy.cursor() as cursor,
+            connection.cursor() as live,
+        ):
+            for table in tables:
+                assert rows(cursor, table) == rows(live, table), table
+            # The copy keeps its guard: history is still append-only there.
+            with pytest.raises(psycopg.Error, match="append-only"):
+                cursor.execute("DELETE FROM targets_figurechange")
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+        admin.close()
+        os.remove(dump)

@@ -44,6 +44,15 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '$(VENV)/*'
 	$(PY) manage.py compilemessages -l vi
 
+# Benchmarks (not part of make test): SQLite by default, PostgreSQL with DATABASE_URL.
+bench: export SECRET_KEY ?= bench-only-not-secret
+bench: $(VENV)/.bench
+	$(PY) -m bench $(BENCH_ARGS)
+
+$(VENV)/.bench: pyproject.toml | $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
 # A custom-format pg_dump of the PostgreSQL database in DATABASE_URL, into backups/.
 backup:
 	@test -n "$(DATABASE_URL)" || { echo "make backup: set DATABASE_URL=postgres://…"; exit 1; }

@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from targets.views import latest_year
+from targets.views import health, latest_year
 
 urlpatterns = [
     path("", latest_year, name="home"),
+    path("health/", health, name="health"),
     path("targets/", include("targets.urls")),
     path("cells/", include("cells.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -14,6 +14,12 @@ from .models import Area, Figure, StaleFigure, Year, YearClosed
 from .progress import Assessment
 from .report import XLSX_CONTENT_TYPE, YearReport, build_workbook, workbook_bytes
 from .tables import FigureTable, HistoryTable, YearsTable
+
+
+@login_not_required
+def health(request):
+    """A plain answer for load balancers and the load benchmark: the app is up."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def latest_year(request):

@@ -14,6 +14,10 @@ def test_settings(settings):
     client speaks plain HTTP, which production settings would redirect to HTTPS."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Hashed static names need collectstatic; the pages under test do not.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -33,6 +33,8 @@ WRITE = {
 }
 # Pages about one's own account, and the language switch.
 ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_language"}
+# Open to anyone: the load balancer's health check answers "ok" and shows no data.
+PUBLIC = {"health"}
 
 
 def project_urls():
@@ -70,7 +72,7 @@ def snapshot():
 
 
 def test_every_url_is_classified():
-    assert set(project_urls()) == READ | STAFF_READ | WRITE | ACCOUNT
+    assert set(project_urls()) == READ | STAFF_READ | WRITE | ACCOUNT | PUBLIC
 
 
 @pytest.mark.parametrize(
@@ -132,6 +134,11 @@ def test_a_wrong_password_is_refused_in_vietnamese(demo):
     response = Client().post(reverse("login"), {"username": "bithu", "password": "sai"})
     assert response.status_code == 200
     assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_the_health_check_needs_no_sign_in_and_shows_nothing(db):
+    response = Client().get(reverse("health"))
+    assert (response.status_code, response.content) == (200, b"ok")
 
 
 def test_the_sign_in_page_and_language_switch_need_no_sign_in(demo):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .models import Figure, Year
@@ -165,15 +165,64 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 RIGHT = Alignment(horizontal="right", vertical="center")
 
 
-def put(ws, row, column, value, *, size=12, bold=False, italic=False, underline=False, **style):
-    """Write one cell in the report's font. Text is forced to a string cell, so a name or note
-    starting with "=" stays text instead of becoming a formula (openpyxl would make it one)."""
-    cell = ws.cell(row=row, column=column)
+def table_styles():
+    """The named styles of the table's cells, made once per workbook: assigning a named style is
+    one lookup, where a font, a border, an alignment and a format are four, for every cell."""
+
+    def style(name, alignment, number_format="General", bold=False, fill=None):
+        named = NamedStyle(
+            name=name,
+            font=Font(name=FONT_NAME, size=12, bold=bold),
+            border=BORDER,
+            alignment=alignment,
+            number_format=number_format,
+        )
+        if fill is not None:
+            named.fill = fill
+        return named
+
+    return [
+        style("table-text", LEFT),
+        style("table-center", CENTER),
+        style("table-integer", RIGHT, INTEGER_FORMAT),
+        style("table-decimal", RIGHT, DECIMAL_FORMAT),
+        style("table-percent", RIGHT, PERCENT_FORMAT),
+        style("table-heading", CENTER, bold=True, fill=HEADER_FILL),
+        style("table-bold", LEFT, bold=True),
+        style("table-bold-center", CENTER, bold=True),
+        style("table-bold-integer", RIGHT, INTEGER_FORMAT, bold=True),
+    ]
+
+
+def add_table_styles(workbook):
+    for named in table_styles():
+        if named.name not in workbook.named_styles:
+            workbook.add_named_style(named)
+
+
+def set_value(cell, value):
+    """Text is forced to a string cell, so a name or note starting with "=" stays text instead
+    of becoming a formula (openpyxl would make it one)."""
     if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters break the file
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def put_table(ws, row, column, value, style):
+    """Write one cell of a table in one of table_styles()."""
+    cell = ws.cell(row=row, column=column)
+    set_value(cell, value)
+    cell.style = style
+    return cell
+
+
+def put(ws, row, column, value, *, size=12, bold=False, italic=False, underline=False, **style):
+    """Write one cell outside the tables (header blocks, titles, signature) in the report's
+    font."""
+    cell = ws.cell(row=row, column=column)
+    set_value(cell, value)
     cell.font = Font(
         name=FONT_NAME,
         size=size,
@@ -200,27 +249,17 @@ def amount_cell(ws, row, column, figure, value, shown):
     """A plan or actual: a number with a number format, "Có"/"Không" for a milestone, empty when
     unknown."""
     if value is None:
-        return put(ws, row, column, None, border=BORDER)
+        return put_table(ws, row, column, None, "table-text")
     if figure.target.kind == Kind.MILESTONE:
-        return put(ws, row, column, shown, border=BORDER, alignment=CENTER)
+        return put_table(ws, row, column, shown, "table-center")
     integral = value == value.to_integral_value()
-    return put(
-        ws,
-        row,
-        column,
-        value,
-        border=BORDER,
-        alignment=RIGHT,
-        number_format=INTEGER_FORMAT if integral else DECIMAL_FORMAT,
-    )
+    return put_table(ws, row, column, value, "table-integer" if integral else "table-decimal")
 
 
 def percent_cell(ws, row, column, percent):
     if percent is None:
-        return put(ws, row, column, NO_PERCENT, border=BORDER, alignment=CENTER)
-    return put(
-        ws, row, column, percent, border=BORDER, alignment=RIGHT, number_format=PERCENT_FORMAT
-    )
+        return put_table(ws, row, column, NO_PERCENT, "table-center")
+    return put_table(ws, row, column, percent, "table-percent")
 
 
 def write_heading(ws, report, row):
@@ -259,16 +298,7 @@ def write_heading(ws, report, row):
 
 def write_table_header(ws, row):
     for column, (heading, _width) in enumerate(HEADERS, start=1):
-        put(
-            ws,
-            row,
-            column,
-            str(heading),
-            bold=True,
-            border=BORDER,
-            fill=HEADER_FILL,
-            alignment=CENTER,
-        )
+        put_table(ws, row, column, str(heading), "table-heading")
     return row + 1
 
 
@@ -295,15 +325,15 @@ def fit_row_height(ws, row, texts):
 
 def write_figure_row(ws, row, figure):
     target = figure.target
-    put(ws, row, 1, target.position, border=BORDER, alignment=CENTER)
-    put(ws, row, 2, target.name, border=BORDER, alignment=LEFT)
-    put(ws, row, 3, target.unit, border=BORDER, alignment=CENTER)
+    put_table(ws, row, 1, target.position, "table-center")
+    put_table(ws, row, 2, target.name, "table-text")
+    put_table(ws, row, 3, target.unit, "table-center")
     amount_cell(ws, row, 4, figure, figure.plan, figure.plan_display)
     amount_cell(ws, row, 5, figure, figure.actual, figure.actual_display)
     percent_cell(ws, row, 6, figure.percent)
-    put(ws, row, 7, str(figure.assessment.label), border=BORDER, alignment=CENTER)
+    put_table(ws, row, 7, str(figure.assessment.label), "table-center")
     note = figure_note(figure)
-    put(ws, row, 8, note, border=BORDER, alignment=LEFT)
+    put_table(ws, row, 8, note, "table-text")
     fit_row_height(ws, row, [(2, target.name), (8, note)])
     return row + 1
 
@@ -384,6 +414,7 @@ def build_workbook(report, extra_sheets=None):
     # The report is filed in Vietnamese, whoever asks for it.
     with translation.override("vi"):
         workbook = Workbook()
+        add_table_styles(workbook)
         write_targets_sheet(workbook.active, report)
         for add_sheet in EXTRA_SHEETS if extra_sheets is None else extra_sheets:
             add_sheet(workbook, report)

@@ -212,7 +212,7 @@ STORAGES = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/lean.html"
 
 LOGGING = {
     "version": 1,

@@ -46,13 +46,9 @@ def dashboard(request, year):
     ]
     can_edit = request.user.has_perm("targets.change_figure") and not year.is_closed
     exclude = () if can_edit else ("edit",)
-    groups = []
-    for area in areas:
-        rows = [figure for figure in shown if figure.target.area_id == area.pk]
-        if rows:
-            table = FigureTable(rows, exclude=exclude, prefix="")
-            RequestConfig(request, paginate=False).configure(table)
-            groups.append((area, table))
+    table = FigureTable(shown, exclude=exclude)
+    RequestConfig(request, paginate=False).configure(table)
+    table.keep_areas_together()
     return render(
         request,
         "targets/dashboard.html",
@@ -61,7 +57,7 @@ def dashboard(request, year):
             "years": Year.objects.all(),
             "summary": report.summary,
             "events": year.events.select_related("by")[:5],
-            "groups": groups,
+            "table": table,
             "areas": areas,
             "assessments": Assessment.choices,
             "area_filter": area_filter,

@@ -18,6 +18,8 @@ def rows_of(response):
     for body in re.findall(r"<tbody\b[^>]*>(.*?)</tbody>", html, flags=re.S):
         for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body, flags=re.S):
             cells = re.findall(r"<td\b[^>]*>(.*?)</td>", row, flags=re.S)
+            if not cells:  # a heading row, such as an area's
+                continue
             rows.append(
                 " | ".join(
                     re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", c))).strip() for c in cells

@@ -46,6 +46,13 @@ class CellYearForm(forms.ModelForm):
             "members_not_completed",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "secretary_name" and name != "rating":
+                # Django's own Vietnamese for "Enter a whole number." reads oddly.
+                field.error_messages["invalid"] = _("Enter a whole number, such as 25.")
+
     def clean(self):
         cleaned = super().clean()
         rated = sum(

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +22,9 @@ class Level(models.TextChoices):
 
 
 GOOD_OR_BETTER = (Level.EXCELLENT, Level.GOOD)
+
+# A cell has tens of members; SQLite would store any size, so the forms say where it ends.
+MAX_MEMBERS = 9999
 
 
 class CellQuerySet(models.QuerySet):
@@ -92,11 +96,19 @@ class CellYear(models.Model):
         Year, on_delete=models.PROTECT, related_name="cell_years", verbose_name=_("year")
     )
     secretary_name = models.CharField(_("secretary"), max_length=200, blank=True)
-    members = models.PositiveSmallIntegerField(_("party members"), default=0)
+    members = models.PositiveSmallIntegerField(
+        _("party members"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
     rating = models.CharField(_("cell's rating"), max_length=20, choices=Level.choices, blank=True)
-    members_excellent = models.PositiveSmallIntegerField(_("members: excellent"), default=0)
-    members_good = models.PositiveSmallIntegerField(_("members: good"), default=0)
-    members_completed = models.PositiveSmallIntegerField(_("members: completed"), default=0)
+    members_excellent = models.PositiveSmallIntegerField(
+        _("members: excellent"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    members_good = models.PositiveSmallIntegerField(
+        _("members: good"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    members_completed = models.PositiveSmallIntegerField(
+        _("members: completed"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
     members_not_completed = models.PositiveSmallIntegerField(_("members: not completed"), default=0)
     illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo figures, not from a real source.")

@@ -5,7 +5,6 @@ grouping, so the app formats its own figures here, rounding half-up.
 """
 
 import re
-import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -14,13 +13,17 @@ from django.utils.translation import gettext as _
 MAX_AMOUNT = Decimal("1000000000000")
 MAX_DECIMAL_PLACES = 2
 
-_PLAIN = re.compile(r"\d+(?:,\d+)?")  # 1234567 or 95,77
-_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.234.567 or 1.234,5
-_SPACED = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?")  # 1 234 567 or 1 234,5
-_SINGLE_GROUP = re.compile(r"\d{1,3}\.\d{3}")  # 1.234: a thousand, or one and a bit?
-_POINT_DECIMAL = re.compile(r"\d+\.\d{1,2}")  # 95.77, as pasted from elsewhere
-_SIGNED = re.compile(r"[-+−]\s*[\d.,\s]+")
+# ASCII digits only: \d would also take Arabic-Indic or other scripts' digits.
+_PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")  # 1234567 or 95,77
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # 1.234.567 or 1.234,5
+_SPACED = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?")  # 1 234 567 or 1 234,5
+_SINGLE_GROUP = re.compile(r"[0-9]{1,3}\.[0-9]{3}")  # 1.234: a thousand, or one and a bit?
+_POINT_DECIMAL = re.compile(r"[0-9]+\.[0-9]{1,2}")  # 95.77, as pasted from elsewhere
+_SIGNED = re.compile(r"[-+−]\s*[0-9.,\s]+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Full-width forms (U+FF01–FF5E, typed with a Vietnamese or East Asian input method) map to
+# ASCII; nothing else is converted, so a pasted footnote mark "96¹" is refused, not read as 961.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 class NumberFormatError(ValueError):
@@ -37,7 +40,7 @@ def parse_number(text):
     Raises NumberFormatError, with a message that names the accepted forms, for anything that
     cannot be read with certainty: "1.234" could be a thousand or one and a bit, so it is refused.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = (text or "").translate(_FULL_WIDTH)
     text = _SPACES.sub(" ", text).strip()
     if not text:
         return None
@@ -77,7 +80,8 @@ def check_amount(value):
         raise NumberFormatError(
             _("The number is too large (at most %(max)s).") % {"max": format_number(MAX_AMOUNT - 1)}
         )
-    if -value.as_tuple().exponent > MAX_DECIMAL_PLACES and value != value.quantize(Decimal("0.01")):
+    # Counted as typed: "1,000" is refused too, since it is most likely a pasted English 1,000.
+    if -value.as_tuple().exponent > MAX_DECIMAL_PLACES:
         raise NumberFormatError(
             _("At most %(places)d digits after the decimal comma.") % {"places": MAX_DECIMAL_PLACES}
         )

@@ -1,0 +1,178 @@
+"""Every write needs the CSRF token: without it the answer is 403 and nothing changes."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from targets.models import Figure, Target, Year
+
+from .test_access import WRITE, project_urls, snapshot, url_for
+
+BHYT = "bao-hiem-y-te"
+CELLS_GOOD = "chi-bo-hoan-thanh-tot-nhiem-vu"
+NAMES = sorted(WRITE | {"logout", "password_change", "set_language"})
+
+
+def figure(slug, year=2023):
+    return Figure.objects.get(target__slug=slug, year__year=year)
+
+
+def valid_data(name):
+    """What a form of ``name`` posts; each would be accepted with the token (see below)."""
+    task = {
+        "target": Target.objects.get(slug=BHYT).pk,
+        "description": "Vận động hộ gia đình tham gia BHYT",
+        "responsible": "Tổ trưởng tổ dân phố số 3",
+        "due_date": "31/12/2023",
+        "status": "in_progress",
+        "note": "",
+    }
+    return {
+        "targets:edit": {"plan": "96", "actual": "50", "note": "", "version": figure(BHYT).version},
+        "cells:task_add": task,
+        "cells:task_edit": task,
+        "cells:rating_edit": {
+            "secretary_name": "Lò Văn Minh",
+            "members": "30",
+            "rating": "good",
+            "members_excellent": "3",
+            "members_good": "20",
+            "members_completed": "5",
+            "members_not_completed": "2",
+        },
+        "cells:apply_rating": {"target": CELLS_GOOD, "version": figure(CELLS_GOOD).version},
+        "targets:close": {},
+        "targets:reopen": {"reason": "Sửa số liệu BHYT theo BHXH thị xã"},
+        "logout": {},
+        "password_change": {
+            "old_password": "pw-alice-123",
+            "new_password1": "Cau-Thia-moi-2024!",
+            "new_password2": "Cau-Thia-moi-2024!",
+        },
+        "set_language": {"language": "en", "next": "/"},
+    }[name]
+
+
+@pytest.fixture
+def staff(alice, demo):
+    """Ward staff on a client that checks CSRF as a browser's requests are checked."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    # A figure whose actual the ratings would change, so applying a rating writes something.
+    cells_good = figure(CELLS_GOOD)
+    cells_good.actual = Decimal(9)
+    cells_good.save()
+    return client
+
+
+def prepare(name, user):
+    """Reopening needs a closed year; every other write starts from the demo as loaded."""
+    if name == "targets:reopen":
+        Year.objects.get(year=2023).close(by=user)
+
+
+def test_every_write_url_of_the_urlconf_is_checked():
+    assert set(NAMES) <= set(project_urls())
+    assert {"targets:edit", "targets:close", "cells:task_add", "logout"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_post_without_the_csrf_token_is_refused_with_403_and_changes_nothing(staff, alice, name):
+    prepare(name, alice)
+    url, data = url_for(name), valid_data(name)
+    before = snapshot()
+    password = alice.password
+
+    response = staff.post(url, data)
+
+    assert response.status_code == 403
+    assert snapshot() == before
+    alice.refresh_from_db()
+    assert alice.password == password
+    assert staff.session.get("_auth_user_id") == str(alice.pk)  # still signed in
+    assert "django_language" not in response.cookies
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_same_post_with_the_csrf_token_is_accepted(staff, alice, name):
+    """The control for the test above: its 403 comes from the missing token alone."""
+    prepare(name, alice)
+    staff.get(reverse("targets:dashboard", args=[2023]))
+    token = staff.cookies["csrftoken"].value
+    url, data = url_for(name), valid_data(name)
+    before = snapshot()
+
+    response = staff.post(url, data | {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    if name == "logout":
+        assert "_auth_user_id" not in staff.session
+    elif name == "password_change":
+        alice.refresh_from_db()
+        assert alice.check_password("Cau-Thia-moi-2024!")
+    elif name == "set_language":
+        assert response.cookies["django_language"].value == "en"
+    else:
+        assert snapshot() != before
+
+
+def test_the_login_form_refuses_a_post_without_the_token_even_with_the_right_password(alice):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "alice", "password": "pw-alice-123"})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_edit_form_gives_a_token_that_makes_the_save_succeed(staff):
+    url = reverse("targets:edit", args=[2023, BHYT])
+    page = staff.get(url)
+    assert page.status_code == 200
+    assert page.cookies["csrftoken"].value
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert tokens
+
+    data = {"plan": "96", "actual": "96,10", "note": "", "version": figure(BHYT).version}
+    assert staff.post(url, data).status_code == 403
+    assert figure(BHYT).actual == Decimal("95.77")
+
+    response = staff.post(url, data | {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    assert figure(BHYT).actual == Decimal("96.10")
+
+
+def post_forms(html):
+    """(opening tag, body) of every form of the page that posts."""
+    return [
+        (tag, body)
+        for tag, body in re.findall(r"(<form\b[^>]*>)(.*?)</form>", html, flags=re.S | re.I)
+        if re.search(r"""\bmethod=["']?post\b""", tag, flags=re.I)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "actions"),
+    [
+        # page, and the actions of its forms besides the language switch and sign out
+        (("targets:dashboard", [2023]), [("targets:close", [2023])]),
+        (("targets:target", [2023, BHYT]), []),
+        (("targets:edit", [2023, BHYT]), []),
+        (("cells:overview", []), [("cells:apply_rating", [2023])]),
+        (("cells:cell", [3]), []),
+    ],
+)
+def test_every_form_that_posts_carries_the_csrf_token(staff, page, actions):
+    name, args = page
+    response = staff.get(
+        reverse(name, args=args), {"year": 2023} if name.startswith("cells") else {}
+    )
+    assert response.status_code == 200
+    forms = post_forms(response.content.decode())
+    opened = " ".join(tag for tag, _body in forms)
+    for action in [("set_language", []), ("logout", []), *actions]:
+        assert f'action="{reverse(action[0], args=action[1])}"' in opened
+    assert len(forms) >= 2 + len(actions)
+    for tag, body in forms:
+        assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">', body), tag

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,23 @@ def test_settings(settings):
     }
 
 
-def pytest_terminal_summary(terminalreporter):
-    """Say where the browser journeys left their screenshots."""
-    shots = Path(__file__).resolve().parent.parent / "screenshots"
-    if shots.is_dir() and any(shots.glob("*.png")):
-        terminalreporter.write_sep("-", "browser screenshots")
-        for shot in sorted(shots.glob("*.png")):
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def pytest_sessionstart(session):
+    session.config.started_at = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say where the browser journeys of this run left their screenshots."""
+    shots = sorted(
+        shot
+        for shot in SCREENSHOTS.glob("*.png")
+        if shot.stat().st_mtime >= getattr(config, "started_at", 0)
+    )
+    if shots:
+        terminalreporter.write_sep("-", f"browser screenshots in {SCREENSHOTS}")
+        for shot in shots:
             terminalreporter.write_line(str(shot))
 
 

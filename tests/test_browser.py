@@ -1,0 +1,385 @@
+"""End-to-end journeys in a real browser: Debian's Chromium driven by Playwright.
+
+Each test is one journey of a person using the app, signed in through the real login form,
+against pytest-django's live server with the demo ward loaded. A full-page screenshot of the
+end of each journey goes to ``screenshots/`` at the repository root.
+
+Without Chromium the tests are skipped with the reason; on CI (CI=true) that is a failure.
+"""
+
+import os
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+from openpyxl import load_workbook
+from playwright.sync_api import expect, sync_playwright
+
+from targets.models import Figure
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "pw-duong-pho-2023"
+BHYT = "bao-hiem-y-te"
+BHYT_NAME = "Tỷ lệ dân số tham gia bảo hiểm y tế"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+NOT_FOUND_LOG = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+NO_CHROMIUM = "Chromium is not installed (apt-get install chromium)"
+
+
+@pytest.fixture(scope="module")
+def orm_beside_playwright():
+    """Let Django's ORM run in the test thread while Playwright's event loop runs there too.
+
+    It is safe: the loop never runs Django code. The variable is set for this module's tests
+    only, not at import: set at import it would reach every test of the run and every process
+    they start, and `manage.py check --deploy` in such a process fails with async.E001.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(
+            "DJANGO_ALLOW_ASYNC_UNSAFE", os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        )
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(orm_beside_playwright):
+    """One Chromium for the whole module; each test gets its own context."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{NO_CHROMIUM}; CI must run the browser tests.", pytrace=False)
+        pytest.skip(NO_CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def plain_http_live_server(request):
+    """pytest-django's live server, started with plain HTTP allowed.
+
+    Without DEBUG the settings redirect plain HTTP to HTTPS, and the live server speaks plain
+    HTTP. SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server builds its handler
+    at start-up, so a per-test settings override comes too late: turn it off while it starts.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        return request.getfixturevalue("live_server")
+
+
+@pytest.fixture
+def demo_ward(transactional_db):
+    """The demo ward, with one known password for bithu and chibo1 … chibo10."""
+    call_command("load_demo", "--password", PASSWORD, verbosity=0)
+
+
+@pytest.fixture
+def open_page(browser, plain_http_live_server, live_server, demo_ward):
+    """Open a page in a fresh Vietnamese browser context; extra options shape the context."""
+    contexts = []
+
+    def open_(**options):
+        context = browser.new_context(locale="vi-VN", base_url=live_server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+def watch_errors(page):
+    """Collect the page's console errors and uncaught exceptions as (text, url) pairs.
+
+    A Content-Security-Policy violation shows up as a console error.
+    """
+    errors = []
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append((message.text, message.location.get("url", "")))
+
+    def on_page_error(error):
+        errors.append((f"uncaught {error.name}: {error.message}", page.url))
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    return errors
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.locator("input[name='username']").fill(username)
+    page.locator("input[name='password']").fill(PASSWORD)
+    page.locator("main form").get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def screenshot(page, name):
+    folder = Path(settings.BASE_DIR) / "screenshots"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=folder / f"{name}.png", full_page=True)
+
+
+def bhyt():
+    return Figure.objects.get(target__slug=BHYT, year__year=2023)
+
+
+def target_rows(page):
+    """The dashboard's rows of targets (not the rows that head an area)."""
+    return page.locator("table.figures tbody tr").filter(has=page.locator("td .badge"))
+
+
+def row_of(page, name):
+    """The dashboard's row of one target."""
+    return target_rows(page).filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+# The journeys, as functions so that the browser-rules test can walk them again.
+
+
+def ward_secretary_enters_bhyt(page, tmp_path):
+    figure = bhyt()
+    figure.actual = Decimal(90)
+    figure.save()
+
+    sign_in(page, "bithu")
+    page.goto("/targets/2023/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
+    row = row_of(page, BHYT_NAME)
+    expect(row.locator("td").nth(4)).to_have_text("90")
+    row.get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(BHYT_NAME)
+    actual = page.get_by_label("Thực hiện")
+    expect(actual).to_have_value("90")
+    actual.fill("95,77")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page).to_have_url(re.compile(r"/targets/2023/$"))
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu")
+    row = row_of(page, BHYT_NAME)
+    expect(row.locator("td").nth(4)).to_have_text("95,77")
+    expect(row.locator(".percent-text")).to_have_text("99,76 %")
+    expect(row.locator(".badge")).to_contain_text("Không đạt")
+    assert bhyt().actual == Decimal("95.77")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Báo cáo tổng kết năm (Excel)").click()
+    download = download_info.value
+    assert download.suggested_filename == "bao-cao-2023.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    sheet = load_workbook(path)["Chỉ tiêu"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row[1] == BHYT_NAME]
+    assert len(rows) == 1, rows
+    plan, actual_value, percent, assessment = rows[0][3:7]
+    assert Decimal(str(actual_value)) == Decimal("95.77")
+    assert (Decimal(str(plan)), Decimal(str(percent))) == (96, Decimal("99.76"))
+    assert assessment == "Không đạt"
+    screenshot(page, "ward-secretary-enters-bhyt")
+
+
+def cell_secretary_sees_only_their_cell(page):
+    sign_in(page, "chibo2")
+    page.goto("/cells/")
+    expect(page).to_have_url(re.compile(r"/cells/2/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chi bộ tổ dân phố số 2")
+    facts = page.locator("dl.figure")
+    expect(facts.locator("dd").nth(0)).to_have_text("Đồng Thị Dưỡng")
+    expect(facts.locator("dt").nth(1)).to_contain_text("Số đảng viên")
+    expect(facts.locator("dd").nth(1)).to_have_text(re.compile(r"^25\b"))
+    expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
+
+    page.goto("/targets/2023/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
+    expect(row_of(page, BHYT_NAME).locator(".percent-text")).to_have_text("99,76 %")
+    expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Khóa sổ"))).to_have_count(0)
+    expect(page.get_by_role("link", name="Báo cáo tổng kết năm (Excel)")).to_have_count(0)
+
+    response = page.goto("/cells/3/")
+    assert response.status == 404
+    body = page.locator("body")
+    expect(body).not_to_contain_text("Chi bộ tổ dân phố số 3")
+    expect(body).not_to_contain_text("Hoàng Thị Lan")  # cell 3's secretary
+    screenshot(page, "cell-secretary-sees-only-their-cell")
+
+
+def year_switcher_and_filters(page):
+    sign_in(page, "bithu")
+    page.goto("/targets/2023/")
+    filters = page.locator("form.filters")
+    filters.get_by_label("Lĩnh vực").select_option(label="II. Văn hóa – xã hội")
+    filters.get_by_label("Đánh giá").select_option(label="Không đạt")
+    filters.get_by_role("button", name="Lọc").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]assessment=not_met"))
+    expect(page).to_have_url(re.compile(r"[?&]area=2"))
+    expect(page.locator("main").get_by_role("heading", level=2)).to_have_text(
+        ["II. Văn hóa – xã hội"]
+    )
+    rows = target_rows(page)
+    expect(rows.first).to_be_visible()
+    for row in rows.all():
+        expect(row.locator(".badge")).to_have_text("▼ Không đạt")
+    expect(row_of(page, BHYT_NAME)).to_have_count(1)
+    expect(filters).to_contain_text(f"{rows.count()} chỉ tiêu")
+
+    page.get_by_role("navigation", name="Các năm").get_by_role(
+        "link", name="2024", exact=True
+    ).click()
+    expect(page).to_have_url(re.compile(r"/targets/2024/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2024")
+    screenshot(page, "year-switcher-and-filters")
+
+
+# 1.
+def test_the_ward_secretary_enters_the_bhyt_actual_and_the_dashboard_and_report_show_it(
+    page, tmp_path
+):
+    ward_secretary_enters_bhyt(page, tmp_path)
+
+
+# 2.
+def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_saved(page):
+    before = bhyt()
+    sign_in(page, "bithu")
+    page.goto("/targets/2023/")
+    row_of(page, BHYT_NAME).get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
+    actual = page.get_by_label("Thực hiện")
+    actual.fill("1.234")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page.locator(".field.invalid .error")).to_contain_text("không rõ nghĩa")
+    expect(page.get_by_label("Thực hiện")).to_have_value("1.234")
+    expect(page).to_have_url(re.compile(rf"/targets/2023/{BHYT}/edit/"))
+    after = bhyt()
+    assert (after.actual, after.version) == (before.actual, before.version)
+    screenshot(page, "unreadable-number-is-refused")
+
+
+# 3.
+def test_a_cell_secretary_sees_their_own_cell_reads_the_dashboard_and_changes_nothing(page):
+    cell_secretary_sees_only_their_cell(page)
+
+
+# 4.
+def test_the_filters_show_only_unmet_targets_of_an_area_and_the_year_switcher_changes_year(page):
+    year_switcher_and_filters(page)
+
+
+# What makes a page wider than the screen: each element that reaches past the right edge and
+# is not held by a table's scrolling wrapper (an absolutely positioned element escapes it, as
+# the wrapper is not its containing block), grouped, with how many and how far they reach.
+STICKING_OUT = """width => {
+  const groups = new Map();
+  for (const e of document.querySelectorAll("body *")) {
+    const right = e.getBoundingClientRect().right;
+    const position = getComputedStyle(e).position;
+    const escapes = !e.closest(".table-container") || ["absolute", "fixed"].includes(position);
+    if (right <= width + 1 || !escapes) continue;
+    const key = `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`
+      + ` (position: ${position}) in ${e.parentElement.tagName.toLowerCase()}`
+      + `.${[...e.parentElement.classList].join(".")}`;
+    const group = groups.get(key) || {what: key, count: 0, right: 0};
+    group.count += 1;
+    group.right = Math.max(group.right, Math.round(right));
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}"""
+
+
+# 5.
+def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_page):
+    page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sign_in(page, "bithu")
+    page.goto("/targets/2023/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
+    # How far the document scrolls sideways, in CSS pixels. On a mobile viewport Chromium
+    # widens window.innerWidth to the content's width, which would hide the overflow; the root
+    # element's clientWidth stays the phone's width.
+    width, sideways = page.evaluate(
+        "[document.documentElement.clientWidth,"
+        " document.documentElement.scrollWidth - document.documentElement.clientWidth]"
+    )
+    assert width == 390
+    tables = page.locator("table.figures").evaluate_all(
+        "tables => tables.map(t => ({width: t.scrollWidth,"
+        " wrapper: t.parentElement.classList.contains('table-container'),"
+        " overflowX: getComputedStyle(t.parentElement).overflowX}))"
+    )
+    sticking_out = page.evaluate(STICKING_OUT, width)
+
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("40 chỉ tiêu")
+    first_percent = target_rows(page).first.locator(".percent-text")
+    first_percent.scroll_into_view_if_needed()
+    expect(first_percent).to_be_in_viewport()
+    expect(first_percent).to_have_text(re.compile(r"^\d+(,\d+)? %$"))
+    page.evaluate("window.scrollTo(0, 0)")
+    for control in (page.get_by_label("Ngôn ngữ"), page.get_by_role("button", name="Đăng xuất")):
+        control.scroll_into_view_if_needed()
+        expect(control).to_be_in_viewport()
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    page.evaluate(
+        "document.querySelectorAll('.table-container').forEach(e => e.scrollLeft = 0);"
+        " window.scrollTo(0, 0)"
+    )
+    screenshot(page, "phone-dashboard")
+    page.get_by_role("button", name="Đăng xuất").tap()
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+    # A table may be wider than the phone, but it scrolls inside its own wrapper instead of
+    # dragging the whole page sideways.
+    assert tables and all(t["wrapper"] and t["overflowX"] in ("auto", "scroll") for t in tables), (
+        tables
+    )
+    assert sideways <= 1, f"the page scrolls sideways by {sideways} px: {sticking_out}"
+
+
+# 6.
+@pytest.mark.parametrize("journey", ["enters-bhyt", "cell-secretary", "switcher-and-filters"])
+def test_the_journeys_pages_break_none_of_the_browsers_rules(page, tmp_path, journey):
+    errors = watch_errors(page)
+    if journey == "enters-bhyt":
+        ward_secretary_enters_bhyt(page, tmp_path)
+    elif journey == "cell-secretary":
+        cell_secretary_sees_only_their_cell(page)
+    else:
+        year_switcher_and_filters(page)
+    # Chromium logs every 404 response as a console error; the one of /cells/3/ is intended.
+    unexpected = [
+        (text, url)
+        for text, url in errors
+        if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/cells/3/")
+    ]
+    assert unexpected == []

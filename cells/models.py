@@ -85,7 +85,23 @@ class CellSecretary(models.Model):
         return f"{self.user} → {self.cell}"
 
 
-class CellYear(models.Model):
+class OfOpenYear(models.Model):
+    """A record of a year that is frozen once the year is closed: the form says so in words,
+    and the write itself is refused, whoever attempts it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        Year(pk=self.year_id).refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
+
+
+class CellYear(OfOpenYear):
     """A cell's year: its secretary and members, the ward's rating of it, and how many of its
     members were rated at each level. Only raw counts are kept; shares are derived."""
 
@@ -137,14 +153,6 @@ class CellYear(models.Model):
 
     def __str__(self):
         return f"{self.cell} ({self.year})"
-
-    def save(self, *args, **kwargs):
-        Year(pk=self.year_id).refuse_if_closed()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.year_id and self.year.is_closed:
-            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
     @property
     def members_rated(self):
@@ -233,7 +241,7 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(cell__in=Cell.objects.for_user(user))
 
 
-class Task(models.Model):
+class Task(OfOpenYear):
     """A task or solution the ward assigned to a cell for a year, serving one target."""
 
     cell = models.ForeignKey(
@@ -268,11 +276,3 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.cell}: {self.description[:60]}"
-
-    def save(self, *args, **kwargs):
-        Year(pk=self.year_id).refuse_if_closed()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.year_id and self.year.is_closed:
-            raise ValidationError(_("The year is closed: its figures can no longer be changed."))

@@ -31,6 +31,15 @@ def _landscape(ws, header_row):
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
+def _share_line(ws, row, last_column, label, share, remark):
+    """A derived share on its own line: what it is, the percent as a number, and a remark."""
+    put_merged(ws, row, (1, 3), label, alignment=LEFT)
+    shown = share if share is not None else "–"
+    put(ws, row, 4, shown, alignment=RIGHT, number_format=PERCENT_FORMAT)
+    put_merged(ws, row, (5, last_column), remark, alignment=LEFT)
+    return row + 1
+
+
 def add_cells_sheet(workbook, report):
     """Sheet "Chi bộ": each cell's rating and members per level, then the derived totals.
 
@@ -111,50 +120,24 @@ def add_cells_sheet(workbook, report):
     for line in lines:
         put_merged(ws, row, columns, line, alignment=LEFT)
         row += 1
-    put_merged(
+    last = len(headings)
+    row = _share_line(
         ws,
         row,
-        (1, 3),
+        last,
         _("Party members who completed their duties well or better"),
-        alignment=LEFT,
-    )
-    share = totals.members_good_or_better_percent
-    put(
-        ws,
-        row,
-        4,
-        share if share is not None else "–",
-        alignment=RIGHT,
-        number_format=PERCENT_FORMAT,
-    )
-    put_merged(
-        ws,
-        row,
-        (5, len(headings)),
+        totals.members_good_or_better_percent,
         _("%(good)s of %(rated)s rated")
         % {"good": totals.members_good_or_better, "rated": totals.members_rated},
-        alignment=LEFT,
     )
-    row += 1
-    put_merged(
-        ws, row, (1, 3), _("“Excellent” members among those rated well or better"), alignment=LEFT
-    )
-    excellent = totals.members_excellent_share
-    put(
+    _share_line(
         ws,
         row,
-        4,
-        excellent if excellent is not None else "–",
-        alignment=RIGHT,
-        number_format=PERCENT_FORMAT,
-    )
-    put_merged(
-        ws,
-        row,
-        (5, len(headings)),
+        last,
+        _("“Excellent” members among those rated well or better"),
+        totals.members_excellent_share,
         _("cap %(cap)s %%") % {"cap": format_number(totals.excellent_cap)}
         + (" — " + _("over the cap") if totals.members_over_cap else ""),
-        alignment=LEFT,
     )
     _landscape(ws, header_row)
 

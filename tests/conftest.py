@@ -8,6 +8,8 @@ from django.db import connection
 
 from cells.roles import WARD_STAFF
 
+from .helpers import signed_in
+
 
 @pytest.fixture(autouse=True)
 def test_settings(settings):
@@ -80,6 +82,12 @@ def alice_client(client, alice):
 def bob_client(client, bob):
     client.force_login(bob)
     return client
+
+
+@pytest.fixture
+def bithu(demo, django_user_model):
+    """A client signed in as the demo's ward secretary (bithu, Văn phòng Đảng ủy group)."""
+    return signed_in(django_user_model.objects.get(username="bithu"))
 
 
 @pytest.fixture

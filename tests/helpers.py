@@ -3,6 +3,15 @@
 import re
 from html import unescape
 
+from django.test import Client
+
+
+def signed_in(user):
+    """A fresh client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
 
 def text_of(response):
     """The visible text of a page, tags removed and white space folded."""

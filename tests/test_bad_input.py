@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -215,12 +214,6 @@ RATING = {
     "members_completed": "2",
     "members_not_completed": "0",
 }
-
-
-@pytest.fixture
-def bithu(client, demo):
-    client.force_login(User.objects.get(username="bithu"))
-    return client
 
 
 def cell_years():

@@ -1,25 +1,12 @@
 import re
 from decimal import Decimal
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 
 from cells.models import Cell, CellYear, Task
 from targets.models import Figure, Target, Year
 
-from .helpers import rows_of, text_of
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def bithu(demo, django_user_model):
-    return signed_in(django_user_model.objects.get(username="bithu"))
+from .helpers import rows_of, signed_in, text_of
 
 
 def test_each_cell_secretary_sees_their_own_cell_and_no_other(secretary):

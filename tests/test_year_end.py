@@ -1,8 +1,6 @@
 import io
 from decimal import Decimal
 
-import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -10,18 +8,7 @@ from cells.models import CellYear, Task
 from targets.models import Figure, FigureChange, Year, YearEvent
 from targets.numbers import format_number, format_percent
 
-from .helpers import rows_of, text_of
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def bithu(demo, django_user_model):
-    return signed_in(django_user_model.objects.get(username="bithu"))
+from .helpers import rows_of, signed_in, text_of
 
 
 def workbook_of(response):

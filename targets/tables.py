@@ -1,13 +1,16 @@
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .templatetags.figures import actual_cell, assessment_badge, percent_cell
 
 NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}}
+SLUG_PLACEHOLDER = "slug-placeholder"
 
 
 class FigureColumns(tables.Table):
@@ -58,19 +61,64 @@ class FigureTable(FigureColumns):
         order. The sort is stable, so the chosen order holds within each area."""
         self.data.data.sort(key=lambda figure: figure.target.area.position)
 
-    def render_target(self, record, value):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+    def render_position(self, record):
+        return record.target.position
+
+    def render_target(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', self._url("targets:target", record), record.target.name
+        )
+
+    def render_unit(self, record):
+        return record.target.unit
 
     def render_edit(self, record):
-        url = reverse("targets:edit", args=[record.year.year, record.target.slug])
-        back = urlencode({"next": self.request.get_full_path()})
         return format_html(
             '<a class="edit" href="{}?{}">{}<span class="visually-hidden"> {}</span></a>',
-            url,
-            back,
+            self._url("targets:edit", record),
+            self._back,
             gettext("Edit"),
             record.target.name,
         )
+
+    @cached_property
+    def _back(self):
+        return urlencode({"next": self.request.get_full_path()})
+
+    @cached_property
+    def _url_patterns(self):
+        # One reverse per table and kind of link instead of two per row: the rows share a year.
+        year = self.data.data[0].year.year if self.data.data else 0
+        return {
+            name: reverse(name, args=[year, SLUG_PLACEHOLDER])
+            for name in ("targets:target", "targets:edit")
+        }
+
+    def _url(self, name, record):
+        return self._url_patterns[name].replace(SLUG_PLACEHOLDER, record.target.slug)
+
+    def rows_html(self):
+        """The table's body, grouped under area headings, cell by cell through the render_
+        methods above. django-tables2 would inspect each method's signature again for every
+        cell, a sixth of the dashboard's time; the columns are known here, so it calls them."""
+        renderers = [getattr(self, f"render_{column.name}") for column in self.columns]
+        width = len(renderers)
+        rows, area = [], None
+        for record in self.data:
+            if record.target.area_id != area:
+                area = record.target.area_id
+                rows.append(
+                    format_html(
+                        '<tr class="area-row"><th colspan="{}" scope="rowgroup"><h2>{}. {}'
+                        "</h2></th></tr>",
+                        width,
+                        record.target.area.roman,
+                        record.target.area.name,
+                    )
+                )
+            cells = format_html_join("", "<td>{}</td>", ((render(record),) for render in renderers))
+            rows.append(format_html("<tr>{}</tr>", cells))
+        return mark_safe("\n".join(rows))  # every part above was escaped by format_html
 
 
 class YearsTable(FigureColumns):

@@ -76,9 +76,10 @@ if env_bool("BEHIND_TLS_PROXY"):
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Idle sessions end after SESSION_IDLE_MINUTES: every request pushes the expiry forward.
+# Idle sessions end after SESSION_IDLE_MINUTES; activity pushes the expiry forward, at most
+# once a minute (cauthia.middleware.SlidingSessionMiddleware).
 SESSION_COOKIE_AGE = int(os.getenv("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cauthia.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

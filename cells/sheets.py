@@ -1,7 +1,7 @@
 """The cells' sheets of the year-end workbook, and a cell's own task sheet.
 
-Written with the report's cell writer (targets.report.put), so every text stays text and the
-fonts match the "Chỉ tiêu" sheet.
+Written with the report's cell writers and named styles (targets.report), so every text stays
+text and the look matches the "Chỉ tiêu" sheet.
 """
 
 from django.utils import translation
@@ -10,14 +10,22 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from targets.numbers import format_number
-from targets.report import BORDER, CENTER, HEADER_FILL, LEFT, PERCENT_FORMAT, RIGHT, put, put_merged
+from targets.report import (
+    LEFT,
+    PERCENT_FORMAT,
+    RIGHT,
+    add_table_styles,
+    put,
+    put_merged,
+    put_table,
+)
 
 from .models import Cell, CellYear, Level, RatingTotals
 
 
 def _header(ws, row, headings):
     for column, (heading, width) in enumerate(headings, start=1):
-        put(ws, row, column, heading, bold=True, border=BORDER, fill=HEADER_FILL, alignment=CENTER)
+        put_table(ws, row, column, heading, "table-heading")
         ws.column_dimensions[get_column_letter(column)].width = width
     return row + 1
 
@@ -85,13 +93,8 @@ def add_cells_sheet(workbook, report):
             cell_year.members_not_completed,
         ]
         for column, value in enumerate(values, start=1):
-            put(
-                ws,
-                row,
-                column,
-                value,
-                border=BORDER,
-                alignment=LEFT if isinstance(value, str) else RIGHT,
+            put_table(
+                ws, row, column, value, "table-text" if isinstance(value, str) else "table-integer"
             )
         row += 1
     total_values = [
@@ -103,15 +106,8 @@ def add_cells_sheet(workbook, report):
         *(totals.members_by_level[level] for level in Level),
     ]
     for column, value in enumerate(total_values, start=1):
-        put(
-            ws,
-            row,
-            column,
-            value,
-            bold=True,
-            border=BORDER,
-            alignment=LEFT if isinstance(value, str) else RIGHT,
-        )
+        style = "table-bold" if isinstance(value, str) else "table-bold-integer"
+        put_table(ws, row, column, value, style)
     row += 2
     lines = [
         _("%(good)s/%(total)s cells completed their duties well or better")
@@ -146,6 +142,7 @@ def task_workbook(cell, year, tasks):
     """A cell's tasks of a year as a one-sheet workbook, for the cell's secretary."""
     with translation.override("vi"):
         workbook = Workbook()
+        add_table_styles(workbook)
         ws = workbook.active
         ws.title = _("Tasks")
         headings = [
@@ -177,17 +174,9 @@ def task_workbook(cell, year, tasks):
                 task.get_status_display(),
                 task.note,
             ]
-            for column, value in enumerate(values, start=1):
-                cell_ = put(
-                    ws,
-                    row,
-                    column,
-                    value,
-                    border=BORDER,
-                    alignment=RIGHT if isinstance(value, int) else LEFT,
-                )
-                if column == 5 and value is not None:
-                    cell_.number_format = "DD/MM/YYYY"
+            styles = ["table-integer", *["table-text"] * 3, "table-date", *["table-text"] * 2]
+            for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
+                put_table(ws, row, column, value, style)
             row += 1
         _landscape(ws, header_row)
     return workbook

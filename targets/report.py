@@ -9,6 +9,7 @@ area, the summary line and the signature block. Its words are translated strings
 Vietnamese whatever the reader's language, because the document is filed in Vietnamese.
 """
 
+import functools
 import io
 import itertools
 import unicodedata
@@ -21,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from .models import Figure, Year
 from .progress import Kind, Summary
@@ -155,6 +157,7 @@ INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"  # 1,6 and 95,77, as the page writes them
 # The cell holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
 PERCENT_FORMAT = '0.00" %"'
+DATE_FORMAT = "DD/MM/YYYY"
 NO_PERCENT = "–"
 
 THIN = Side(style="thin")
@@ -191,6 +194,7 @@ def table_styles():
         style("table-bold", LEFT, bold=True),
         style("table-bold-center", CENTER, bold=True),
         style("table-bold-integer", RIGHT, INTEGER_FORMAT, bold=True),
+        style("table-date", CENTER, DATE_FORMAT),
     ]
 
 
@@ -218,18 +222,23 @@ def put_table(ws, row, column, value, style):
     return cell
 
 
-def put(ws, row, column, value, *, size=12, bold=False, italic=False, underline=False, **style):
-    """Write one cell outside the tables (header blocks, titles, signature) in the report's
-    font."""
-    cell = ws.cell(row=row, column=column)
-    set_value(cell, value)
-    cell.font = Font(
+@functools.cache
+def report_font(size, bold, italic, underline):
+    return Font(
         name=FONT_NAME,
         size=size,
         bold=bold,
         italic=italic,
         underline="single" if underline else None,
     )
+
+
+def put(ws, row, column, value, *, size=12, bold=False, italic=False, underline=False, **style):
+    """Write one cell outside the tables (header blocks, titles, signature) in the report's
+    font."""
+    cell = ws.cell(row=row, column=column)
+    set_value(cell, value)
+    cell.font = report_font(size, bold, italic, underline)
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
@@ -241,7 +250,9 @@ def put_merged(ws, row, columns, value, **style):
     style.setdefault("alignment", CENTER)
     cell = put(ws, row, first, value, **style)
     if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        # Registered directly: Worksheet.merge_cells would also replace every covered cell and
+        # recompute its borders, half the time of a small report, for cells that are empty here.
+        ws.merged_cells.add(CellRange(min_col=first, min_row=row, max_col=last, max_row=row))
     return cell
 
 

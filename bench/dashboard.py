@@ -8,8 +8,11 @@ the admin's, 1 or less when the dashboard is no slower.
 """
 
 import argparse
+import gzip
+import re
 import sys
 import time
+from pathlib import Path
 
 from bench import common
 from bench.common import median, ms, num, say
@@ -68,9 +71,36 @@ def run(bench, rounds=200, scale=1):
         ordered = sorted(times[name])
         say(f"{name} median", ms(median(ordered)))
         say(f"{name} p90", ms(ordered[int(len(ordered) * 0.9) - 1]))
+    page_weight(client.get(pages["dashboard"]).content.decode())
     ratio = median(times["dashboard"]) / median(times["admin"])
     say("ratio dashboard/admin", num(ratio))
     return ratio
+
+
+def page_weight(html):
+    """What a browser downloads for the dashboard: the page and every asset it links, as
+    collected (hashed names), uncompressed and gzipped; and how many other hosts it names."""
+    from django.conf import settings
+
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    assets = re.findall(r'<(?:link|script|img)\b[^>]*(?:href|src)="([^"]+)"', html)
+    local = [url for url in assets if url.startswith(static)]
+    external = re.findall(r'(?:href|src)="(?:https?:)?//([^/"]+)', html)
+    sizes = {"html": len(html.encode())}
+    gzipped = {"html": len(gzip.compress(html.encode()))}
+    root = Path(settings.STATIC_ROOT)
+    for url in local:
+        path = root / url.removeprefix(static)
+        kind = {".css": "css", ".js": "js"}.get(path.suffix, "fonts and images")
+        body = path.read_bytes()
+        sizes[kind] = sizes.get(kind, 0) + len(body)
+        gzipped[kind] = gzipped.get(kind, 0) + len(gzip.compress(body))
+        for font in re.findall(rb"url\(([^)]+)\)", body):
+            say("asset named in css", font.decode())
+    for kind, size in sizes.items():
+        say(f"weight {kind}", f"{num(size / 1024)} KB ({num(gzipped[kind] / 1024)} KB gzipped)")
+    say("weight total", f"{num(sum(sizes.values()) / 1024)} KB")
+    say("assets from other hosts", len(external))
 
 
 def main(argv=None):

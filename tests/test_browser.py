@@ -383,3 +383,36 @@ def test_the_journeys_pages_break_none_of_the_browsers_rules(page, tmp_path, jou
         if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/cells/3/")
     ]
     assert unexpected == []
+
+
+def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo4_does_not(
+    open_page,
+):
+    task = "Vận động 5 hộ tham gia bảo hiểm y tế hộ gia đình"
+    page = open_page()
+    sign_in(page, "bithu")
+    page.goto("/cells/3/?year=2023")
+    page.get_by_role("link", name="Giao nhiệm vụ").click()
+    page.get_by_label("Chỉ tiêu").select_option(label=f"18. {BHYT_NAME}")
+    page.get_by_label("Nội dung nhiệm vụ").fill(task)
+    page.get_by_label("Người phụ trách").fill("Tổ trưởng tổ dân phố số 3")
+    page.get_by_label("Thời hạn").fill("30/11/2023")
+    page.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page).to_have_url(re.compile(r"/cells/3/\?year=2023$"))
+    expect(page.get_by_text(task)).to_be_visible()
+
+    own = open_page()
+    sign_in(own, "chibo3")
+    own.goto("/cells/3/?year=2023")
+    row = own.locator("tr", has_text=task)
+    expect(row).to_contain_text("30/11/2023")
+    expect(row).to_contain_text("95,77/96")  # the target's progress beside the task
+    screenshot(own, "cell-secretary-sees-a-new-task")
+
+    other = open_page()
+    sign_in(other, "chibo4")
+    other.goto("/cells/4/?year=2023")
+    expect(other.get_by_role("heading", name="Chi bộ tổ dân phố số 4")).to_be_visible()
+    expect(other.get_by_text(task)).to_have_count(0)
+    assert other.goto("/cells/3/?year=2023").status == 404

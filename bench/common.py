@@ -7,6 +7,7 @@ whatever happened, it closes Django's connections, drops the PostgreSQL database
 temporary folder.
 """
 
+import argparse
 import os
 import secrets
 import shutil
@@ -191,3 +192,12 @@ def throwaway(demo=True):
                 postgres.drop()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_alone(run, name, description, argv=None):
+    """``python -m bench.<name>`` for a benchmark that takes no options of its own."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{name}", description=description)
+    parser.parse_args(argv)
+    with throwaway() as bench:
+        run(bench)
+    return 0

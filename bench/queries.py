@@ -6,7 +6,6 @@ exactly 1 when every page is constant. Each page is requested once to warm up, t
 (and timed, once, as a rough hint of where large data costs time) as the ward secretary.
 """
 
-import argparse
 import sys
 
 from bench import common
@@ -55,11 +54,7 @@ def run(bench, sizes=SIZES):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__)
-    parser.parse_args(argv)
-    with common.throwaway() as bench:
-        run(bench)
-    return 0
+    return common.run_alone(run, "queries", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ At 40, 400 and 4000 rows (the 2023 figures after generate_ward --scale 1, 10 and
 rows over the time at 40 (linear is about 100).
 """
 
-import argparse
 import io
 import sys
 import time
@@ -62,17 +61,7 @@ def bare_rows(year):
             for figure in YearReport.for_year(year).figures
         ]
         cells = [
-            [
-                cell_year.cell.number,
-                cell_year.cell.name,
-                cell_year.secretary_name,
-                cell_year.members,
-                cell_year.get_rating_display(),
-                cell_year.members_excellent,
-                cell_year.members_good,
-                cell_year.members_completed,
-                cell_year.members_not_completed,
-            ]
+            cell_year.sheet_row()
             for cell_year in CellYear.objects.filter(year=year).select_related("cell")
         ]
     return targets, cells
@@ -126,11 +115,7 @@ def run(bench, sizes=SIZES):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m bench.workbook", description=__doc__)
-    parser.parse_args(argv)
-    with common.throwaway() as bench:
-        run(bench)
-    return 0
+    return common.run_alone(run, "workbook", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -167,6 +167,20 @@ class CellYear(OfOpenYear):
     def members_good_or_better(self):
         return self.members_excellent + self.members_good
 
+    def sheet_row(self):
+        """The row of the year-end workbook's "Chi bộ" sheet."""
+        return [
+            self.cell.number,
+            self.cell.name,
+            self.secretary_name,
+            self.members,
+            self.get_rating_display(),
+            self.members_excellent,
+            self.members_good,
+            self.members_completed,
+            self.members_not_completed,
+        ]
+
 
 class RatingTotals:
     """The ward's derived rating figures for a year, from the cells' raw counts."""

@@ -81,18 +81,7 @@ def add_cells_sheet(workbook, report):
     header_row = 3
     row = _header(ws, header_row, headings)
     for cell_year in cell_years:
-        values = [
-            cell_year.cell.number,
-            cell_year.cell.name,
-            cell_year.secretary_name,
-            cell_year.members,
-            cell_year.get_rating_display(),
-            cell_year.members_excellent,
-            cell_year.members_good,
-            cell_year.members_completed,
-            cell_year.members_not_completed,
-        ]
-        for column, value in enumerate(values, start=1):
+        for column, value in enumerate(cell_year.sheet_row(), start=1):
             put_table(
                 ws, row, column, value, "table-text" if isinstance(value, str) else "table-integer"
             )

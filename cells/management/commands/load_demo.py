@@ -161,4 +161,7 @@ class Command(BaseCommand):
             return f"{who} with the password you gave."
         if new:
             return f"{who} with the password: {generated}"
-        return "Demo users exist and keep their passwords; set one with load_demo --password PW."
+        return (
+            "Demo users exist and keep their passwords; set one for all with "
+            "make run DEMO_PASSWORD=… (or load_demo --password …)."
+        )

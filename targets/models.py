@@ -435,7 +435,14 @@ class FigureChange(models.Model):
 
     @classmethod
     def record(cls, figure, before, changed_by):
-        return cls.objects.create(
+        change = cls.of(figure, before, changed_by)
+        change.save()
+        return change
+
+    @classmethod
+    def of(cls, figure, before, changed_by):
+        """The unsaved change that takes ``figure`` from ``before`` (None for its creation)."""
+        return cls(
             figure=figure,
             changed_by=changed_by,
             changed_at=figure.updated_at,

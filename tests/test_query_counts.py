@@ -1,54 +1,15 @@
 """Each page costs a fixed number of queries, whatever the size of the ward's data."""
 
-from decimal import Decimal
-
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from targets.models import Area, Figure, FigureChange, Target, Year
+from targets.models import Target, Year
 
 
 def grow(factor):
-    """Multiply the demo's targets and years by ``factor``, with a history row per figure."""
-    areas = list(Area.objects.all())
-    count = Target.objects.count()
-    Target.objects.bulk_create(
-        Target(
-            area=areas[n % len(areas)],
-            position=n,
-            slug=f"extra-{n}",
-            name=f"Extra target {n}",
-            unit="hộ",
-            kind="count",
-        )
-        for n in range(count + 1, count * factor + 1)
-    )
-    first_year = Year.objects.order_by("year").first()
-    Year.objects.bulk_create(
-        Year(
-            year=first_year.year - n,
-            committee_name="Đảng bộ phường Cầu Thia",
-            superior_body="Thị ủy Nghĩa Lộ",
-            place_name="Cầu Thia",
-        )
-        for n in range(1, Year.objects.count() * (factor - 1) + 1)
-    )
-    existing = set(Figure.objects.values_list("target_id", "year_id"))
-    Figure.objects.bulk_create(
-        Figure(
-            target=target, year=year, plan=Decimal(10), actual=Decimal(n % 13), illustrative=True
-        )
-        for n, (target, year) in enumerate(
-            (t, y) for t in Target.objects.all() for y in Year.objects.all()
-        )
-        if (target.pk, year.pk) not in existing
-    )
-    FigureChange.objects.bulk_create(
-        FigureChange(
-            figure=f, changed_at=f.updated_at, version=1, new_plan=f.plan, new_actual=f.actual
-        )
-        for f in Figure.objects.filter(changes__isnull=True)
-    )
+    """Multiply the demo's targets, years and cells by ``factor`` (generate_ward)."""
+    call_command("generate_ward", "--scale", str(factor), verbosity=0)
 
 
 PAGES = {

@@ -255,18 +255,7 @@ class Command(BaseCommand):
         if any(figure.pk is None for figure in new):  # a database that returns no ids
             new = list(Figure.objects.filter(changes__isnull=True, note=FIGURE_NOTE))
         FigureChange.objects.bulk_create(
-            (
-                FigureChange(
-                    figure=figure,
-                    changed_at=figure.updated_at,
-                    version=1,
-                    new_plan=figure.plan,
-                    new_actual=figure.actual,
-                    new_note=figure.note,
-                )
-                for figure in new
-            ),
-            batch_size=BATCH,
+            (FigureChange.of(figure, None, None) for figure in new), batch_size=BATCH
         )
         return len(new)
 

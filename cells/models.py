@@ -1,14 +1,13 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import Target, Year
+from targets.models import OfOpenYear, Target, Year
 from targets.progress import round_percent
 
 
@@ -83,22 +82,6 @@ class CellSecretary(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.cell}"
-
-
-class OfOpenYear(models.Model):
-    """A record of a year that is frozen once the year is closed: the form says so in words,
-    and the write itself is refused, whoever attempts it."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        Year(pk=self.year_id).refuse_if_closed()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.year_id and self.year.is_closed:
-            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
 
 class CellYear(OfOpenYear):

@@ -23,18 +23,10 @@ def _year(request):
         if not asked.isdigit():
             raise Http404
         return get_object_or_404(Year, year=int(asked))
-    year = Year.objects.open().first() or Year.objects.first()
+    year = Year.objects.current()
     if year is None:
         raise Http404
     return year
-
-
-def _closed(request, year):
-    messages.error(
-        request,
-        _("The year %(year)s is closed: its figures can no longer be changed.")
-        % {"year": year.year},
-    )
 
 
 def overview(request):
@@ -153,14 +145,14 @@ def task_edit(request, pk):
 def _task_form(request, task):
     back = f"{task.cell.get_absolute_url()}?year={task.year.year}"
     if task.year.is_closed:
-        _closed(request, task.year)
+        messages.error(request, task.year.closed_message)
         return redirect(back)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
         try:
             form.save()
         except YearClosed:
-            _closed(request, task.year)
+            messages.error(request, task.year.closed_message)
         else:
             messages.success(request, _("Task saved for %(cell)s.") % {"cell": task.cell})
         return redirect(back)
@@ -179,7 +171,7 @@ def rating_edit(request, number, year):
     year = get_object_or_404(Year, year=year)
     back = f"{cell.get_absolute_url()}?year={year.year}"
     if year.is_closed:
-        _closed(request, year)
+        messages.error(request, year.closed_message)
         return redirect(back)
     cell_year = CellYear.objects.filter(cell=cell, year=year).first() or CellYear(
         cell=cell, year=year
@@ -189,7 +181,7 @@ def rating_edit(request, number, year):
         try:
             form.save()
         except YearClosed:
-            _closed(request, year)
+            messages.error(request, year.closed_message)
         else:
             messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
         return redirect(back)
@@ -223,7 +215,7 @@ def apply_rating(request, year):
     except (StaleFigure, ValueError):
         messages.error(request, _("The figure changed meanwhile; check it and try again."))
     except YearClosed:
-        _closed(request, year)
+        messages.error(request, year.closed_message)
     else:
         messages.success(
             request, _("Saved: %(target)s, %(year)s.") % {"target": figure.target, "year": year}

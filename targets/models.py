@@ -90,6 +90,10 @@ class YearQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_closed=False)
 
+    def current(self):
+        """The year pages open on: the latest open year, or the latest when all are closed."""
+        return self.open().first() or self.first()
+
 
 class Year(models.Model):
     """A planning year and the names it was carried out under.
@@ -163,6 +167,12 @@ class Year(models.Model):
                     at=timezone.now(),
                 )
             return bool(changed)
+
+    @property
+    def closed_message(self):
+        return _("The year %(year)s is closed: its figures can no longer be changed.") % {
+            "year": self.year
+        }
 
     def refuse_if_closed(self):
         """Raise YearClosed if the year is closed in the database (not just in memory)."""
@@ -248,7 +258,23 @@ class FigureQuerySet(models.QuerySet):
         )
 
 
-class Figure(models.Model):
+class OfOpenYear(models.Model):
+    """A record of a year that is frozen once the year is closed: a form says so in words, and
+    the write itself is refused, whoever attempts it (the admin and commands included)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        Year(pk=self.year_id).refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
+
+
+class Figure(OfOpenYear):
     """A target's plan (kế hoạch) and actual (thực hiện) in one year.
 
     Every write goes through ``save``, which refuses a stale version and records the change in
@@ -310,12 +336,12 @@ class Figure(models.Model):
         self.updated_by = changed_by
         self.updated_at = timezone.now()
         with transaction.atomic():
-            Year(pk=self.year_id).refuse_if_closed()
             if self.pk is None:
                 self.version = 1
-                super().save(*args, **kwargs)
+                super().save(*args, **kwargs)  # OfOpenYear refuses a closed year
                 FigureChange.record(self, None, changed_by)
                 return True
+            Year(pk=self.year_id).refuse_if_closed()
             before = Figure.objects.get(pk=self.pk)
             if expected_version is None:
                 expected_version = before.version
@@ -343,11 +369,6 @@ class Figure(models.Model):
 
     def get_absolute_url(self):
         return reverse("targets:target", args=[self.year.year, self.target.slug])
-
-    def clean(self):
-        # Forms (the admin's included) say it in words before save would refuse.
-        if self.year_id and self.year.is_closed:
-            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
     @cached_property
     def percent(self):

@@ -24,7 +24,7 @@ def health(request):
 
 def latest_year(request):
     """The home page: the latest open year's dashboard, or the latest year when all are closed."""
-    year = Year.objects.open().first() or Year.objects.first()
+    year = Year.objects.current()
     if year is None:
         raise Http404(_("No planning year has been set up yet."))
     return redirect("targets:dashboard", year=year.year)
@@ -113,11 +113,7 @@ def edit_figure(request, year, slug):
     figure = _figure(year, slug)
     next_url = _next_url(request, figure)
     if figure.year.is_closed:
-        messages.error(
-            request,
-            _("The year %(year)s is closed: its figures can no longer be changed.")
-            % {"year": figure.year.year},
-        )
+        messages.error(request, figure.year.closed_message)
         return redirect(next_url)
     status = 200
     conflict = None
@@ -136,11 +132,7 @@ def edit_figure(request, year, slug):
                 form.is_valid()
                 status = 409
             except YearClosed:
-                messages.error(
-                    request,
-                    _("The year %(year)s is closed: its figures can no longer be changed.")
-                    % {"year": figure.year.year},
-                )
+                messages.error(request, figure.year.closed_message)
                 return redirect(next_url)
             else:
                 if changed:

@@ -72,7 +72,6 @@ class YearReport:
             "date_line": place_and_date_line(self.year),
             "status_line": status_line(self),
             "headings": [str(heading) for heading, _width in HEADERS],
-            "notes": {figure.pk: figure_note(figure) for figure in self.figures},
         }
 
 

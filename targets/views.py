@@ -177,8 +177,6 @@ def report_print(request, year):
     report = YearReport.for_year(get_object_or_404(Year, year=year))
     with translation.override("vi"):  # the report is filed in Vietnamese
         words = report.words()
-    for figure in report.figures:
-        figure.report_note = words["notes"][figure.pk]
     return render(request, "targets/report.html", {"report": report, "year": report.year, **words})
 
 

@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from targets.report import figure_note
+
 register = template.Library()
 
 SYMBOLS = {"exceeded": "▲", "met": "●", "not_met": "▼", "no_data": "○"}
@@ -51,3 +53,9 @@ def assessment_badge(figure):
         SYMBOLS[figure.assessment],
         figure.assessment.label,
     )
+
+
+@register.filter
+def report_note(figure):
+    """The note as the year-end report prints it (see targets.report.figure_note)."""
+    return figure_note(figure)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cell, CellSecretary, CellYear, Task
+from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, Task
 
 
 @admin.register(Cell)
@@ -29,10 +29,7 @@ class CellYearAdmin(admin.ModelAdmin):
         "secretary_name",
         "members",
         "rating",
-        "members_excellent",
-        "members_good",
-        "members_completed",
-        "members_not_completed",
+        *LEVEL_FIELDS.values(),
         "illustrative",
     ]
     list_filter = ["year", "rating", "illustrative"]

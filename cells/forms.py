@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.models import Target
 
-from .models import CellYear, Task
+from .models import LEVEL_FIELDS, CellYear, Task
 
 
 class DateInput(forms.DateInput):
@@ -36,34 +36,17 @@ class CellYearForm(forms.ModelForm):
 
     class Meta:
         model = CellYear
-        fields = [
-            "secretary_name",
-            "members",
-            "rating",
-            "members_excellent",
-            "members_good",
-            "members_completed",
-            "members_not_completed",
-        ]
+        fields = ["secretary_name", "members", "rating", *LEVEL_FIELDS.values()]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "secretary_name" and name != "rating":
-                # Django's own Vietnamese for "Enter a whole number." reads oddly.
-                field.error_messages["invalid"] = _("Enter a whole number, such as 25.")
+        for name in ["members", *LEVEL_FIELDS.values()]:
+            # Django's own Vietnamese for "Enter a whole number." reads oddly.
+            self.fields[name].error_messages["invalid"] = _("Enter a whole number, such as 25.")
 
     def clean(self):
         cleaned = super().clean()
-        rated = sum(
-            cleaned.get(name) or 0
-            for name in (
-                "members_excellent",
-                "members_good",
-                "members_completed",
-                "members_not_completed",
-            )
-        )
+        rated = sum(cleaned.get(name) or 0 for name in LEVEL_FIELDS.values())
         if cleaned.get("members") is not None and rated > cleaned["members"]:
             raise forms.ValidationError(
                 _("%(rated)s members are rated but the cell has only %(members)s.")

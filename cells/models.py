@@ -1,4 +1,6 @@
+import operator
 from decimal import Decimal
+from functools import reduce
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -21,6 +23,14 @@ class Level(models.TextChoices):
 
 
 GOOD_OR_BETTER = (Level.EXCELLENT, Level.GOOD)
+
+# The field of CellYear that counts the members rated at each level, in the levels' order.
+LEVEL_FIELDS = {
+    Level.EXCELLENT: "members_excellent",
+    Level.GOOD: "members_good",
+    Level.COMPLETED: "members_completed",
+    Level.NOT_COMPLETED: "members_not_completed",
+}
 
 # A cell has tens of members; SQLite would store any size, so the forms say where it ends.
 MAX_MEMBERS = 9999
@@ -123,12 +133,7 @@ class CellYear(OfOpenYear):
                 condition=Q(rating="") | Q(rating__in=Level.values), name="cellyear_rating_known"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    members__gte=F("members_excellent")
-                    + F("members_good")
-                    + F("members_completed")
-                    + F("members_not_completed")
-                ),
+                condition=Q(members__gte=reduce(operator.add, map(F, LEVEL_FIELDS.values()))),
                 name="cellyear_rated_within_members",
                 violation_error_message=_("More members are rated than the cell has."),
             ),
@@ -137,18 +142,16 @@ class CellYear(OfOpenYear):
     def __str__(self):
         return f"{self.cell} ({self.year})"
 
+    def members_at(self, level):
+        return getattr(self, LEVEL_FIELDS[level])
+
     @property
     def members_rated(self):
-        return (
-            self.members_excellent
-            + self.members_good
-            + self.members_completed
-            + self.members_not_completed
-        )
+        return sum(self.members_at(level) for level in Level)
 
     @property
     def members_good_or_better(self):
-        return self.members_excellent + self.members_good
+        return sum(self.members_at(level) for level in GOOD_OR_BETTER)
 
     def sheet_row(self):
         """The row of the year-end workbook's "Chi bộ" sheet."""
@@ -158,10 +161,7 @@ class CellYear(OfOpenYear):
             self.secretary_name,
             self.members,
             self.get_rating_display(),
-            self.members_excellent,
-            self.members_good,
-            self.members_completed,
-            self.members_not_completed,
+            *(self.members_at(level) for level in Level),
         ]
 
 
@@ -176,10 +176,7 @@ class RatingTotals:
         self.cells_good_or_better = sum(self.cells[level] for level in GOOD_OR_BETTER)
         self.members = sum(cy.members for cy in cell_years)
         self.members_by_level = {
-            Level.EXCELLENT: sum(cy.members_excellent for cy in cell_years),
-            Level.GOOD: sum(cy.members_good for cy in cell_years),
-            Level.COMPLETED: sum(cy.members_completed for cy in cell_years),
-            Level.NOT_COMPLETED: sum(cy.members_not_completed for cy in cell_years),
+            level: sum(cy.members_at(level) for cy in cell_years) for level in Level
         }
         self.members_rated = sum(self.members_by_level.values())
         self.members_good_or_better = sum(self.members_by_level[lv] for lv in GOOD_OR_BETTER)

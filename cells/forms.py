@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from targets.forms import CountField
 from targets.models import Target
 
-from .models import LEVEL_FIELDS, CellYear, Task
+from .models import LEVEL_FIELDS, MAX_MEMBERS, CellYear, Task
 
 
 class DateInput(forms.DateInput):
@@ -41,8 +42,9 @@ class CellYearForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ["members", *LEVEL_FIELDS.values()]:
-            # Django's own Vietnamese for "Enter a whole number." reads oddly.
-            self.fields[name].error_messages["invalid"] = _("Enter a whole number, such as 25.")
+            # Counts are read like every number of the app: "1.234" is one thousand two
+            # hundred and thirty-four, as the page itself would write it.
+            self.fields[name] = CountField(label=self.fields[name].label, max_value=MAX_MEMBERS)
 
     def clean(self):
         cleaned = super().clean()

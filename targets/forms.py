@@ -1,6 +1,9 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import StaleFigure
 from .numbers import NumberFormatError, format_number, parse_number
 from .progress import Kind
 
@@ -8,8 +11,9 @@ from .progress import Kind
 class AmountField(forms.CharField):
     """A number typed the Vietnamese way ("95,77", "1.234.567"), cleaned to a Decimal.
 
-    Anything it cannot read with certainty is refused with a message naming the accepted forms;
-    the text the user typed stays in the form.
+    What it displays is what it reads back (format_number and parse_number undo each other);
+    anything it cannot read with certainty is refused with a message naming the accepted forms,
+    and the text the user typed stays in the form.
     """
 
     def __init__(self, **kwargs):
@@ -29,6 +33,30 @@ class AmountField(forms.CharField):
             raise forms.ValidationError(str(error), code="number") from error
 
 
+class CountField(AmountField):
+    """A whole number of people or things, read like every other number ("1.234" is 1234)."""
+
+    def __init__(self, *, max_value, **kwargs):
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+        self.max_value = max_value
+        self.widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            raise forms.ValidationError(_("Enter a whole number, such as 25."), code="invalid")
+        if value > self.max_value:
+            raise forms.ValidationError(
+                _("Ensure this value is less than or equal to %(limit_value)s.")
+                % {"limit_value": format_number(self.max_value)},
+                code="max_value",
+            )
+        return int(value)
+
+
 MILESTONE_CHOICES = [("", _("— not known yet —")), ("1", _("Yes, achieved")), ("0", _("No"))]
 
 
@@ -45,37 +73,57 @@ class MilestoneField(forms.TypedChoiceField):
         )
 
     def prepare_value(self, value):
-        return "" if value is None else str(int(value))
+        if value is None or isinstance(value, str):
+            return value
+        return str(int(value))
+
+
+class NoteField(forms.CharField):
+    """Free text from a textarea, kept as it was typed: line breaks are stored as "\\n" whatever
+    the browser sends ("\\r\\n"), so a note posted back untouched is the same note."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class FigureForm(forms.Form):
-    """Plan, actual and note of one figure, with the version the form was opened on."""
+    """Plan, actual and note of one figure, with the version the form was opened on.
 
-    plan = AmountField(label=_("Plan"))
-    actual = AmountField(label=_("Actual"))
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    The one definition of a figure's inputs: the single-figure page and each row of the year's
+    grid are this form. Each value also carries the value the page showed (a hidden initial), so
+    a row counts as changed only where the user changed it, whatever happened meanwhile.
+    """
+
+    VALUES = ("plan", "actual", "note")
+
+    plan = AmountField(label=_("Plan"), show_hidden_initial=True)
+    actual = AmountField(label=_("Actual"), show_hidden_initial=True)
+    note = NoteField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        show_hidden_initial=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, figure, **kwargs):
-        kwargs.setdefault(
-            "initial",
-            {
-                "plan": figure.plan,
-                "actual": figure.actual,
-                "note": figure.note,
-                "version": figure.version,
-            },
-        )
+        kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.VALUES})
+        kwargs["initial"].setdefault("version", figure.version)
         super().__init__(*args, **kwargs)
         self.figure = figure
         if figure.target.kind == Kind.MILESTONE:
-            self.fields["plan"] = MilestoneField(label=_("Plan"))
-            self.fields["actual"] = MilestoneField(label=_("Actual"))
+            self.fields["plan"] = MilestoneField(label=_("Plan"), show_hidden_initial=True)
+            self.fields["actual"] = MilestoneField(label=_("Actual"), show_hidden_initial=True)
         elif figure.target.unit:
             for name in ("plan", "actual"):
                 self.fields[name].help_text = _("Unit: %(unit)s") % {"unit": figure.target.unit}
+
+    @property
+    def values_changed(self):
+        """The values the user changed from what the page showed (the version is not a value)."""
+        return [name for name in self.changed_data if name in self.VALUES]
 
     def apply(self, user):
         """Write the cleaned values through Figure.save; raises StaleFigure or YearClosed."""
@@ -84,3 +132,76 @@ class FigureForm(forms.Form):
         figure.actual = self.cleaned_data["actual"]
         figure.note = self.cleaned_data["note"]
         return figure.save(changed_by=user, expected_version=self.cleaned_data["version"])
+
+    def after_conflict(self, current):
+        """The same form for ``current``, the figure as someone else left it, with what this
+        user typed kept: saving it again is a deliberate overwrite of the version now seen."""
+        figure = self.figure
+        for name in (*self.VALUES, "version", "updated_at", "updated_by"):
+            setattr(figure, name, getattr(current, name))
+        data = self.data.copy()
+        data[self.add_prefix("version")] = current.version
+        for name in self.VALUES:
+            shown = self.fields[name].prepare_value(getattr(current, name))
+            data[self.add_initial_prefix(name)] = "" if shown is None else shown
+        form = type(self)(data, figure=figure, prefix=self.prefix)
+        form.conflict = figure
+        form.is_valid()
+        return form
+
+    conflict = None
+
+
+class FigureGrid:
+    """Every figure of a year on one page: one FigureForm per row, prefixed by the figure's id.
+
+    Saving writes only the rows the user changed, each through Figure.save with its own version
+    check and history row. A row changed by someone else meanwhile is refused and marked, a row
+    with bad input is explained; the other rows are saved all the same.
+    """
+
+    def __init__(self, figures, data=None):
+        self.rows = [self._form(figure, data) for figure in figures]
+
+    @staticmethod
+    def _form(figure, data=None):
+        prefix = f"f{figure.pk}"
+        if data is not None and f"{prefix}-version" not in data:
+            # A row the page did not show (a figure added since it was opened) is left alone.
+            data = None
+        return FigureForm(data, figure=figure, prefix=prefix)
+
+    def save(self, user):
+        """Save the changed rows; returns the number saved. Raises YearClosed if the year was
+        closed meanwhile (what was saved before stays saved)."""
+        self.saved = 0
+        for index, form in enumerate(self.rows):
+            if not form.is_bound or not form.values_changed or not form.is_valid():
+                continue
+            try:
+                changed = form.apply(user)
+            except StaleFigure as stale:
+                self.rows[index] = form.after_conflict(stale.current)
+                continue
+            if changed:
+                self.saved += 1
+            self.rows[index] = self._form(form.figure)
+        return self.saved
+
+    @property
+    def conflicts(self):
+        return [form for form in self.rows if form.conflict is not None]
+
+    @property
+    def invalid(self):
+        return [form for form in self.rows if form.is_bound and form.errors]
+
+    @property
+    def unsaved(self):
+        """The rows the user changed that were not saved: conflicts first, then bad input."""
+        return self.conflicts + self.invalid
+
+    @property
+    def complete(self):
+        """True when every change the user made was saved."""
+        return not self.unsaved

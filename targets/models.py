@@ -4,7 +4,6 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import progress
@@ -70,7 +69,7 @@ class Target(models.Model):
             ),
             models.CheckConstraint(
                 # These are pages of a year (/targets/2023/report/), not targets.
-                condition=~Q(slug__in=["report", "close", "reopen"]),
+                condition=~Q(slug__in=["report", "close", "reopen", "grid"]),
                 name="target_slug_not_reserved",
                 violation_error_message=_("This key is reserved for a page of the year."),
             ),
@@ -342,7 +341,7 @@ class Figure(OfOpenYear):
                 FigureChange.record(self, None, changed_by)
                 return True
             Year(pk=self.year_id).refuse_if_closed()
-            before = Figure.objects.get(pk=self.pk)
+            before = Figure.objects.select_related("updated_by").get(pk=self.pk)
             if expected_version is None:
                 expected_version = before.version
             if before.version != expected_version:
@@ -370,12 +369,12 @@ class Figure(OfOpenYear):
     def get_absolute_url(self):
         return reverse("targets:target", args=[self.year.year, self.target.slug])
 
-    @cached_property
+    @property
     def percent(self):
         t = self.target
         return progress.percent_of_plan(t.kind, t.direction, self.plan, self.actual)
 
-    @cached_property
+    @property
     def assessment(self):
         t = self.target
         return Assessment(progress.assess(t.kind, t.direction, self.plan, self.actual))

@@ -15,10 +15,12 @@ MAX_DECIMAL_PLACES = 2
 
 # ASCII digits only: \d would also take Arabic-Indic or other scripts' digits.
 _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")  # 1234567 or 95,77
-_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")  # 1.234.567 or 1.234,5
-_SPACED = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?")  # 1 234 567 or 1 234,5
-_SINGLE_GROUP = re.compile(r"[0-9]{1,3}\.[0-9]{3}")  # 1.234: a thousand, or one and a bit?
-_POINT_DECIMAL = re.compile(r"[0-9]+\.[0-9]{1,2}")  # 95.77, as pasted from elsewhere
+# A dot or a space before exactly three digits groups thousands: 3.000, 1.234.567, 1.234,5.
+# The first group has no leading zero: "0.500" is an English decimal, not five hundred.
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")
+_SPACED = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:,[0-9]+)?")
+# A point that cannot be a thousands dot: 95.77 or 1.25, as pasted from an English sheet.
+_POINT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _SIGNED = re.compile(r"[-+−]\s*[0-9.,\s]+")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # Full-width forms (U+FF01–FF5E, typed with a Vietnamese or East Asian input method) map to
@@ -37,8 +39,11 @@ def accepted_forms():
 def parse_number(text):
     """Read a number typed by a Vietnamese user and return a Decimal, or None for empty text.
 
-    Raises NumberFormatError, with a message that names the accepted forms, for anything that
-    cannot be read with certainty: "1.234" could be a thousand or one and a bit, so it is refused.
+    A dot before groups of exactly three digits separates thousands ("3.000" is three thousand,
+    "1.234,5" is one thousand two hundred and thirty-four and a half); the comma is the decimal
+    separator. Anything else with a dot ("95.77", "1.25") is refused with a message that shows
+    how to write it, never read as 9577. Raises NumberFormatError, with a message that names the
+    accepted forms, for anything that cannot be read with certainty.
     """
     text = (text or "").translate(_FULL_WIDTH)
     text = _SPACES.sub(" ", text).strip()
@@ -47,19 +52,21 @@ def parse_number(text):
     if _SIGNED.fullmatch(text):
         if text[0] in "-−":
             raise NumberFormatError(_("The number cannot be negative."))
-        raise NumberFormatError(_("Type the number without a sign.") + " " + accepted_forms())
-    if _SINGLE_GROUP.fullmatch(text):
         raise NumberFormatError(
-            _(
-                "“%(text)s” is ambiguous: write %(whole)s if you mean a whole number; the "
-                "decimal separator is a comma, as in 95,77."
-            )
-            % {"text": text, "whole": text.replace(".", "")}
+            _("Do not type a plus (+) or minus (−) sign before the number.")
+            + " "
+            + accepted_forms()
         )
     if _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text) or _SPACED.fullmatch(text):
         canonical = text.replace(".", "").replace(" ", "").replace(",", ".")
     elif _POINT_DECIMAL.fullmatch(text):
-        canonical = text
+        raise NumberFormatError(
+            _(
+                "“%(text)s”: the dot only separates thousands (3.000 is three thousand); write "
+                "decimals with a comma: %(comma)s."
+            )
+            % {"text": text, "comma": text.replace(".", ",")}
+        )
     else:
         message = _("“%(text)s” is not a number.") % {"text": text[:40]}
         raise NumberFormatError(message + " " + accepted_forms())
@@ -73,7 +80,7 @@ def parse_number(text):
 def check_amount(value):
     """Refuse a Decimal that a figure may not hold; return it unchanged otherwise."""
     if not value.is_finite():
-        raise NumberFormatError(_("The number must be finite."))
+        raise NumberFormatError(_("The value is not valid."))
     if value < 0:
         raise NumberFormatError(_("The number cannot be negative."))
     if value >= MAX_AMOUNT:

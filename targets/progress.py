@@ -1,4 +1,4 @@
-"""The arithmetic of "% of plan" and the assessment, with no database.
+"""The arithmetic of "Percent of plan" and the assessment, with no database.
 
 Every function here takes the target's kind and direction and the year's plan and actual as
 ``Decimal`` (or ``None`` while a figure is unknown) and derives what the ward's reports print.

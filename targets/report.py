@@ -143,7 +143,7 @@ HEADERS = [
     (gettext_lazy("Unit"), 11),
     (gettext_lazy("Plan"), 13),
     (gettext_lazy("Actual"), 13),
-    (gettext_lazy("% of plan"), 13),
+    (gettext_lazy("Percent of plan"), 13),
     (gettext_lazy("Assessment"), 14),
     (gettext_lazy("Note"), 40),
 ]

@@ -23,7 +23,7 @@ class FigureColumns(tables.Table):
     plan = tables.Column(_("Plan"), attrs=NUMERIC, default="–")
     actual = tables.Column(_("Actual"), attrs=NUMERIC, empty_values=())
     percent = tables.Column(
-        _("% of plan"),
+        _("Percent of plan"),
         attrs={"td": {"class": "num percent"}, "th": {"class": "num"}},
         empty_values=(),
     )

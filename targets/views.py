@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from . import charts
-from .forms import FigureForm
+from .forms import FigureForm, FigureGrid
 from .models import Area, Figure, StaleFigure, Year, YearClosed
-from .progress import Assessment
+from .progress import Assessment, Summary
 from .report import XLSX_CONTENT_TYPE, YearReport, build_workbook, workbook_bytes
 from .tables import FigureTable, HistoryTable, YearsTable
 
@@ -116,20 +117,13 @@ def edit_figure(request, year, slug):
         messages.error(request, figure.year.closed_message)
         return redirect(next_url)
     status = 200
-    conflict = None
     if request.method == "POST":
         form = FigureForm(request.POST, figure=figure)
         if form.is_valid():
             try:
                 changed = form.apply(request.user)
             except StaleFigure as stale:
-                conflict = stale.current
-                # Keep what the user typed; the next save is a deliberate overwrite of the
-                # version they have now seen.
-                data = request.POST.copy()
-                data["version"] = conflict.version
-                form = FigureForm(data, figure=figure)
-                form.is_valid()
+                form = form.after_conflict(stale.current)
                 status = 409
             except YearClosed:
                 messages.error(request, figure.year.closed_message)
@@ -155,11 +149,61 @@ def edit_figure(request, year, slug):
             "figure": figure,
             "year": figure.year,
             "form": form,
-            "conflict": conflict,
+            "conflict": form.conflict,
             "next": next_url,
         },
         status=status,
     )
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def year_grid(request, year):
+    """Every target of the year on one page: plan, actual and note of each, saved at once."""
+    year = get_object_or_404(Year, year=year)
+    report = YearReport.for_year(year)
+    if request.method == "POST" and year.is_closed:
+        messages.error(request, year.closed_message)
+        return redirect("targets:grid", year=year.year)
+    grid = FigureGrid(report.figures, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            saved = grid.save(request.user)
+        except YearClosed:
+            messages.error(request, year.closed_message)
+            return redirect("targets:grid", year=year.year)
+        if grid.complete:
+            if saved:
+                messages.success(
+                    request,
+                    ngettext("Saved %(count)d target.", "Saved %(count)d targets.", saved)
+                    % {"count": saved},
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("targets:grid", year=year.year)
+        status = 409 if grid.conflicts else 400
+    return render(
+        request,
+        "targets/grid.html",
+        {
+            "year": year,
+            "years": Year.objects.all(),
+            "grid": grid,
+            "sections": _grid_sections(grid),
+            "summary": Summary(form.figure.assessment for form in grid.rows),
+        },
+        status=status,
+    )
+
+
+def _grid_sections(grid):
+    """The grid's rows under their areas, in report order."""
+    sections = {}
+    for form in grid.rows:
+        sections.setdefault(form.figure.target.area, []).append(form)
+    return list(sections.items())
 
 
 @permission_required("targets.export_report", raise_exception=True)

@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 from django.test import Client
 
@@ -15,7 +16,11 @@ def signed_in(user):
 
 def text_of(response):
     """The visible text of a page, tags removed and white space folded."""
-    html = response.content.decode()
+    return plain_text(response.content.decode())
+
+
+def plain_text(html):
+    """The text of a piece of HTML, tags removed and white space folded."""
     html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
@@ -41,3 +46,90 @@ def row_for(response, name):
     matches = [row for row in rows_of(response) if f"| {name} |" in row]
     assert len(matches) == 1, f"{name!r} in {len(matches)} rows"
     return matches[0]
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from each form of a page, untouched."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self._form = None
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"attrs": attrs, "fields": []}
+            self.forms.append(self._form)
+        elif self._form is None or "disabled" in attrs:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind not in ("submit", "button", "image", "file", "reset"):
+                self._form["fields"].append([attrs["name"], attrs.get("value", "")])
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = [attrs["name"], ""]
+            self._form["fields"].append(self._textarea)
+        elif tag == "select" and attrs.get("name"):
+            self._select = {"name": attrs["name"], "first": None, "chosen": None}
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            if self._select["first"] is None:
+                self._select["first"] = value
+            if "selected" in attrs:
+                self._select["chosen"] = value
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            # Browsers drop one line break right after <textarea>; this parser keeps it.
+            text = self._textarea[1]
+            self._textarea[1] = text[1:] if text.startswith("\n") else text
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            chosen = self._select["chosen"]
+            value = chosen if chosen is not None else self._select["first"]
+            if value is not None:
+                self._form["fields"].append([self._select["name"], value])
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def fields_of(html):
+    """What a browser would post from a fragment of form fields, untouched."""
+    reader = _FormReader()
+    reader.feed(f'<form method="post">{html}</form>')
+    return _posted(reader.forms[0])
+
+
+def _posted(form):
+    data = {}
+    for name, value in form["fields"]:
+        # Browsers send every line break of every value as CRLF.
+        data.setdefault(name, value.replace("\r\n", "\n").replace("\n", "\r\n"))
+    return data
+
+
+def form_data(response, selector=None):
+    """The data a browser would post from the page's form (the one whose attributes include
+    ``selector``, e.g. 'class="grid-form"', or the only POST form of the main content), as
+    rendered: every value exactly as the page shows it."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    forms = [
+        form
+        for form in reader.forms
+        if form["attrs"].get("method", "get").lower() == "post"
+        and form["attrs"].get("action") is None
+        and (selector is None or all(form["attrs"].get(k) == v for k, v in selector.items()))
+    ]
+    assert len(forms) == 1, f"{len(forms)} forms match {selector}"
+    return _posted(forms[0])

@@ -24,6 +24,7 @@ STAFF_READ = {"targets:report", "targets:report_workbook"}
 # Pages that change the ward's data: ward staff only.
 WRITE = {
     "targets:edit",
+    "targets:grid",
     "cells:task_add",
     "cells:task_edit",
     "cells:rating_edit",

@@ -31,13 +31,17 @@ class Refused:
 # The messages of targets/numbers.py as locale/vi/LC_MESSAGES/django.po translates them.
 NOT_A_NUMBER = "không phải là số. Cách viết được chấp nhận: 1234567, 1.234.567, 95,77 hoặc 1.234,5."
 NEGATIVE = "Số không được âm."
-SIGN = "Hãy nhập số không kèm dấu. Cách viết được chấp nhận"
+SIGN = "Không nhập dấu cộng (+) hoặc trừ (−) trước số. Cách viết được chấp nhận"
 TOO_LARGE = "Số quá lớn (tối đa 999.999.999.999)."
 DECIMALS = "Tối đa 2 chữ số sau dấu phẩy thập phân."
 
 
-def ambiguous(text, whole):
-    return Refused(f"“{text}” không rõ nghĩa: nếu là số nguyên hãy viết {whole}; dấu thập phân")
+def point_decimal(text):
+    comma = text.replace(".", ",")
+    return Refused(
+        f"“{text}”: dấu chấm chỉ dùng để tách hàng nghìn (3.000 là ba nghìn); "
+        f"hãy viết phần thập phân sau dấu phẩy: {comma}."
+    )
 
 
 def not_a_number(text):
@@ -50,10 +54,11 @@ def case(typed, expected):
 
 
 AMOUNTS = [
-    # Vietnamese forms, and a point before one or two digits as pasted from elsewhere
+    # Vietnamese forms; a point before anything but groups of three digits is refused
     case("95,77", D("95.77")),
-    case("95.77", D("95.77")),
-    case("95.7", D("95.7")),
+    case("95.77", point_decimal("95.77")),
+    case("95.7", point_decimal("95.7")),
+    case("0.500", point_decimal("0.500")),
     case("0,5", D("0.5")),
     case("95,70", D("95.7")),
     case("0", D("0")),
@@ -61,9 +66,10 @@ AMOUNTS = [
     case("1.234.567", D("1234567")),
     case("1.234,5", D("1234.5")),
     case("12.345.678,90", D("12345678.90")),
-    case("1.234", ambiguous("1.234", "1234")),
-    case("12.345", ambiguous("12.345", "12345")),
-    case("95.777", ambiguous("95.777", "95777")),
+    case("3.000", D("3000")),
+    case("1.234", D("1234")),
+    case("12.345", D("12345")),
+    case("95.777", D("95777")),
     # spaces: around, grouping (also non-breaking and narrow non-breaking), inside a number
     case(" 96 ", D("96")),
     case("1 234 567", D("1234567")),
@@ -202,8 +208,7 @@ def test_a_typed_amount_is_stored_as_read_or_refused_in_vietnamese_and_kept(
 
 REQUIRED = "Trường này là bắt buộc."
 WHOLE_NUMBER = "Hãy nhập một số nguyên, ví dụ 25."
-AT_LEAST_0 = "Đảm bảo giá trị này lớn hơn hoặc bằng với 0"
-AT_MOST_9999 = "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 9999"
+AT_MOST_9999 = "Giá trị tối đa là 9.999."
 
 RATING = {
     "secretary_name": "Đồng Thị Dưỡng",
@@ -230,20 +235,20 @@ def test_the_rating_form_accepts_the_base_values_of_the_table(bithu):
 @pytest.mark.parametrize(
     ("field", "typed", "words"),
     [
-        ("members", "-1", AT_LEAST_0),
-        ("members", "abc", WHOLE_NUMBER),
+        ("members", "-1", NEGATIVE),
+        ("members", "abc", not_a_number("abc").words),
         ("members", "40000", AT_MOST_9999),
+        ("members", "40.000", AT_MOST_9999),
         ("members", "25,5", WHOLE_NUMBER),
-        ("members", "25.5", WHOLE_NUMBER),
-        ("members", "1.234", WHOLE_NUMBER),
+        ("members", "25.5", point_decimal("25.5").words),
         ("members", "", REQUIRED),
-        ("members", "NaN", WHOLE_NUMBER),
-        ("members", "2e1", WHOLE_NUMBER),
+        ("members", "NaN", not_a_number("NaN").words),
+        ("members", "2e1", not_a_number("2e1").words),
         ("members", "20", "Đã xếp loại 25 đảng viên nhưng chi bộ chỉ có 20 đảng viên."),
-        ("members_excellent", "-3", AT_LEAST_0),
-        ("members_good", "99999999999999999999", AT_MOST_9999),
+        ("members_excellent", "-3", NEGATIVE),
+        ("members_good", "99999999999999999999", TOO_LARGE),
         ("members_good", "", REQUIRED),
-        ("members_completed", "hai", WHOLE_NUMBER),
+        ("members_completed", "hai", not_a_number("hai").words),
         ("members_not_completed", "0,5", WHOLE_NUMBER),
         ("rating", "best", "Hãy chọn một lựa chọn hợp lệ. best không phải là một trong"),
     ],

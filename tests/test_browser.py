@@ -220,7 +220,7 @@ def cell_secretary_sees_only_their_cell(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     expect(row_of(page, BHYT_NAME).locator(".percent-text")).to_have_text("99,76 %")
     expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
-    expect(page.get_by_role("button", name=re.compile("Khóa sổ"))).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("Chốt số liệu"))).to_have_count(0)
     expect(page.get_by_role("link", name="Báo cáo tổng kết năm (Excel)")).to_have_count(0)
 
     response = page.goto("/cells/3/")
@@ -273,11 +273,13 @@ def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_s
     page.goto("/targets/2023/")
     row_of(page, BHYT_NAME).get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
     actual = page.get_by_label("Thực hiện")
-    actual.fill("1.234")
+    actual.fill("95.77")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page.locator(".field.invalid .error")).to_contain_text("không rõ nghĩa")
-    expect(page.get_by_label("Thực hiện")).to_have_value("1.234")
+    expect(page.locator(".field.invalid .error")).to_contain_text(
+        "hãy viết phần thập phân sau dấu phẩy: 95,77"
+    )
+    expect(page.get_by_label("Thực hiện")).to_have_value("95.77")
     expect(page).to_have_url(re.compile(rf"/targets/2023/{BHYT}/edit/"))
     after = bhyt()
     assert (after.actual, after.version) == (before.actual, before.version)
@@ -292,6 +294,50 @@ def test_a_cell_secretary_sees_their_own_cell_reads_the_dashboard_and_changes_no
 # 4.
 def test_the_filters_show_only_unmet_targets_of_an_area_and_the_year_switcher_changes_year(page):
     year_switcher_and_filters(page)
+
+
+def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(page):
+    sign_in(page, "bithu")
+    page.goto("/targets/2024/")
+    page.get_by_role("link", name="Nhập số liệu cả năm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu năm 2024")
+
+    def actual(name):
+        return page.get_by_label(re.compile(rf"^Thực hiện\W+{re.escape(name)}$"))
+
+    actual("Tổng sản lượng lương thực có hạt").click()
+    page.keyboard.type("1.234,5")
+    page.keyboard.press("Enter")  # moves down the column; does not submit the page
+    expect(actual("Diện tích gieo cấy lúa cả năm")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(actual("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp")).to_be_focused()
+    page.keyboard.type("51.000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3.000")
+    page.keyboard.press("Tab")
+    page.keyboard.type("3")  # the field's old value is selected, so typing replaces it
+    for _row in range(5):
+        page.keyboard.press("Tab")
+    expect(actual("Tỷ lệ hộ dân sử dụng nước sạch")).to_be_focused()
+    page.keyboard.type("95,77")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/targets/2024/grid/$"))
+    assert Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024).actual is None
+    screenshot(page, "grid-five-actuals-typed")
+
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu 5 chỉ tiêu")
+    page.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
+    expect(page).to_have_url(re.compile(r"/targets/2024/$"))
+    for name, percent in [
+        ("Tổng sản lượng lương thực có hạt", "97,98 %"),
+        ("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp", "102,00 %"),
+        ("Thu ngân sách nhà nước trên địa bàn", "75,00 %"),
+        ("Thành lập mới tổ hợp tác", "150,00 %"),
+        ("Tỷ lệ hộ dân sử dụng nước sạch", "96,54 %"),
+    ]:
+        expect(row_of(page, name).locator(".percent-text")).to_have_text(percent)
+    screenshot(page, "grid-dashboard-after-saving")
 
 
 # What makes a page wider than the screen: each element that reaches past the right edge and
@@ -364,6 +410,26 @@ def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_pag
         tables
     )
     assert sideways <= 1, f"the page scrolls sideways by {sideways} px: {sticking_out}"
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page, width):
+    phone = width < 700
+    page = open_page(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
+    sign_in(page, "bithu")
+    page.goto("/targets/2023/grid/")
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 1, page.evaluate(STICKING_OUT, width)
+    bhyt_actual = page.get_by_label(
+        re.compile(r"^Thực hiện\W+Tỷ lệ dân số tham gia bảo hiểm y tế$")
+    )
+    bhyt_actual.scroll_into_view_if_needed()
+    expect(bhyt_actual).to_be_in_viewport()
+    box = bhyt_actual.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 30 * phone
+    screenshot(page, f"grid-{width}px")
 
 
 # 6.

@@ -133,7 +133,7 @@ def test_a_closed_year_refuses_task_and_rating_edits(bithu):
         {"target": task.target_id, "description": "changed", "responsible": "r", "status": "done"},
         follow=True,
     )
-    assert "đã khóa sổ" in text_of(response)
+    assert "đã chốt số liệu" in text_of(response)
     task.refresh_from_db()
     assert (task.description, task.status) == before
     response = bithu.post(reverse("cells:rating_edit", args=[1, 2023]), {"members": "1"})

@@ -30,8 +30,15 @@ def valid_data(name):
         "status": "in_progress",
         "note": "",
     }
+    bhyt = figure(BHYT)
     return {
-        "targets:edit": {"plan": "96", "actual": "50", "note": "", "version": figure(BHYT).version},
+        "targets:edit": {"plan": "96", "actual": "50", "note": "", "version": bhyt.version},
+        "targets:grid": {
+            f"f{bhyt.pk}-plan": "96",
+            f"f{bhyt.pk}-actual": "50",
+            f"f{bhyt.pk}-note": bhyt.note,
+            f"f{bhyt.pk}-version": bhyt.version,
+        },
         "cells:task_add": task,
         "cells:task_edit": task,
         "cells:rating_edit": {

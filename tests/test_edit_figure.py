@@ -56,7 +56,7 @@ def test_the_form_shows_stored_numbers_the_vietnamese_way(alice_client, demo):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("1.234", "không rõ nghĩa"),
+        ("95.77", "hãy viết phần thập phân sau dấu phẩy: 95,77"),
         ("-3", "không được âm"),
         ("NaN", "không phải là số"),
         ("1e5", "không phải là số"),
@@ -106,7 +106,7 @@ def test_a_closed_year_refuses_edits_and_changes_nothing(alice_client, demo):
     Year.objects.filter(year=2023).update(is_closed=True)
     before = bhyt()
     response = alice_client.post(edit_url(), form_data(before, actual="50"), follow=True)
-    assert "đã khóa sổ" in text_of(response)
+    assert "đã chốt số liệu" in text_of(response)
     assert bhyt().actual == before.actual
     assert FigureChange.objects.filter(figure=before).count() == 1
 

@@ -1,6 +1,8 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from targets.numbers import NumberFormatError, format_number, format_percent, parse_number
 
@@ -17,7 +19,10 @@ from targets.numbers import NumberFormatError, format_number, format_percent, pa
         ("  96  ", D("96")),
         ("1 234 567", D("1234567")),
         ("1\u00a0234,5", D("1234.5")),
-        ("95.77", D("95.77")),  # a point before two digits cannot be a thousands dot
+        ("3.000", D("3000")),  # a dot before three digits always groups thousands
+        ("1.234", D("1234")),
+        ("12.345", D("12345")),
+        ("95.777", D("95777")),
         ("９５,７７", D("95.77")),  # full-width digits
         ("12.345.678,90", D("12345678.90")),
         ("999.999.999.999,99", D("999999999999.99")),
@@ -32,11 +37,12 @@ def test_it_reads_vietnamese_numbers(typed, value):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("1.234", "không rõ nghĩa"),
-        ("12.345", "không rõ nghĩa"),
+        ("95.77", "viết phần thập phân sau dấu phẩy: 95,77"),
+        ("1.25", "viết phần thập phân sau dấu phẩy: 1,25"),
+        ("0.500", "viết phần thập phân sau dấu phẩy: 0,500"),
         ("-5", "không được âm"),
         ("−5", "không được âm"),
-        ("+5", "không kèm dấu"),
+        ("+5", "Không nhập dấu cộng"),
         ("1e3", "không phải là số"),
         ("1E3", "không phải là số"),
         ("NaN", "không phải là số"),
@@ -51,7 +57,8 @@ def test_it_reads_vietnamese_numbers(typed, value):
         ("1000000000000", "quá lớn"),
         ("abc", "không phải là số"),
         ("5 %", "không phải là số"),
-        ("1.2345", "không phải là số"),
+        ("1.2345", "dấu chấm chỉ dùng để tách hàng nghìn"),
+        ("01.234", "dấu chấm chỉ dùng để tách hàng nghìn"),
     ],
 )
 def test_it_refuses_what_it_cannot_read_with_certainty(typed, message):
@@ -81,3 +88,17 @@ def test_it_writes_vietnamese_numbers(value, places, shown):
 
 def test_percent_reads_as_the_ward_writes_it():
     assert format_percent(D("99.76")) == "99,76 %"
+
+
+# Every amount a figure can hold: 0 to 10^12, with no, one or two decimals.
+amounts = st.one_of(
+    st.integers(0, 10**12 - 1).map(D),
+    st.integers(0, 10**14 - 1).map(lambda cents: D(cents).scaleb(-2)),
+    st.integers(0, 10**13 - 1).map(lambda tenths: D(tenths).scaleb(-1)),
+    st.sampled_from([D("0.01"), D("0.5"), D("1000"), D("1000.5"), D("999999999999.99")]),
+)
+
+
+@given(amounts)
+def test_what_the_app_writes_it_reads_back_as_the_same_amount(value):
+    assert parse_number(format_number(value)) == value

@@ -111,7 +111,7 @@ def test_closing_2023_then_editing_a_figure_is_refused_and_changes_nothing(bithu
         {"plan": "96", "actual": "97", "note": "", "version": figure.version},
         follow=True,
     )
-    assert "đã khóa sổ" in text_of(response)
+    assert "đã chốt số liệu" in text_of(response)
     after = Figure.objects.get(pk=figure.pk)
     assert (after.actual, after.version) == (figure.actual, figure.version)
     assert FigureChange.objects.count() == changes

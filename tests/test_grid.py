@@ -1,0 +1,245 @@
+"""The year's grid: every target of a year on one page, saved at once, row by row."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from targets.models import Figure, FigureChange, Target, Year
+
+from .helpers import form_data, plain_text, signed_in, text_of
+
+BHYT = "bao-hiem-y-te"
+TREES = "trong-cay-phan-tan"
+COOPERATIVES = "thanh-lap-to-hop-tac"
+BUDGET = "thu-ngan-sach"
+
+
+def grid_url(year=2023):
+    return reverse("targets:grid", args=[year])
+
+
+def figure(slug, year=2023):
+    return Figure.objects.select_related("target").get(target__slug=slug, year__year=year)
+
+
+def field(slug, name, year=2023):
+    """The name of a row's input on the grid."""
+    return f"f{figure(slug, year).pk}-{name}"
+
+
+def stored():
+    """Every figure's values and version, and the number of recorded changes."""
+    return (
+        list(Figure.objects.order_by("pk").values_list("pk", "plan", "actual", "note", "version")),
+        FigureChange.objects.count(),
+    )
+
+
+def marked_row(response, slug, mark):
+    """The text of the grid's row of ``slug``, which must carry the class ``mark``."""
+    pattern = rf'<tr id="row-{figure(slug).pk}" class="{mark}">(.*?)</tr>'
+    row = re.search(pattern, response.content.decode(), re.S)
+    assert row, f"the row of {slug} is not marked {mark}"
+    return plain_text(row.group(1))
+
+
+def opened(client, year=2023):
+    """The grid as the page renders it, and the data its form would post untouched."""
+    response = client.get(grid_url(year))
+    assert response.status_code == 200
+    return response, form_data(response, {"class": "grid-form"})
+
+
+def test_the_grid_shows_every_target_of_the_year_in_area_order_with_its_values(bithu):
+    response, data = opened(bithu)
+    html = response.content.decode()
+    rows = re.findall(r'<tr id="row-(\d+)"', html)
+    expected = Figure.objects.filter(year__year=2023).order_by(
+        "target__area__position", "target__position"
+    )
+    assert [int(pk) for pk in rows] == [f.pk for f in expected]
+    assert len(rows) == 40
+    assert data[field(TREES, "plan")] == "3.000"
+    assert data[field(BHYT, "actual")] == "95,77"
+    assert data[field(BUDGET, "actual")] == "3.650,5"
+    assert re.findall(r'<th colspan="7" scope="rowgroup">([^<]*)</th>', html) == [
+        "I. Kinh tế",
+        "II. Văn hóa – xã hội",
+        "III. Quốc phòng – an ninh",
+        "IV. Xây dựng Đảng và hệ thống chính trị",
+    ]
+    assert "99,76 %" in text_of(response)
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_grid_posted_back_untouched_changes_nothing(bithu, year):
+    before = stored()
+    _response, data = opened(bithu, year)
+    response = bithu.post(grid_url(year), data, follow=True)
+    assert "Không có thay đổi" in text_of(response)
+    assert stored() == before
+
+
+def test_saving_writes_only_the_changed_rows_each_with_its_history(bithu):
+    _response, data = opened(bithu)
+    untouched = figure(BUDGET)
+    data[field(TREES, "actual")] = "3.500"
+    data[field(BHYT, "actual")] = "96,2"
+    data[field(COOPERATIVES, "note")] = "Ghi chú mới\r\nhai dòng"
+    changes = FigureChange.objects.count()
+
+    response = bithu.post(grid_url(), data, follow=True)
+
+    assert "Đã lưu 3 chỉ tiêu" in text_of(response)
+    assert FigureChange.objects.count() == changes + 3
+    assert figure(TREES).actual == Decimal(3500)
+    assert figure(BHYT).actual == Decimal("96.2")
+    assert figure(COOPERATIVES).note == "Ghi chú mới\nhai dòng"
+    for slug in (TREES, BHYT, COOPERATIVES):
+        change = figure(slug).changes.first()
+        assert change.changed_by.username == "bithu"
+        assert change.version == figure(slug).version == 2
+    assert Figure.objects.get(pk=untouched.pk).version == untouched.version
+
+
+def test_a_row_changed_by_someone_else_meanwhile_is_refused_and_the_others_are_saved(
+    bithu, django_user_model
+):
+    _response, data = opened(bithu)
+    # Meanwhile another member of the office saves BHYT from its own page.
+    other_user = django_user_model.objects.create_user("vanphong", first_name="Lê Thị Hoa")
+    other_user.groups.add(*django_user_model.objects.get(username="bithu").groups.all())
+    other = signed_in(other_user)
+    edit = other.get(reverse("targets:edit", args=[2023, BHYT]))
+    other_data = form_data(edit) | {"actual": "95,9"}
+    assert other.post(reverse("targets:edit", args=[2023, BHYT]), other_data).status_code == 302
+
+    data[field(BHYT, "actual")] = "96,4"
+    data[field(TREES, "actual")] = "3.500"
+    response = bithu.post(grid_url(), data)
+
+    assert response.status_code == 409
+    assert figure(BHYT).actual == Decimal("95.9")  # the other save stands
+    assert figure(TREES).actual == Decimal(3500)  # the other row is saved
+    page = text_of(response)
+    assert "1 dòng chưa được lưu" in page
+    row_text = marked_row(response, BHYT, "conflict-row")
+    assert "Lê Thị Hoa" in row_text and "95,9" in row_text
+    again = form_data(response, {"class": "grid-form"})
+    assert again[field(BHYT, "actual")] == "96,4"  # what was typed is kept
+    assert again[field(TREES, "actual")] == "3.500"  # the saved row shows what is stored
+
+    # Having seen the other value, the secretary saves hers deliberately.
+    response = bithu.post(grid_url(), again, follow=True)
+    assert "Đã lưu 1 chỉ tiêu" in text_of(response)
+    assert figure(BHYT).actual == Decimal("96.4")
+
+
+def test_a_row_someone_else_changed_but_this_page_did_not_is_left_as_they_saved_it(
+    bithu, alice_client
+):
+    _response, data = opened(bithu)
+    edit_url = reverse("targets:edit", args=[2023, TREES])
+    edit = alice_client.get(edit_url)
+    assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
+    data[field(BHYT, "actual")] = "96"
+
+    response = bithu.post(grid_url(), data, follow=True)
+
+    assert "Đã lưu 1 chỉ tiêu" in text_of(response)
+    assert figure(TREES).actual == Decimal(3333)
+    assert figure(BHYT).actual == Decimal(96)
+
+
+def test_bad_input_in_one_row_is_explained_there_and_the_valid_rows_are_saved(bithu):
+    _response, data = opened(bithu)
+    before = figure(BHYT)
+    data[field(BHYT, "actual")] = "95.77"
+    data[field(TREES, "actual")] = "3.100"
+
+    response = bithu.post(grid_url(), data)
+
+    assert response.status_code == 400
+    assert figure(TREES).actual == Decimal(3100)
+    after = figure(BHYT)
+    assert (after.actual, after.version) == (before.actual, before.version)
+    assert "hãy viết phần thập phân sau dấu phẩy: 95,77" in marked_row(
+        response, BHYT, "invalid-row"
+    )
+    assert form_data(response, {"class": "grid-form"})[field(BHYT, "actual")] == "95.77"
+
+
+def test_a_closed_year_is_shown_read_only_and_refuses_a_save(bithu):
+    _response, data = opened(bithu)
+    Year.objects.filter(year=2023).update(is_closed=True)
+    before = stored()
+
+    response = bithu.get(grid_url())
+    assert response.status_code == 200
+    table = response.content.decode().split('<table class="grid">')[1]
+    assert "grid-form" not in response.content.decode()
+    assert "<input" not in table and "<textarea" not in table and "<select" not in table
+    assert "95,77" in text_of(response)
+
+    data[field(BHYT, "actual")] = "97"
+    response = bithu.post(grid_url(), data, follow=True)
+    assert "đã chốt số liệu" in text_of(response)
+    assert stored() == before
+
+
+def test_the_grid_is_for_ward_staff_only(bob_client, secretary, demo):
+    assert bob_client.get(grid_url()).status_code == 403
+    chibo = signed_in(secretary(3))
+    before = stored()
+    assert chibo.get(grid_url()).status_code == 403
+    assert chibo.post(grid_url(), {}).status_code == 403
+    assert stored() == before
+
+
+def test_the_dashboard_links_to_the_grid_for_ward_staff(bithu):
+    html = bithu.get(reverse("targets:dashboard", args=[2023])).content.decode()
+    assert f'href="{grid_url()}"' in html
+
+
+# --- What the grid costs ------------------------------------------------------------------------
+
+# Showing the grid: 1 the session, 2 the signed-in user, 3-4 the user's and their groups'
+# permissions, 5 the year, 6 its figures with target, area and last editor, 7 the years for the
+# switcher.
+SHOW = 7
+# Saving: the first 6 queries of showing it (not the switcher: the answer is a redirect), then for
+# each changed row its own transaction (a savepoint inside the test's): the year's closed check,
+# the figure as stored, the conditional update and the history row.
+SAVE_BASE, SAVE_PER_ROW = 6, 2 + 4
+
+
+def changed_rows(data, count):
+    """Change the actual of the first ``count`` numeric rows of the posted grid."""
+    names = [
+        name
+        for name in data
+        if name.endswith("-actual") and re.fullmatch(r"[0-9.,]+", data[name] or "")
+    ]
+    for name in names[:count]:
+        data[name] = "7.777"
+    return data
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_showing_and_saving_the_grid_costs_fixed_queries_at_40_and_400_targets(
+    bithu, django_assert_max_num_queries, django_assert_num_queries, scale
+):
+    if scale > 1:
+        call_command("generate_ward", "--scale", str(scale), verbosity=0)
+    assert Target.objects.count() == 40 * scale
+    bithu.get(grid_url())  # the first page after sign-in also moves the session's expiry
+    with django_assert_num_queries(SHOW):
+        _response, data = opened(bithu)
+    for count in (1, 5):
+        _response, data = opened(bithu)
+        with django_assert_max_num_queries(SAVE_BASE + SAVE_PER_ROW * count):
+            response = bithu.post(grid_url(), changed_rows(data, count))
+        assert response.status_code == 302

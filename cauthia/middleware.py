@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class SlidingSessionMiddleware:
@@ -23,4 +24,25 @@ class SlidingSessionMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # changed, so SessionMiddleware saves it anew
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Tell browsers and proxies not to keep what a signed-in user was answered.
+
+    Pages and workbooks show the ward's figures: a shared office computer must not show them
+    from its cache after sign-out, nor a proxy hand them to someone else. A view that sets its
+    own Cache-Control keeps it, made private, so that only the user's own browser may keep it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            if response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True)
+            else:
+                add_never_cache_headers(response)
         return response

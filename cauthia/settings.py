@@ -67,7 +67,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # and browsers are told to keep to HTTPS. Behind a proxy that terminates TLS, set
 # BEHIND_TLS_PROXY=1 so Django trusts its X-Forwarded-Proto header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+# No script reads a cookie: the forms carry the CSRF token, and the language is chosen by a form.
+CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = int(os.getenv("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
@@ -107,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing answered to a signed-in user is kept by the browser or a proxy on the way.
+    "cauthia.middleware.NoStoreWhenSignedInMiddleware",
     # Every page needs sign-in unless its view is marked login_not_required (the login page).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -128,7 +133,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 if env_bool("BEHIND_TLS_PROXY"):
-    AXES_IPWARE_PROXY_COUNT = int(os.getenv("PROXY_COUNT", "1"))
+    # Behind the proxy every request comes from the proxy's address; the client's is the one
+    # the proxies wrote into X-Forwarded-For, read by django-ipware. PROXY_COUNT counts the
+    # proxies in front of the app, but the nearest one is REMOTE_ADDR, not a name in the header,
+    # and ipware counts only those. axes asks ipware for exactly that many names after the
+    # client's, so a header that also carries the client's own X-Forwarded-For is not believed:
+    # such attempts all count together, as from one address, and forging gains nothing.
+    proxy_count = int(os.getenv("PROXY_COUNT", "1"))
+    if proxy_count < 1:
+        raise ImproperlyConfigured("PROXY_COUNT counts the proxies in front of the app: 1 or more.")
+    AXES_IPWARE_PROXY_COUNT = proxy_count - 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Everything the pages use comes from this server: no inline script or style, no other host.
@@ -171,11 +185,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "cauthia.passwords.NameInPasswordValidator"},
     {
         "NAME": "cauthia.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "cauthia.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 

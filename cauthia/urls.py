@@ -1,17 +1,30 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from targets.views import health, latest_year
+
+from .converters import IdConverter, YearConverter
+from .forms import AdminSignInForm, SignInForm
+
+# Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
+register_converter(YearConverter, "year")
+register_converter(IdConverter, "id")
+
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", latest_year, name="home"),
     path("health/", health, name="health"),
     path("targets/", include("targets.urls")),
     path("cells/", include("cells.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",

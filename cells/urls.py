@@ -6,10 +6,10 @@ app_name = "cells"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("<int:number>/", views.cell_detail, name="cell"),
-    path("<int:number>/tasks.xlsx", views.task_sheet, name="task_sheet"),
-    path("<int:number>/tasks/add/", views.task_add, name="task_add"),
-    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
-    path("<int:number>/<int:year>/rating/", views.rating_edit, name="rating_edit"),
-    path("ratings/<int:year>/apply/", views.apply_rating, name="apply_rating"),
+    path("<id:number>/", views.cell_detail, name="cell"),
+    path("<id:number>/tasks.xlsx", views.task_sheet, name="task_sheet"),
+    path("<id:number>/tasks/add/", views.task_add, name="task_add"),
+    path("tasks/<id:pk>/edit/", views.task_edit, name="task_edit"),
+    path("<id:number>/<year:year>/rating/", views.rating_edit, name="rating_edit"),
+    path("ratings/<year:year>/apply/", views.apply_rating, name="apply_rating"),
 ]

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
@@ -5,8 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from cauthia.converters import IdConverter, YearConverter
 from targets.models import Figure, StaleFigure, Year, YearClosed
 from targets.report import XLSX_CONTENT_TYPE, workbook_bytes
 
@@ -20,7 +23,9 @@ def _year(request):
     """The year asked for in ?year=, else the latest open year."""
     asked = request.GET.get("year") or request.POST.get("year")
     if asked:
-        if not asked.isdigit():
+        # As in the URL: four ASCII digits. str.isdigit() also takes "²" and "٣", which int()
+        # refuses or reads, and any number of digits, which no database column holds.
+        if not re.fullmatch(YearConverter.regex, asked):
             raise Http404
         return get_object_or_404(Year, year=int(asked))
     year = Year.objects.current()
@@ -29,6 +34,7 @@ def _year(request):
     return year
 
 
+@require_safe
 def overview(request):
     if not request.user.has_perm("cells.view_cell"):
         own = Cell.objects.for_user(request.user).first()
@@ -75,6 +81,7 @@ def overview(request):
     )
 
 
+@require_safe
 def cell_detail(request, number):
     cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
     year = _year(request)
@@ -112,6 +119,7 @@ def cell_detail(request, number):
     )
 
 
+@require_safe
 def task_sheet(request, number):
     """A cell's tasks of the year as a workbook: the one download a cell secretary has."""
     cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
@@ -210,9 +218,12 @@ def apply_rating(request, year):
         Figure.objects.select_related("target", "year"), year=year, target__slug=slug
     )
     figure.actual = offered[slug]
+    version = request.POST.get("version", "")
+    # Versions start at 1: a version that is not a plain number is one the figure never had.
+    expected = int(version) if re.fullmatch(IdConverter.regex, version) else 0
     try:
-        figure.save(changed_by=request.user, expected_version=int(request.POST.get("version", 0)))
-    except (StaleFigure, ValueError):
+        figure.save(changed_by=request.user, expected_version=expected)
+    except StaleFigure:
         messages.error(request, _("The figure changed meanwhile; check it and try again."))
     except YearClosed:
         messages.error(request, year.closed_message)

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_tables2 import RequestConfig
 
 from . import charts
@@ -18,11 +19,13 @@ from .tables import FigureTable, HistoryTable, YearsTable
 
 
 @login_not_required
+@require_safe
 def health(request):
     """A plain answer for load balancers and the load benchmark: the app is up."""
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_safe
 def latest_year(request):
     """The home page: the latest open year's dashboard, or the latest year when all are closed."""
     year = Year.objects.current()
@@ -31,6 +34,7 @@ def latest_year(request):
     return redirect("targets:dashboard", year=year.year)
 
 
+@require_safe
 def dashboard(request, year):
     year = get_object_or_404(Year, year=year)
     report = YearReport.for_year(year)
@@ -77,6 +81,7 @@ def _figure(year, slug):
     )
 
 
+@require_safe
 def target(request, year, slug):
     figure = _figure(year, slug)
     all_years = list(
@@ -102,7 +107,12 @@ def target(request, year, slug):
 
 def _next_url(request, figure):
     url = request.POST.get("next") or request.GET.get("next")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+    # A path on this site, as the pages send it: redirect() would look up "abc" as a view name.
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+    ):
         return url
     return figure.get_absolute_url()
 
@@ -207,6 +217,7 @@ def _grid_sections(grid):
 
 
 @permission_required("targets.export_report", raise_exception=True)
+@require_safe
 def report_workbook(request, year):
     """The year-end report as an .xlsx download, built from the same rows as the page."""
     report = YearReport.for_year(get_object_or_404(Year, year=year))
@@ -216,6 +227,7 @@ def report_workbook(request, year):
 
 
 @permission_required("targets.export_report", raise_exception=True)
+@require_safe
 def report_print(request, year):
     """The year-end report as a page that prints cleanly on A4."""
     report = YearReport.for_year(get_object_or_404(Year, year=year))

@@ -59,7 +59,7 @@ def project_urls():
 def url_for(name):
     if name == "cells:task_edit":
         return reverse(name, args=[Task.objects.filter(cell__number=3).first().pk])
-    # Fill each route's arguments by name: <int:year>, <slug:slug>, <int:number>.
+    # Fill each route's arguments by name: <year:year>, <slug:slug>, <id:number>.
     return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
 
 

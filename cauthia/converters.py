@@ -1,0 +1,30 @@
+"""Path converters that let through only numbers the database can hold.
+
+Django's ``int`` converter takes any run of digits, so /targets/99999999999999999999/ reached a
+query with a number no integer column holds. These are registered in cauthia/urls.py.
+"""
+
+
+class YearConverter:
+    """A planning year: exactly four ASCII digits, such as 2023."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)
+
+
+class IdConverter:
+    """A cell's number or a row's primary key: ASCII digits, at most nine of them, so the value
+    fits every integer column (PostgreSQL's integer holds up to 2,147,483,647)."""
+
+    regex = "[0-9]{1,9}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)

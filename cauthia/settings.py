@@ -28,11 +28,14 @@ def env_list(name, default=""):
 def database_from_url(url):
     """Return a DATABASES entry for an empty URL (SQLite in the project folder), a
     sqlite:////absolute/path URL, or a postgres:// URL."""
+    # SQLite has no row locks: each transaction takes the write lock as it begins, so that a
+    # check of the year and the write after it are one step (targets.models.Year.lock_open).
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "OPTIONS": {"transaction_mode": "IMMEDIATE"}}
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        return sqlite | {"NAME": BASE_DIR / "db.sqlite3"}
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path)}
+        return sqlite | {"NAME": unquote(parts.path)}
     if parts.scheme not in {"postgres", "postgresql"}:
         raise ImproperlyConfigured(
             f"DATABASE_URL must start with postgres:// or sqlite:// (got {parts.scheme}://)."

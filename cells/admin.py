@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from targets.admin import OfOpenYearAdmin
+
 from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, Task
 
 
@@ -22,7 +24,7 @@ class CellSecretaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CellYear)
-class CellYearAdmin(admin.ModelAdmin):
+class CellYearAdmin(OfOpenYearAdmin):
     list_display = [
         "cell",
         "year",
@@ -35,10 +37,11 @@ class CellYearAdmin(admin.ModelAdmin):
     list_filter = ["year", "rating", "illustrative"]
     list_select_related = ["cell", "year"]
     search_fields = ["cell__name", "secretary_name"]
+    readonly_fields = ["cell_name"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(OfOpenYearAdmin):
     list_display = ["cell", "year", "target", "responsible", "due_date", "status"]
     list_filter = ["year", "status", "cell", "target__area"]
     list_select_related = ["cell", "year", "target"]

@@ -4,12 +4,21 @@ from functools import reduce
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from targets.models import OfOpenYear, Target, Year
+from targets.fields import CleanCharField, CleanTextField
+from targets.models import (
+    MAX_TEXT,
+    OfOpenYear,
+    OfOpenYearQuerySet,
+    Target,
+    Year,
+    at_most,
+    refuse_to_reword_closed_reports,
+)
 from targets.progress import round_percent
 
 
@@ -53,7 +62,7 @@ class Cell(models.Model):
     """A party cell (chi bộ) of the ward, most of them one per residential group."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = CleanCharField(_("name"), max_length=200, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = CellQuerySet.as_manager()
@@ -69,8 +78,18 @@ class Cell(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.clean()
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("cells:cell", args=[self.number])
+
+    def clean(self):
+        # A closed year's sheet keeps the cell's name of that year (frozen on its CellYear when
+        # the year closed); the number it is listed under cannot change under it.
+        refuse_to_reword_closed_reports(self, ("number",), CellYear, cell=self)
 
 
 class CellSecretary(models.Model):
@@ -104,7 +123,9 @@ class CellYear(OfOpenYear):
     year = models.ForeignKey(
         Year, on_delete=models.PROTECT, related_name="cell_years", verbose_name=_("year")
     )
-    secretary_name = models.CharField(_("secretary"), max_length=200, blank=True)
+    secretary_name = CleanCharField(_("secretary"), max_length=200, blank=True)
+    # The cell's name as it stood when the year closed; empty while the year is open.
+    cell_name = CleanCharField(_("cell's name that year"), max_length=200, blank=True)
     members = models.PositiveSmallIntegerField(
         _("party members"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
     )
@@ -142,6 +163,11 @@ class CellYear(OfOpenYear):
     def __str__(self):
         return f"{self.cell} ({self.year})"
 
+    @property
+    def name_of_cell(self):
+        """The cell's name as the year's sheet prints it."""
+        return self.cell_name or self.cell.name
+
     def members_at(self, level):
         return getattr(self, LEVEL_FIELDS[level])
 
@@ -157,7 +183,7 @@ class CellYear(OfOpenYear):
         """The row of the year-end workbook's "Chi bộ" sheet."""
         return [
             self.cell.number,
-            self.cell.name,
+            self.name_of_cell,
             self.secretary_name,
             self.members,
             self.get_rating_display(),
@@ -229,7 +255,7 @@ class TaskStatus(models.TextChoices):
     NOT_DONE = "not_done", _("Not done")
 
 
-class TaskQuerySet(models.QuerySet):
+class TaskQuerySet(OfOpenYearQuerySet):
     def for_user(self, user):
         """Tasks of the cells the user may see (see CellQuerySet.for_user)."""
         return self.filter(cell__in=Cell.objects.for_user(user))
@@ -247,13 +273,13 @@ class Task(OfOpenYear):
     year = models.ForeignKey(
         Year, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("year")
     )
-    description = models.TextField(_("what is to be done"))
-    responsible = models.CharField(_("responsible"), max_length=200)
+    description = CleanTextField(_("what is to be done"), max_length=MAX_TEXT)
+    responsible = CleanCharField(_("responsible"), max_length=200)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PLANNED
     )
-    note = models.TextField(_("note"), blank=True)
+    note = CleanTextField(_("note"), blank=True, max_length=MAX_TEXT)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
@@ -265,8 +291,18 @@ class Task(OfOpenYear):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=TaskStatus.values), name="task_status_known"
-            )
+            ),
+            at_most("description"),
+            at_most("note"),
         ]
 
     def __str__(self):
         return f"{self.cell}: {self.description[:60]}"
+
+
+def freeze_cell_names(sender, year, **kwargs):
+    """When a year closes, keep each cell's name of that year on its CellYear (see
+    targets.models.year_closing)."""
+    CellYear.objects.filter(year=year).update(
+        cell_name=models.Subquery(Cell.objects.filter(pk=models.OuterRef("cell_id")).values("name"))
+    )

@@ -5,6 +5,33 @@ from django.utils.translation import gettext_lazy as _
 from .models import Area, Figure, FigureChange, Target, Year, YearEvent
 
 
+class OfOpenYearAdmin(admin.ModelAdmin):
+    """For records frozen when their year closes (figures, tasks, ratings): a closed year's
+    records are shown read-only and cannot be deleted, one by one or in bulk."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.year.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.year.is_closed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk delete's confirmation lists a closed year's records as ones the user may
+        not delete, and then refuses the whole deletion (Django's delete_selected does)."""
+        deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        closed = sorted({obj.year.year for obj in objs if obj.year.is_closed})
+        if closed:
+            perms_needed = set(perms_needed) | {
+                _("records of a year whose figures are closed (%(years)s)")
+                % {"years": ", ".join(map(str, closed))}
+            }
+        return deletable, counts, perms_needed, protected
+
+
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
     list_display = ["position", "name"]
@@ -42,6 +69,12 @@ class YearAdmin(admin.ModelAdmin):
     readonly_fields = ["is_closed"]
     inlines = [YearEventInline]
 
+    def has_change_permission(self, request, obj=None):
+        # A closed year's names, number and date are those of its filed report.
+        if obj is not None and obj.is_closed:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -78,7 +111,7 @@ class FigureAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk:
+        if self.instance.pk and "version" in cleaned:
             current = Figure.objects.select_related("updated_by").get(pk=self.instance.pk)
             if current.version != cleaned.get("version"):
                 raise forms.ValidationError(
@@ -90,7 +123,7 @@ class FigureAdminForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(OfOpenYearAdmin):
     form = FigureAdminForm
     list_display = ["target", "year", "plan", "actual", "illustrative", "updated_by", "updated_at"]
     list_filter = ["year", "target__area", "illustrative"]
@@ -99,16 +132,16 @@ class FigureAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_by", "updated_at"]
     inlines = [FigureChangeInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A figure stays with its target and year; another year's figure is another row.
+        if obj is not None:
+            return [*self.readonly_fields, "target", "year"]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         # The admin writes through Figure.save like every other writer, so the change is recorded.
         # A race lost between clean() and here raises StaleFigure: nothing is written.
         obj.save(changed_by=request.user, expected_version=form.cleaned_data["version"])
-
-    def has_change_permission(self, request, obj=None):
-        # A closed year's figures are shown read-only.
-        if obj is not None and obj.year.is_closed:
-            return False
-        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -1,9 +1,8 @@
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import StaleFigure
+from .fields import CleanTextFormField
+from .models import MAX_TEXT, StaleFigure
 from .numbers import NumberFormatError, format_number, parse_number
 from .progress import Kind
 
@@ -78,13 +77,13 @@ class MilestoneField(forms.TypedChoiceField):
         return str(int(value))
 
 
-class NoteField(forms.CharField):
+class NoteField(CleanTextFormField):
     """Free text from a textarea, kept as it was typed: line breaks are stored as "\\n" whatever
-    the browser sends ("\\r\\n"), so a note posted back untouched is the same note."""
+    the browser sends ("\\r\\n"), so a note posted back untouched is the same note; control and
+    bidirectional formatting characters are removed (targets.text)."""
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    def __init__(self, **kwargs):
+        super().__init__(multiline=True, **kwargs)
 
 
 class FigureForm(forms.Form):
@@ -102,7 +101,7 @@ class FigureForm(forms.Form):
     note = NoteField(
         label=_("Note"),
         required=False,
-        max_length=2000,
+        max_length=MAX_TEXT,
         show_hidden_initial=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -116,9 +115,9 @@ class FigureForm(forms.Form):
         if figure.target.kind == Kind.MILESTONE:
             self.fields["plan"] = MilestoneField(label=_("Plan"), show_hidden_initial=True)
             self.fields["actual"] = MilestoneField(label=_("Actual"), show_hidden_initial=True)
-        elif figure.target.unit:
+        elif figure.unit:
             for name in ("plan", "actual"):
-                self.fields[name].help_text = _("Unit: %(unit)s") % {"unit": figure.target.unit}
+                self.fields[name].help_text = _("Unit: %(unit)s") % {"unit": figure.unit}
 
     @property
     def values_changed(self):

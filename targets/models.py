@@ -1,23 +1,42 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import progress
+from .fields import CleanCharField, CleanTextField
 from .numbers import MAX_AMOUNT, format_number, format_percent
 from .progress import Assessment, Direction, Kind
+from .text import clean_text, has_letters
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+# The longest note, description or reason a form takes; the database holds the same limit.
+MAX_TEXT = 2000
+
+# Sent inside the closing transaction, before the year is marked closed, so that other apps
+# freeze what they print of the year (the cells' names) without this app importing them.
+year_closing = Signal()
+
+
+def at_most(field, length=MAX_TEXT):
+    """A named constraint that keeps a text field within ``length`` characters."""
+    return models.CheckConstraint(
+        condition=LessThanOrEqual(Length(field), length),
+        name=f"%(app_label)s_%(class)s_{field}_length",
+    )
 
 
 class Area(models.Model):
     """An area of work (lĩnh vực) that groups targets; reports number areas I, II, III, IV."""
 
     position = models.PositiveSmallIntegerField(_("position"), unique=True)
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = CleanCharField(_("name"), max_length=200, unique=True)
 
     class Meta:
         ordering = ["position"]
@@ -33,9 +52,17 @@ class Area(models.Model):
     def __str__(self):
         return f"{self.roman}. {self.name}"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.clean()
+            super().save(*args, **kwargs)
+
     @property
     def roman(self):
         return ROMAN[self.position - 1]
+
+    def clean(self):
+        refuse_to_reword_closed_reports(self, ("name", "position"), Figure, target__area=self)
 
 
 class Target(models.Model):
@@ -51,8 +78,8 @@ class Target(models.Model):
         _("number"), unique=True, help_text=_("The target's number (STT) across the ward's list.")
     )
     slug = models.SlugField(_("key"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=300)
-    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    name = CleanCharField(_("name"), max_length=300)
+    unit = CleanCharField(_("unit"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
@@ -84,6 +111,43 @@ class Target(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.clean()
+            super().save(*args, **kwargs)
+
+    def clean(self):
+        # A closed year's report keeps the name and unit the target had that year (frozen on the
+        # figure when the year closed); what decides its numbers and place cannot change under it.
+        refuse_to_reword_closed_reports(
+            self, ("kind", "direction", "area_id", "position"), Figure, target=self
+        )
+
+
+def refuse_to_reword_closed_reports(obj, fields, records, **lookup):
+    """Raise ValidationError if ``obj`` changes one of ``fields`` while one of its ``records``
+    (a model of records of a year, filtered by ``lookup``) is of a closed year: that year's
+    report, already final, would read differently."""
+    if obj.pk is None:
+        return
+    stored = type(obj).objects.filter(pk=obj.pk).values(*fields).first()
+    if stored is None or all(stored[name] == getattr(obj, name) for name in fields):
+        return
+    closed = list(
+        records.objects.filter(year__is_closed=True, **lookup)
+        .values_list("year__year", flat=True)
+        .distinct()
+    )
+    if closed:
+        raise ValidationError(
+            _(
+                "This would change the report of a year whose figures are closed (%(years)s). "
+                "Reopen the year for adjustment first, or create a new target for the next year."
+            )
+            % {"years": ", ".join(str(year) for year in sorted(closed))},
+            code="closed_report",
+        )
+
 
 class YearQuerySet(models.QuerySet):
     def open(self):
@@ -102,19 +166,19 @@ class Year(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    committee_name = models.CharField(_("committee"), max_length=200)
-    superior_body = models.CharField(_("superior body"), max_length=200)
-    place_name = models.CharField(
+    committee_name = CleanCharField(_("committee"), max_length=200)
+    superior_body = CleanCharField(_("superior body"), max_length=200)
+    place_name = CleanCharField(
         _("place"), max_length=100, help_text=_("Printed before the date on reports.")
     )
-    plan_document = models.CharField(
+    plan_document = CleanCharField(
         _("plan document"),
         max_length=300,
         blank=True,
         help_text=_("The superior committee's plan the targets follow, e.g. Kế hoạch số 73."),
     )
-    secretary_name = models.CharField(_("secretary"), max_length=200, blank=True)
-    report_number = models.CharField(
+    secretary_name = CleanCharField(_("secretary"), max_length=200, blank=True)
+    report_number = CleanCharField(
         _("report number"),
         max_length=50,
         blank=True,
@@ -142,22 +206,83 @@ class Year(models.Model):
     def __str__(self):
         return str(self.year)
 
+    def save(self, *args, **kwargs):
+        """A closed year's names, number and date are what its filed report says: frozen.
+
+        An update never writes is_closed: only closing and reopening do (the app's database
+        role may not write it, see grant_app_role)."""
+        with transaction.atomic():
+            if self.pk is not None and not kwargs.get("force_insert"):
+                Year.lock_open(self.pk)
+                if kwargs.get("update_fields") is None:
+                    kwargs["update_fields"] = [
+                        field.name
+                        for field in self._meta.concrete_fields
+                        if not field.primary_key and field.name != "is_closed"
+                    ]
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            Year.lock_open(self.pk)
+            return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def lock_open(*year_ids):
+        """Raise YearClosed if one of the years is closed; otherwise hold a lock on their rows
+        until the transaction ends, so the year cannot close between this check and the write.
+
+        Closing updates the year's row, which waits for this lock, and a write that comes after
+        the closing waits for it and then sees the year closed. SQLite has no row locks: there
+        every transaction takes the database's write lock as it begins (transaction_mode
+        IMMEDIATE in the settings), which serialises the same way.
+        """
+        ids = [pk for pk in year_ids if pk is not None]
+        closed = (
+            Year.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("is_closed", flat=True)
+        )
+        if any(closed):
+            raise YearClosed(ids)
+
     def close(self, by):
         """Close the year once its report is final: every figure, task and rating is frozen."""
         return self._set_closed(True, by, "")
 
     def reopen(self, by, reason):
         """Reopen a closed year; the reason is required and kept with who and when."""
-        if not reason.strip():
-            raise ValueError("a reason is required to reopen a year")
-        return self._set_closed(False, by, reason.strip())
+        reason = clean_reason(reason)
+        return self._set_closed(False, by, reason)
 
     def _set_closed(self, closed, by, reason):
         with transaction.atomic():
-            # The conditional update makes closing twice (or reopening an open year) a no-op.
-            changed = Year.objects.filter(pk=self.pk, is_closed=not closed).update(is_closed=closed)
-            if changed:
-                self.is_closed = closed
+            locked = Year.objects.select_for_update(no_key=True).get(pk=self.pk)
+            if locked.is_closed == closed:
+                return False  # closing twice, or reopening an open year, changes nothing
+            if closed:
+                # What the report prints of the year's targets and cells, as they stand now.
+                self.figures.update(
+                    target_name=models.Subquery(
+                        Target.objects.filter(pk=models.OuterRef("target_id")).values("name")
+                    ),
+                    target_unit=models.Subquery(
+                        Target.objects.filter(pk=models.OuterRef("target_id")).values("unit")
+                    ),
+                )
+                year_closing.send(sender=Year, year=self)
+            if connection.vendor == "postgresql":
+                # On PostgreSQL the app's database role may not write the closing itself: a
+                # function owned by the schema's owner changes the year and records the event
+                # together (see grant_app_role).
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT cauthia_set_year_closed(%s, %s, %s, %s)",
+                        [self.pk, closed, by.pk, reason],
+                    )
+            else:
+                Year.objects.filter(pk=self.pk).update(is_closed=closed)
                 YearEvent.objects.create(
                     year=self,
                     action=YearEvent.Action.CLOSE if closed else YearEvent.Action.REOPEN,
@@ -165,7 +290,8 @@ class Year(models.Model):
                     by=by,
                     at=timezone.now(),
                 )
-            return bool(changed)
+            self.is_closed = closed
+            return True
 
     @property
     def closed_message(self):
@@ -173,14 +299,27 @@ class Year(models.Model):
             "year": self.year
         }
 
-    def refuse_if_closed(self):
-        """Raise YearClosed if the year is closed in the database (not just in memory)."""
-        if Year.objects.filter(pk=self.pk, is_closed=True).exists():
-            raise YearClosed(self.pk)
+
+def clean_reason(reason):
+    """The reason for reopening a year as it will be kept, or ValidationError: it must say
+    something (a few letters, not "." or an invisible character) and fit MAX_TEXT."""
+    reason = clean_text(reason)
+    if not has_letters(reason, at_least=5):
+        raise ValidationError(
+            _("Give the reason for reopening the year, in a few words."), code="reason"
+        )
+    if len(reason) > MAX_TEXT:
+        raise ValidationError(
+            _("The reason is too long: at most %(max)d characters.") % {"max": MAX_TEXT},
+            code="reason_length",
+        )
+    return reason
 
 
 class YearEvent(models.Model):
     """A closing or reopening of a year, with who, when and (for reopening) why."""
+
+    APPEND_ONLY = True
 
     class Action(models.TextChoices):
         CLOSE = "close", _("closed")
@@ -190,7 +329,7 @@ class YearEvent(models.Model):
         Year, on_delete=models.PROTECT, related_name="events", verbose_name=_("year")
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = CleanTextField(_("reason"), blank=True, max_length=MAX_TEXT)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -210,6 +349,7 @@ class YearEvent(models.Model):
             models.CheckConstraint(
                 condition=~Q(action="reopen") | ~Q(reason=""), name="yearevent_reopen_has_reason"
             ),
+            at_most("reason"),
         ]
 
     def __str__(self):
@@ -236,7 +376,7 @@ def amount_display(kind, value):
 
 
 class YearClosed(Exception):
-    """Raised when a figure of a closed year is about to be written."""
+    """Raised when a record of a closed year is about to be written or deleted."""
 
 
 class StaleFigure(Exception):
@@ -247,7 +387,52 @@ class StaleFigure(Exception):
         self.current = current
 
 
-class FigureQuerySet(models.QuerySet):
+class OfOpenYearQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete the rows, unless one of them belongs to a closed year (the admin's bulk
+        delete comes here): then nothing is deleted and YearClosed is raised."""
+        with transaction.atomic():
+            Year.lock_open(*set(self.values_list("year_id", flat=True)))
+            return super().delete()
+
+
+class OfOpenYear(models.Model):
+    """A record of a year that is frozen once the year is closed: a form says so in words, and
+    the write itself is refused, whoever attempts it (the admin and commands included), in the
+    same transaction as a lock on the year (see Year.lock_open). Moving a record to another year
+    counts as a write to both."""
+
+    objects = OfOpenYearQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.lock_years()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self.lock_years()
+            return super().delete(*args, **kwargs)
+
+    def lock_years(self):
+        """Lock the record's year, and the year it is stored under if that differs; raise
+        YearClosed if either is closed."""
+        stored = None
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("year_id", flat=True)
+            stored = stored.first()
+        Year.lock_open(self.year_id, stored)
+
+    def clean(self):
+        super().clean()
+        if self.year_id and self.year.is_closed:
+            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
+
+
+class FigureQuerySet(OfOpenYearQuerySet):
     def for_year(self, year):
         """The year's figures in report order, with what every row shows, in one query."""
         return (
@@ -255,22 +440,6 @@ class FigureQuerySet(models.QuerySet):
             .select_related("target__area", "year", "updated_by")
             .order_by("target__area__position", "target__position")
         )
-
-
-class OfOpenYear(models.Model):
-    """A record of a year that is frozen once the year is closed: a form says so in words, and
-    the write itself is refused, whoever attempts it (the admin and commands included)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        Year(pk=self.year_id).refuse_if_closed()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.year_id and self.year.is_closed:
-            raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
 
 class Figure(OfOpenYear):
@@ -288,12 +457,16 @@ class Figure(OfOpenYear):
     )
     plan = _amount_field(_("plan"), null=True, blank=True)
     actual = _amount_field(_("actual"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = CleanTextField(_("note"), blank=True, max_length=MAX_TEXT)
     illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
         help_text=_("Demo figure that does not come from a real source."),
     )
+    # The target's name and unit as they stood when the year closed: its report keeps them
+    # whatever the target is called later. Empty while the year is open.
+    target_name = CleanCharField(_("target's name that year"), max_length=300, blank=True)
+    target_unit = CleanCharField(_("target's unit that year"), max_length=50, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -320,6 +493,7 @@ class Figure(OfOpenYear):
                 condition=_amount_in_range("actual"), name="figure_actual_range"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
+            at_most("note"),
         ]
 
     def __str__(self):
@@ -334,14 +508,23 @@ class Figure(OfOpenYear):
         """
         self.updated_by = changed_by
         self.updated_at = timezone.now()
+        self.note = clean_text(self.note)
         with transaction.atomic():
             if self.pk is None:
                 self.version = 1
                 super().save(*args, **kwargs)  # OfOpenYear refuses a closed year
                 FigureChange.record(self, None, changed_by)
                 return True
-            Year(pk=self.year_id).refuse_if_closed()
             before = Figure.objects.select_related("updated_by").get(pk=self.pk)
+            Year.lock_open(self.year_id)
+            if (before.target_id, before.year_id) != (self.target_id, self.year_id):
+                raise ValidationError(
+                    _(
+                        "A figure stays with its target and year: enter the figure of the other "
+                        "target or year instead."
+                    ),
+                    code="figure_moved",
+                )
             if expected_version is None:
                 expected_version = before.version
             if before.version != expected_version:
@@ -368,6 +551,15 @@ class Figure(OfOpenYear):
 
     def get_absolute_url(self):
         return reverse("targets:target", args=[self.year.year, self.target.slug])
+
+    @property
+    def name(self):
+        """The target's name as this year's report prints it."""
+        return self.target_name or self.target.name
+
+    @property
+    def unit(self):
+        return self.target_unit or self.target.unit
 
     @property
     def percent(self):
@@ -406,6 +598,8 @@ class FigureChange(models.Model):
     Append-only: written by Figure.save in the same transaction as the change itself.
     """
 
+    APPEND_ONLY = True  # on PostgreSQL by trigger, and by the app role's rights (grant_app_role)
+
     figure = models.ForeignKey(
         Figure, on_delete=models.PROTECT, related_name="changes", verbose_name=_("figure")
     )
@@ -423,8 +617,8 @@ class FigureChange(models.Model):
     new_plan = _amount_field(_("new plan"), null=True, blank=True)
     old_actual = _amount_field(_("old actual"), null=True, blank=True)
     new_actual = _amount_field(_("new actual"), null=True, blank=True)
-    old_note = models.TextField(_("old note"), blank=True)
-    new_note = models.TextField(_("new note"), blank=True)
+    old_note = CleanTextField(_("old note"), blank=True, max_length=MAX_TEXT)
+    new_note = CleanTextField(_("new note"), blank=True, max_length=MAX_TEXT)
 
     class Meta:
         ordering = ["-changed_at", "-version"]
@@ -433,7 +627,19 @@ class FigureChange(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["figure", "version"], name="figurechange_one_per_version"
-            )
+            ),
+            # The history holds what a figure may hold, nothing a forged row could add.
+            *(
+                models.CheckConstraint(
+                    condition=_amount_in_range(field), name=f"figurechange_{field}_range"
+                )
+                for field in ("old_plan", "new_plan", "old_actual", "new_actual")
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="figurechange_version_positive"
+            ),
+            at_most("old_note"),
+            at_most("new_note"),
         ]
 
     def __str__(self):

@@ -26,6 +26,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from .models import Figure, Year
 from .progress import Kind, Summary
+from .text import clean_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -207,10 +208,16 @@ def set_value(cell, value):
     """Text is forced to a string cell, so a name or note starting with "=" stays text instead
     of becoming a formula (openpyxl would make it one)."""
     if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters break the file
+        cell.value = sheet_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
+
+
+def sheet_text(value, multiline=True):
+    """Text as a workbook may hold it. The database holds cleaned text already (targets.text);
+    this also covers text that never went through it, such as an object built in memory."""
+    return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value, multiline))
 
 
 def put_table(ws, row, column, value, style):
@@ -321,6 +328,10 @@ def write_area_row(ws, row, area):
     return row + 1
 
 
+# The tallest row Excel accepts, in points; a taller one makes it repair the file.
+MAX_ROW_HEIGHT = 409
+
+
 def fit_row_height(ws, row, texts):
     """Set the row tall enough for its wrapped texts: spreadsheet programs do not grow a row
     written by a library, so a long note would be cut off on paper."""
@@ -330,21 +341,21 @@ def fit_row_height(ws, row, texts):
         # Wrapped lines of roughly `width` characters, plus the explicit line breaks.
         per_line = int(width * 1.2)  # Times New Roman is narrower than the width unit
         lines = max(lines, sum(1 + len(part) // per_line for part in text.split("\n")))
-    ws.row_dimensions[row].height = 16 * lines
+    ws.row_dimensions[row].height = min(16 * lines, MAX_ROW_HEIGHT)
 
 
 def write_figure_row(ws, row, figure):
     target = figure.target
     put_table(ws, row, 1, target.position, "table-center")
-    put_table(ws, row, 2, target.name, "table-text")
-    put_table(ws, row, 3, target.unit, "table-center")
+    put_table(ws, row, 2, figure.name, "table-text")
+    put_table(ws, row, 3, figure.unit, "table-center")
     amount_cell(ws, row, 4, figure, figure.plan, figure.plan_display)
     amount_cell(ws, row, 5, figure, figure.actual, figure.actual_display)
     percent_cell(ws, row, 6, figure.percent)
     put_table(ws, row, 7, str(figure.assessment.label), "table-center")
     note = figure_note(figure)
     put_table(ws, row, 8, note, "table-text")
-    fit_row_height(ws, row, [(2, target.name), (8, note)])
+    fit_row_height(ws, row, [(2, figure.name), (8, note)])
     return row + 1
 
 
@@ -431,7 +442,7 @@ def build_workbook(report, extra_sheets=None):
         workbook.properties.title = _("Results of the targets of %(year)s") % {
             "year": report.year.year
         }
-        workbook.properties.creator = report.year.committee_name
+        workbook.properties.creator = sheet_text(report.year.committee_name, multiline=False)
     return workbook
 
 

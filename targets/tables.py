@@ -46,8 +46,8 @@ class FigureTable(FigureColumns):
     """A year's figures as the dashboard shows them, grouped under their areas."""
 
     position = tables.Column(_("No."), accessor="target__position", attrs=NUMERIC)
-    target = tables.Column(_("Target"), accessor="target__name")
-    unit = tables.Column(_("Unit"), accessor="target__unit", orderable=False, default="")
+    target = tables.Column(_("Target"), accessor="name", order_by="target__name")
+    unit = tables.Column(_("Unit"), accessor="unit", orderable=False, default="")
     edit = tables.Column("", orderable=False, empty_values=())
 
     class Meta:
@@ -65,12 +65,10 @@ class FigureTable(FigureColumns):
         return record.target.position
 
     def render_target(self, record):
-        return format_html(
-            '<a href="{}">{}</a>', self._url("targets:target", record), record.target.name
-        )
+        return format_html('<a href="{}">{}</a>', self._url("targets:target", record), record.name)
 
     def render_unit(self, record):
-        return record.target.unit
+        return record.unit
 
     def render_edit(self, record):
         return format_html(
@@ -78,7 +76,7 @@ class FigureTable(FigureColumns):
             self._url("targets:edit", record),
             self._back,
             gettext("Edit"),
-            record.target.name,
+            record.name,
         )
 
     @cached_property

@@ -143,7 +143,7 @@ def edit_figure(request, year, slug):
                     messages.success(
                         request,
                         _("Saved: %(target)s, %(year)s.")
-                        % {"target": figure.target.name, "year": figure.year.year},
+                        % {"target": figure.name, "year": figure.year.year},
                     )
                 else:
                     messages.info(request, _("Nothing was changed."))
@@ -249,9 +249,11 @@ def close_year(request, year):
 @require_POST
 def reopen_year(request, year):
     year = get_object_or_404(Year, year=year)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("Give the reason for reopening the year."))
-    elif year.reopen(by=request.user, reason=reason[:2000]):
-        messages.success(request, _("The year %(year)s is open again.") % {"year": year.year})
+    try:
+        reopened = year.reopen(by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        if reopened:
+            messages.success(request, _("The year %(year)s is open again.") % {"year": year.year})
     return redirect("targets:dashboard", year=year.year)

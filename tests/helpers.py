@@ -1,5 +1,6 @@
 """Helpers that read pages the way a person does."""
 
+import importlib.util
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -133,3 +134,16 @@ def form_data(response, selector=None):
     ]
     assert len(forms) == 1, f"{len(forms)} forms match {selector}"
     return _posted(forms[0])
+
+
+def settings_module(monkeypatch, **environment):
+    """cauthia/settings.py as it comes out of ``environment``, run afresh beside the one in
+    use (which stays as it is)."""
+    for name in ("DEBUG", "BEHIND_TLS_PROXY", "PROXY_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.find_spec("cauthia.settings")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

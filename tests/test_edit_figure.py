@@ -147,3 +147,25 @@ def test_the_dashboard_offers_edit_links_only_to_those_who_may_edit(alice_client
     assert edit_url() in alice_client.get(url).content.decode()
     alice_client.force_login(bob)
     assert edit_url() not in alice_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("value", ["", "2", "abc", "1.0", "-1", "1" * 50])
+@pytest.mark.parametrize("field", ["plan", "actual"])
+def test_a_milestone_form_shown_again_with_any_value_renders(alice_client, demo, field, value):
+    figure = Figure.objects.filter(target__kind="milestone", year__year=2024).first()
+    data = {"plan": "1", "actual": "", "note": "", "version": figure.version} | {field: value}
+    response = alice_client.post(edit_url(figure.target.slug, 2024), data)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert "lựa chọn hợp lệ" in text_of(response)
+
+
+def test_a_conflict_with_a_figure_last_saved_by_a_command_renders(alice_client, demo):
+    opened = bhyt()
+    figure = bhyt()
+    figure.actual = Decimal("95.5")
+    figure.save()  # as a management command saves: no author
+    response = alice_client.post(edit_url(), form_data(opened, actual="96"))
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "95,5" in page and "Chưa lưu" in page

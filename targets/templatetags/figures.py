@@ -56,6 +56,12 @@ def assessment_badge(figure):
 
 
 @register.filter
+def person(user):
+    """A user as the pages name them: the full name, or else the user name."""
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
 def report_note(figure):
     """The note as the year-end report prints it (see targets.report.figure_note)."""
     return figure_note(figure)

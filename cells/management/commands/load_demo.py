@@ -54,9 +54,22 @@ class Command(BaseCommand):
         data, cells_data = read(file), read(cells_file)
         self.reset = reset
         self.created = self.changed = 0
+        closed = sorted(
+            Year.objects.filter(
+                year__in=[row["year"] for row in data["years"]], is_closed=True
+            ).values_list("year", flat=True)
+        )
+        if closed and reset:
+            raise CommandError(
+                f"The figures of {', '.join(map(str, closed))} are closed: --reset changes "
+                "nothing of a closed year. Reopen it for adjustment first (with a reason, from "
+                "its dashboard); nothing was changed."
+            )
         with transaction.atomic():
             years = {
-                row["year"]: self.put(Year, {"year": row["year"]}, row) for row in data["years"]
+                row["year"]: self.put(Year, {"year": row["year"]}, row)
+                for row in data["years"]
+                if row["year"] not in closed
             }
             targets = {}
             for area_row in data["areas"]:
@@ -72,12 +85,15 @@ class Command(BaseCommand):
                     )
                     targets[target.slug] = target
                     for year, figure_row in row["figures"].items():
-                        self.put_figure(target, years[int(year)], figure_row)
+                        if int(year) in years:
+                            self.put_figure(target, years[int(year)], figure_row)
             cells = {
                 row["number"]: self.put(Cell, {"number": row["number"]}, {"name": row["name"]})
                 for row in data["cells"]
             }
             for row in cells_data["cell_years"]:
+                if row["year"] not in years:
+                    continue
                 lookup = {"cell": cells[row["cell"]], "year": years[row["year"]]}
                 self.put(CellYear, lookup, {k: v for k, v in row.items() if k not in lookup})
             self.put_tasks(cells_data["tasks"], cells, years, targets)
@@ -91,6 +107,10 @@ class Command(BaseCommand):
                 )
             )
             self.stdout.write(users)
+            if closed:
+                self.stdout.write(
+                    f"The figures of {', '.join(map(str, closed))} are closed: left as they are."
+                )
 
     def put(self, model, lookup, values):
         values = {k: v for k, v in values.items() if k not in lookup}
@@ -119,6 +139,8 @@ class Command(BaseCommand):
 
     def put_tasks(self, rows, cells, years, targets):
         for row in rows:
+            if row["year"] not in years:
+                continue
             lookup = {
                 "cell": cells[row["cell"]],
                 "year": years[row["year"]],

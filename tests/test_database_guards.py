@@ -1,0 +1,258 @@
+"""What the database itself refuses, whoever connects: a closed year's rows, forged closings,
+history that shrinks or is rewritten, amounts no figure may hold. PostgreSQL enforces all of it
+(triggers, and the rights of the app's own role); the checks on amounts hold on SQLite too."""
+
+import threading
+import uuid
+from decimal import Decimal
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from targets.models import Figure, FigureChange, StaleFigure, Year, YearClosed, YearEvent
+
+BHYT = "bao-hiem-y-te"
+
+
+def execute(statement, params=()):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+# --- Amounts in the history: both databases ---------------------------------------------------
+
+
+@pytest.mark.parametrize("column", ["old_plan", "new_plan", "old_actual", "new_actual"])
+@pytest.mark.parametrize("amount", ["-1", "NaN", "1000000000000"])
+def test_the_history_holds_no_amount_a_figure_could_not(demo, column, amount):
+    change = FigureChange.objects.first()
+    before = FigureChange.objects.count()
+    with pytest.raises(DatabaseError):  # IntegrityError, or DataError where the type refuses
+        execute(
+            f"INSERT INTO targets_figurechange (figure_id, changed_at, version, {column}, "
+            "old_note, new_note) VALUES (%s, %s, %s, %s, '', '')",
+            [change.figure_id, change.changed_at, 999, Decimal(amount)],
+        )
+    assert FigureChange.objects.count() == before
+
+
+# --- A closed year, straight at the database: PostgreSQL ------------------------------------
+
+
+@pytest.fixture
+def closed_2023(postgres, demo, django_user_model):
+    Year.objects.get(year=2023).close(by=django_user_model.objects.get(username="bithu"))
+    return Year.objects.get(year=2023)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE targets_figure SET actual = 1 WHERE year_id = %s",
+        "DELETE FROM targets_figure WHERE year_id = %s",
+        "UPDATE cells_task SET status = 'done' WHERE year_id = %s",
+        "DELETE FROM cells_task WHERE year_id = %s",
+        "UPDATE cells_cellyear SET members_good = 0 WHERE year_id = %s",
+        "UPDATE targets_year SET report_number = '999-BC/ĐU' WHERE id = %s",
+        "DELETE FROM targets_year WHERE id = %s",
+    ],
+)
+def test_the_database_refuses_any_write_to_a_closed_year(closed_2023, statement):
+    before = list(Figure.objects.filter(year=closed_2023).values()), closed_2023.report_number
+    with pytest.raises(DatabaseError, match="closed"):
+        execute(statement, [closed_2023.pk])
+    after = list(Figure.objects.filter(year=closed_2023).values()), closed_2023.report_number
+    assert after == before
+
+
+def test_the_database_refuses_a_forged_closing(postgres, demo, django_user_model):
+    bithu = django_user_model.objects.get(username="bithu")
+    year = Year.objects.get(year=2024)
+    with pytest.raises(DatabaseError, match="recorded only"):
+        execute(
+            "INSERT INTO targets_yearevent (year_id, action, reason, by_id, at) "
+            "VALUES (%s, 'close', '', %s, now())",
+            [year.pk, bithu.pk],
+        )
+    # Even with the year marked closed in the same transaction, an event needs the function.
+    with pytest.raises(DatabaseError, match="recorded only"), transaction.atomic():
+        Year.objects.filter(pk=year.pk).update(is_closed=True)
+        YearEvent.objects.create(year=year, action="close", by=bithu, at=year_event_time())
+    assert not YearEvent.objects.filter(year=year).exists()
+
+
+def year_event_time():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+# --- The app's own database role: PostgreSQL -----------------------------------------------------
+
+
+@pytest.fixture
+def app_role(postgres, transactional_db):
+    """A login role granted what the app needs by grant_app_role, connected as it."""
+    call_command("load_demo", verbosity=0)
+    name = f"cauthia_app_{uuid.uuid4().hex[:8]}"
+    password = uuid.uuid4().hex
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {name} LOGIN PASSWORD %s", [password])
+    call_command("grant_app_role", name, verbosity=0)
+    database = connection.settings_dict
+    role = psycopg.connect(
+        dbname=database["NAME"],
+        host=database["HOST"] or "localhost",
+        port=database["PORT"] or "5432",
+        user=name,
+        password=password,
+        autocommit=True,
+    )
+    yield role
+    role.close()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP OWNED BY {name}")
+        cursor.execute(f"DROP ROLE {name}")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE targets_figurechange",
+        "TRUNCATE targets_yearevent",
+        "ALTER TABLE targets_figurechange DISABLE TRIGGER ALL",
+        "ALTER TABLE targets_figurechange DISABLE TRIGGER targets_figurechange_append_only",
+        "DROP TRIGGER targets_figurechange_append_only ON targets_figurechange",
+        "SET session_replication_role = replica",
+        "UPDATE targets_figurechange SET new_actual = 1",
+        "DELETE FROM targets_figurechange",
+        "INSERT INTO targets_yearevent (year_id, action, reason, by_id, at) "
+        "SELECT id, 'close', '', 1, now() FROM targets_year",
+        "UPDATE targets_year SET is_closed = true",
+        "ALTER TABLE targets_figure DROP CONSTRAINT figure_actual_range",
+    ],
+)
+def test_the_app_role_cannot_erase_or_forge_history(app_role, statement):
+    history = FigureChange.objects.count(), YearEvent.objects.count()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        app_role.execute(statement)
+    assert (FigureChange.objects.count(), YearEvent.objects.count()) == history
+    assert not Year.objects.filter(is_closed=True).exists()
+
+
+def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_role):
+    figure = Figure.objects.get(target__slug=BHYT, year__year=2024)
+    app_role.execute("UPDATE targets_figure SET actual = 96 WHERE id = %s", [figure.pk])
+    app_role.execute(
+        "INSERT INTO targets_figurechange (figure_id, changed_at, version, new_actual, old_note, "
+        "new_note) VALUES (%s, now(), 99, 96, '', '')",
+        [figure.pk],
+    )
+    bithu = Figure.objects.model._meta.get_field("updated_by").related_model.objects.get(
+        username="bithu"
+    )
+    closed = app_role.execute(
+        "SELECT cauthia_set_year_closed(%s, true, %s, '')", [figure.year_id, bithu.pk]
+    ).fetchone()[0]
+    assert closed
+    assert Year.objects.get(pk=figure.year_id).is_closed
+    assert YearEvent.objects.get(year_id=figure.year_id).action == "close"
+
+
+def test_saving_a_year_never_writes_whether_it_is_closed(demo):
+    """The app's role may not write is_closed, so the ORM's UPDATE of a year must leave it out."""
+    year = Year.objects.get(year=2024)
+    year.report_number = "12-BC/ĐU"
+    with CaptureQueriesContext(connection) as queries:
+        year.save()
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and "report_number" in updates[0]
+    assert "is_closed" not in updates[0]
+
+
+# --- Races: PostgreSQL ----------------------------------------------------------------------------
+
+
+def versions(year):
+    return dict(Figure.objects.filter(year=year).values_list("pk", "version"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_save_ever_lands_in_a_year_after_it_closed(postgres, django_user_model):
+    """Four editors save figures of 2024 as fast as they can while the year closes: whatever the
+    timing, the figures after the race are those the closing saw."""
+    call_command("load_demo", verbosity=0)
+    bithu = django_user_model.objects.get(username="bithu")
+    year = Year.objects.get(year=2024)
+    figures = list(Figure.objects.filter(year=year).select_related("target")[:8])
+    stop = threading.Event()
+    refused = []
+
+    def keep_saving(offset):
+        try:
+            n = 0
+            while not stop.is_set():
+                figure = Figure.objects.select_related("target").get(
+                    pk=figures[(n + offset) % 8].pk
+                )
+                figure.note = f"lần {n}"
+                try:
+                    figure.save(changed_by=bithu)
+                except YearClosed:
+                    refused.append(offset)
+                except StaleFigure:
+                    pass  # another saver took the same figure first
+                n += 1
+        finally:
+            connection.close()
+
+    savers = [threading.Thread(target=keep_saving, args=(k,)) for k in range(4)]
+    for saver in savers:
+        saver.start()
+    try:
+        threading.Event().wait(0.3)
+        with transaction.atomic():
+            year.close(by=bithu)
+            seen_by_the_closing = versions(year)
+        threading.Event().wait(0.3)
+    finally:
+        stop.set()
+        for saver in savers:
+            saver.join()
+    assert refused, "the savers kept saving after the closing without being refused"
+    assert versions(year) == seen_by_the_closing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_saves_of_a_milestone_give_one_save_and_nine_conflict_pages(
+    postgres, django_user_model
+):
+    call_command("load_demo", verbosity=0)
+    bithu = django_user_model.objects.get(username="bithu")
+    figure = Figure.objects.filter(target__kind="milestone", year__year=2024).first()
+    url = reverse("targets:edit", args=[2024, figure.target.slug])
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def save(value):
+        client = Client(raise_request_exception=False)
+        client.force_login(bithu)
+        data = {"plan": "1", "actual": value, "note": "", "version": figure.version}
+        try:
+            barrier.wait()
+            statuses.append(client.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(str(n % 2),)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302] + [409] * 9
+    assert Figure.objects.get(pk=figure.pk).version == figure.version + 1

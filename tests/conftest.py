@@ -5,8 +5,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from cells.roles import WARD_STAFF
+from targets.models import Year
 
 from .helpers import signed_in
 
@@ -21,6 +23,9 @@ def test_settings(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+    # A request in English leaves English active in the thread (Django does not reset it):
+    # every test starts in the app's own language.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
@@ -43,10 +48,22 @@ def pytest_terminal_summary(terminalreporter, config):
             terminalreporter.write_line(str(shot))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo ward of fixtures/, loaded once into the test database through the load_demo
+    command: every test that uses the database starts from it, and what the test changes is
+    rolled back after it. Tests that need transactions of their own (threads, a live server)
+    run after all the others, as pytest-django orders them; Django empties the database after
+    each of those, and they load what they need themselves."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
 @pytest.fixture
 def demo(db):
-    """The demo ward of fixtures/demo.json, loaded through the load_demo command."""
-    call_command("load_demo", verbosity=0)
+    """The demo ward: already there, but after a test with transactions of its own."""
+    if not Year.objects.exists():
+        call_command("load_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import Max
+
 from targets.models import Area, Figure, Target, Year
 
 
@@ -21,7 +23,10 @@ def make_area(position=1, name=None):
     )[0]
 
 
-def make_target(position=1, area=None, **fields):
+def make_target(position=None, area=None, **fields):
+    """A target numbered after every existing one (the demo ward's are 1 to 40)."""
+    if position is None:
+        position = (Target.objects.aggregate(last=Max("position"))["last"] or 0) + 1
     fields = {
         "slug": f"target-{position}",
         "name": f"Target {position}",

@@ -38,10 +38,12 @@ def deployed(settings, monkeypatch):
 
 
 @pytest.fixture
-def ward_secretary(django_user_model):
-    return django_user_model.objects.create_user(
-        "bithu", password=PASSWORD, first_name="Bùi Xuân Vượng"
-    )
+def ward_secretary(demo, django_user_model):
+    """The demo's ward secretary, with a password these tests know."""
+    user = django_user_model.objects.get(username="bithu")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
 
 
 def sign_in(client, password=PASSWORD, **addresses):

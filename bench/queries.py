@@ -12,13 +12,13 @@ from bench import common
 from bench.common import num, say
 
 PAGES = [
-    ("dashboard", "/targets/2023/"),
-    ("target", "/targets/2023/bao-hiem-y-te/"),
-    ("edit", "/targets/2023/bao-hiem-y-te/edit/"),
-    ("cells", "/cells/?year=2023"),
-    ("cell", "/cells/2/?year=2023"),
-    ("print", "/targets/2023/report/"),
-    ("workbook", "/targets/2023/report.xlsx"),
+    ("dashboard", "/2023/"),
+    ("target", "/2023/targets/bao-hiem-y-te/"),
+    ("edit", "/2023/targets/bao-hiem-y-te/edit/"),
+    ("cells", "/2023/cells/"),
+    ("cell", "/2023/cells/2/"),
+    ("print", "/2023/report/"),
+    ("workbook", "/2023/report.xlsx"),
 ]
 SIZES = [("demo", 1), ("10x", 10), ("100x", 100)]
 

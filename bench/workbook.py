@@ -2,7 +2,7 @@
 
 At 40, 400 and 4000 rows (the 2023 figures after generate_ward --scale 1, 10 and 100):
 
-- workbook: what /targets/2023/report.xlsx does once the year's rows are computed:
+- workbook: what /2023/report.xlsx does once the year's rows are computed:
   ``build_workbook`` (the styled "Chỉ tiêu" sheet and the registered "Chi bộ" sheet, a row per
   cell, whose two small queries it includes) and saving to a BytesIO. The query and computing of
   the rows (``YearReport.for_year``), which the page needs as well, is timed on its own line;
@@ -27,11 +27,12 @@ REPEATS = {1: 9, 10: 5, 100: 3}
 
 def full_workbook(year):
     """(query, build, save) seconds of the report workbook of ``year``."""
-    from targets.report import YearReport, build_workbook
+    from targets.report import YearReport
+    from targets.xlsx import build_workbook
 
     start = time.perf_counter()
     report = YearReport.for_year(year)
-    report.figures[0].percent, report.figures[-1].assessment
+    report.rows[0].percent, report.rows[-1].assessment
     queried = time.perf_counter()
     workbook = build_workbook(report)
     built = time.perf_counter()
@@ -43,25 +44,15 @@ def bare_rows(year):
     """The values of the report's rows, as a bare write gets them: computed beforehand."""
     from django.utils import translation
 
+    from cells.columns import CELL_YEAR_COLUMNS
     from cells.models import CellYear
     from targets.report import YearReport
 
     with translation.override("vi"):
-        targets = [
-            [
-                figure.target.position,
-                figure.target.name,
-                figure.target.unit,
-                figure.plan,
-                figure.actual,
-                figure.percent,
-                str(figure.assessment.label),
-                figure.note,
-            ]
-            for figure in YearReport.for_year(year).figures
-        ]
+        report = YearReport.for_year(year)
+        targets = [[column.value(row) for column in report.columns] for row in report.rows]
         cells = [
-            cell_year.sheet_row()
+            [column.value(cell_year) for column in CELL_YEAR_COLUMNS]
             for cell_year in CellYear.objects.filter(year=year).select_related("cell")
         ]
     return targets, cells

@@ -1,7 +1,13 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from targets.models import YearClosed
 
 
 class SlidingSessionMiddleware:
@@ -46,3 +52,29 @@ class NoStoreWhenSignedInMiddleware:
             else:
                 add_never_cache_headers(response)
         return response
+
+
+class YearClosedMiddleware:
+    """The one answer to a write that a closed year refuses (targets.models.YearClosed, raised
+    by the models or by Year.require_open in a view): the message, and back to the page the
+    user came from on this site, or else the year's dashboard."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, YearClosed):
+            return None
+        messages.error(request, exception.message)
+        back = request.headers.get("Referer", "")
+        came_from = urlsplit(back).path
+        if (
+            url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+            and came_from
+            and came_from != request.path
+        ):
+            return redirect(came_from)
+        return redirect("targets:dashboard", year=exception.year)

@@ -12,6 +12,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# templates/, static/, locale/ and fixtures/ sit at the top of a checkout; the installed wheel
+# carries them inside the cauthia package, beside this file (pyproject.toml maps them there).
+RESOURCES_DIR = BASE_DIR / "cauthia" if (BASE_DIR / "cauthia" / "templates").is_dir() else BASE_DIR
+# The demo ward that load_demo loads.
+FIXTURES_DIR = RESOURCES_DIR / "fixtures"
 
 
 def env_bool(name, default=False):
@@ -118,6 +123,8 @@ MIDDLEWARE = [
     # Every page needs sign-in unless its view is marked login_not_required (the login page).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write refused because its year is closed answers the same way on every page.
+    "cauthia.middleware.YearClosedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -170,7 +177,7 @@ WSGI_APPLICATION = "cauthia.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [RESOURCES_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -209,22 +216,16 @@ LOGOUT_REDIRECT_URL = "login"
 # organisation; local practice varies, so the cap is a setting.
 EXCELLENT_CAP_PERCENT = int(os.getenv("EXCELLENT_CAP_PERCENT", "20"))
 
-# The party-building targets whose actual the cells' ratings offer, by target key (slug).
-RATING_TARGETS = {
-    "cells_good_or_better": os.getenv("TARGET_CELLS_GOOD", "chi-bo-hoan-thanh-tot-nhiem-vu"),
-    "members_good_or_better": os.getenv("TARGET_MEMBERS_GOOD", "dang-vien-hoan-thanh-tot-nhiem-vu"),
-}
-
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [RESOURCES_DIR / "locale"]
 FORMAT_MODULE_PATH = ["cauthia.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [RESOURCES_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -238,9 +239,14 @@ STORAGES = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/lean.html"
 
+LOG_LEVEL = os.getenv("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    # One line a record: "2026-11-27 10:15:02,123 WARNING django.request Not Found: /x".
+    "formatters": {"line": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own console handler (with DEBUG) would print its records a second time, bare.
+    "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }

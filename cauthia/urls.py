@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from targets.views import health, latest_year
+from targets.views import health, home
 
 from .converters import IdConverter, YearConverter
 from .forms import AdminSignInForm, SignInForm
@@ -16,10 +16,12 @@ register_converter(IdConverter, "id")
 admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
-    path("", latest_year, name="home"),
+    path("", home, name="home"),
     path("health/", health, name="health"),
-    path("targets/", include("targets.urls")),
-    path("cells/", include("cells.urls")),
+    path("<year:year>/cells/", include("cells.urls")),
+    path("<year:year>/", include("targets.urls")),
+    # The addresses of before, sent on to these.
+    path("", include("cauthia.legacy")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -9,7 +9,7 @@ class CellsConfig(AppConfig):
 
     def ready(self):
         from targets.models import year_closing
-        from targets.report import register_sheet
+        from targets.xlsx import register_sheet
 
         from .models import freeze_cell_names
         from .roles import sync_roles

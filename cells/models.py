@@ -14,6 +14,7 @@ from targets.models import (
     MAX_TEXT,
     OfOpenYear,
     OfOpenYearQuerySet,
+    RatingFeed,
     Target,
     Year,
     at_most,
@@ -32,6 +33,14 @@ class Level(models.TextChoices):
 
 
 GOOD_OR_BETTER = (Level.EXCELLENT, Level.GOOD)
+
+# How tables head the members' count at each level.
+LEVEL_SHORT_NAMES = {
+    Level.EXCELLENT: _("Excellent"),
+    Level.GOOD: _("Good"),
+    Level.COMPLETED: _("Completed"),
+    Level.NOT_COMPLETED: _("Not completed"),
+}
 
 # The field of CellYear that counts the members rated at each level, in the levels' order.
 LEVEL_FIELDS = {
@@ -83,8 +92,9 @@ class Cell(models.Model):
             self.clean()
             super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse("cells:cell", args=[self.number])
+    def url_in(self, year):
+        """The cell's page in ``year`` (a Year)."""
+        return reverse("cells:cell", kwargs={"year": year.year, "number": self.number})
 
     def clean(self):
         # A closed year's sheet keeps the cell's name of that year (frozen on its CellYear when
@@ -179,17 +189,6 @@ class CellYear(OfOpenYear):
     def members_good_or_better(self):
         return sum(self.members_at(level) for level in GOOD_OR_BETTER)
 
-    def sheet_row(self):
-        """The row of the year-end workbook's "Chi bộ" sheet."""
-        return [
-            self.cell.number,
-            self.name_of_cell,
-            self.secretary_name,
-            self.members,
-            self.get_rating_display(),
-            *(self.members_at(level) for level in Level),
-        ]
-
 
 class RatingTotals:
     """The ward's derived rating figures for a year, from the cells' raw counts."""
@@ -239,12 +238,11 @@ class RatingTotals:
         return share is not None and share > self.excellent_cap
 
     def offered_actuals(self):
-        """The actual each rating-fed target would take: {target slug: Decimal or None}."""
+        """The actual each kind of rating-fed target would take (see Target.rating_feed):
+        {RatingFeed: Decimal, or None while no cell is rated}."""
         return {
-            settings.RATING_TARGETS["cells_good_or_better"]: Decimal(self.cells_good_or_better)
-            if self.cells_rated
-            else None,
-            settings.RATING_TARGETS["members_good_or_better"]: self.members_good_or_better_percent,
+            RatingFeed.CELLS_GOOD: Decimal(self.cells_good_or_better) if self.cells_rated else None,
+            RatingFeed.MEMBERS_GOOD: self.members_good_or_better_percent,
         }
 
 

@@ -1,31 +1,37 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}}
+from targets.tables import NUMERIC, DeclaredColumn
+
+from .columns import columns
+
+LEVELS = ["excellent", "good", "completed", "not_completed"]
 
 
 class CellTable(tables.Table):
-    """The ward's overview: one row per cell with its year."""
+    """The ward's overview: one row per cell with its year (the rows are Cells, each with its
+    ``cell_year``)."""
 
     number = tables.Column(_("No."), attrs=NUMERIC)
     name = tables.Column(_("Party cell"), linkify=lambda record: record.url)
-    secretary = tables.Column(_("Secretary"), accessor="cell_year__secretary_name", default="–")
     members = tables.TemplateColumn(
         template_name="cells/partials/members_cell.html", verbose_name=_("Members"), attrs=NUMERIC
     )
     tasks = tables.TemplateColumn(
-        template_name="cells/partials/task_counts.html",
-        verbose_name=_("Tasks by status"),
-        orderable=False,
+        template_name="cells/partials/task_counts.html", verbose_name=_("Tasks by status")
     )
-    rating = tables.Column(_("Rating"), accessor="cell_year", default="–", orderable=False)
 
     class Meta:
         orderable = False
         attrs = {"class": "cells"}
+        sequence = ["number", "name", "secretary", "members", "tasks", "rating"]
 
-    def render_rating(self, value):
-        return value.get_rating_display() or "–"
+    def __init__(self, cells, **kwargs):
+        extra = [
+            (column.name, DeclaredColumn(column, of=lambda cell: cell.cell_year))
+            for column in columns("secretary", "rating")
+        ]
+        super().__init__(cells, extra_columns=extra, **kwargs)
 
 
 class TaskTable(tables.Table):
@@ -52,18 +58,19 @@ class TaskTable(tables.Table):
 
 
 class RatingHistoryTable(tables.Table):
-    """A cell's ratings over the years, with its members' counts per level."""
+    """A cell's ratings over the years (the rows are its CellYears), with its members' counts
+    per level."""
 
     year = tables.Column(_("Year"), accessor="year__year")
-    secretary_name = tables.Column(_("Secretary"), default="–")
-    members = tables.Column(_("Members"), attrs=NUMERIC)
-    rating = tables.Column(_("Cell's rating"), default="–")
-    members_excellent = tables.Column(_("Excellent"), attrs=NUMERIC)
-    members_good = tables.Column(_("Good"), attrs=NUMERIC)
-    members_completed = tables.Column(_("Completed"), attrs=NUMERIC)
-    members_not_completed = tables.Column(_("Not completed"), attrs=NUMERIC)
 
     class Meta:
         orderable = False
         attrs = {"class": "ratings"}
         empty_text = _("No rating recorded.")
+
+    def __init__(self, cell_years, **kwargs):
+        extra = [
+            (column.name, DeclaredColumn(column))
+            for column in columns("secretary", "members", "rating", *LEVELS)
+        ]
+        super().__init__(cell_years, extra_columns=extra, **kwargs)

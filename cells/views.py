@@ -5,13 +5,13 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cauthia.converters import IdConverter, YearConverter
-from targets.models import Figure, StaleFigure, Year, YearClosed
-from targets.report import XLSX_CONTENT_TYPE, workbook_bytes
+from cauthia.converters import IdConverter
+from targets import xlsx
+from targets.models import Figure, RatingFeed, StaleFigure, Year
+from targets.report import Row
 
 from .forms import CellYearForm, TaskForm
 from .models import Cell, CellYear, RatingTotals, Task, TaskStatus
@@ -19,29 +19,20 @@ from .sheets import task_workbook
 from .tables import CellTable, RatingHistoryTable, TaskTable
 
 
-def _year(request):
-    """The year asked for in ?year=, else the latest open year."""
-    asked = request.GET.get("year") or request.POST.get("year")
-    if asked:
-        # As in the URL: four ASCII digits. str.isdigit() also takes "²" and "٣", which int()
-        # refuses or reads, and any number of digits, which no database column holds.
-        if not re.fullmatch(YearConverter.regex, asked):
-            raise Http404
-        return get_object_or_404(Year, year=int(asked))
-    year = Year.objects.current()
-    if year is None:
-        raise Http404
-    return year
+def cell_of(request, number):
+    """The cell numbered ``number`` if the user may see it (their own, for a cell secretary),
+    else 404."""
+    return get_object_or_404(Cell.objects.for_user(request.user), number=number)
 
 
 @require_safe
-def overview(request):
+def overview(request, year):
     if not request.user.has_perm("cells.view_cell"):
         own = Cell.objects.for_user(request.user).first()
         if own is None:
             raise Http404
-        return redirect("cells:cell", number=own.number)
-    year = _year(request)
+        return redirect("cells:cell", year=year, number=own.number)
+    year = get_object_or_404(Year, year=year)
     cells = list(Cell.objects.filter(is_active=True))
     cell_years = {cy.cell_id: cy for cy in CellYear.objects.filter(year=year)}
     counts = {}
@@ -53,17 +44,17 @@ def overview(request):
             (status, label, counts.get(cell.pk, {}).get(status, 0))
             for status, label in TaskStatus.choices
         ]
-        cell.url = f"{cell.get_absolute_url()}?year={year.year}"
+        cell.url = cell.url_in(year)
     totals = RatingTotals(cell_years.values(), len(cells))
     offered = totals.offered_actuals()
-    figures = Figure.objects.filter(year=year, target__slug__in=offered).select_related(
+    figures = Figure.objects.filter(year=year, target__rating_feed__in=offered).select_related(
         "target", "year"
     )
     offers = [
         {
             "figure": figure,
-            "value": offered[figure.target.slug],
-            "differs": offered[figure.target.slug] != figure.actual,
+            "value": offered[figure.target.rating_feed],
+            "differs": offered[figure.target.rating_feed] != figure.actual,
         }
         for figure in figures
     ]
@@ -82,23 +73,23 @@ def overview(request):
 
 
 @require_safe
-def cell_detail(request, number):
-    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
-    year = _year(request)
+def cell_detail(request, year, number):
+    cell = cell_of(request, number)
+    year = get_object_or_404(Year, year=year)
     tasks = list(Task.objects.filter(cell=cell, year=year).select_related("target__area"))
-    figures = {
-        figure.target_id: figure
+    rows = {
+        figure.target_id: Row(figure)
         for figure in Figure.objects.filter(
             year=year, target_id__in={task.target_id for task in tasks}
         ).select_related("target", "year")
     }
     sections = {}
     for task in tasks:
-        task.figure = figures.get(task.target_id)
+        task.cell, task.year = cell, year  # what the edit link needs, without a query per task
+        task.row = rows.get(task.target_id)
         sections.setdefault(task.target.area, []).append(task)
     cell.cell_year = cell_year = CellYear.objects.filter(cell=cell, year=year).first()
     can_edit = request.user.has_perm("cells.change_task") and not year.is_closed
-    exclude = () if can_edit else ("edit",)
     return render(
         request,
         "cells/cell.html",
@@ -108,7 +99,8 @@ def cell_detail(request, number):
             "years": Year.objects.all(),
             "cell_year": cell_year,
             "sections": [
-                (area, TaskTable(rows, exclude=exclude)) for area, rows in sections.items()
+                (area, TaskTable(rows, exclude=() if can_edit else ("edit",)))
+                for area, rows in sections.items()
             ],
             "history": RatingHistoryTable(
                 CellYear.objects.filter(cell=cell).select_related("year").order_by("-year__year")
@@ -120,13 +112,13 @@ def cell_detail(request, number):
 
 
 @require_safe
-def task_sheet(request, number):
+def task_sheet(request, year, number):
     """A cell's tasks of the year as a workbook: the one download a cell secretary has."""
-    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
-    year = _year(request)
+    cell = cell_of(request, number)
+    year = get_object_or_404(Year, year=year)
     tasks = Task.objects.filter(cell=cell, year=year).select_related("target")
     response = HttpResponse(
-        workbook_bytes(task_workbook(cell, year, tasks)), content_type=XLSX_CONTENT_TYPE
+        xlsx.workbook_bytes(task_workbook(cell, year, tasks)), content_type=xlsx.CONTENT_TYPE
     )
     filename = f"nhiem-vu-chi-bo-{cell.number}-{year.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -135,34 +127,30 @@ def task_sheet(request, number):
 
 @permission_required("cells.add_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def task_add(request, number):
-    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
-    year = _year(request)
-    return _task_form(request, Task(cell=cell, year=year))
+def task_add(request, year, number):
+    cell = cell_of(request, number)
+    return _task_form(request, Task(cell=cell, year=get_object_or_404(Year, year=year)))
 
 
 @permission_required("cells.change_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def task_edit(request, pk):
+def task_edit(request, year, number, pk):
     task = get_object_or_404(
-        Task.objects.for_user(request.user).select_related("cell", "year"), pk=pk
+        Task.objects.for_user(request.user).select_related("cell", "year"),
+        pk=pk,
+        cell__number=number,
+        year__year=year,
     )
     return _task_form(request, task)
 
 
 def _task_form(request, task):
-    back = f"{task.cell.get_absolute_url()}?year={task.year.year}"
-    if task.year.is_closed:
-        messages.error(request, task.year.closed_message)
-        return redirect(back)
+    task.year.require_open()
+    back = task.cell.url_in(task.year)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except YearClosed:
-            messages.error(request, task.year.closed_message)
-        else:
-            messages.success(request, _("Task saved for %(cell)s.") % {"cell": task.cell})
+        form.save()
+        messages.success(request, _("Task saved for %(cell)s.") % {"cell": task.cell})
         return redirect(back)
     return render(
         request,
@@ -174,24 +162,18 @@ def _task_form(request, task):
 
 @permission_required("cells.change_cellyear", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def rating_edit(request, number, year):
-    cell = get_object_or_404(Cell.objects.for_user(request.user), number=number)
+def rating_edit(request, year, number):
+    cell = cell_of(request, number)
     year = get_object_or_404(Year, year=year)
-    back = f"{cell.get_absolute_url()}?year={year.year}"
-    if year.is_closed:
-        messages.error(request, year.closed_message)
-        return redirect(back)
+    year.require_open()
+    back = cell.url_in(year)
     cell_year = CellYear.objects.filter(cell=cell, year=year).first() or CellYear(
         cell=cell, year=year
     )
     form = CellYearForm(request.POST or None, instance=cell_year)
     if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except YearClosed:
-            messages.error(request, year.closed_message)
-        else:
-            messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
+        form.save()
+        messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
         return redirect(back)
     return render(
         request,
@@ -206,18 +188,16 @@ def rating_edit(request, number, year):
 def apply_rating(request, year):
     """Write a rating-derived figure ("10/10", "86 %") into its target's actual."""
     year = get_object_or_404(Year, year=year)
-    back = f"{reverse('cells:overview')}?year={year.year}"
     totals = RatingTotals(
         CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
     )
-    offered = totals.offered_actuals()
-    slug = request.POST.get("target", "")
-    if slug not in offered:
+    feed = request.POST.get("feed", "")
+    if feed not in RatingFeed.values:
         raise Http404
     figure = get_object_or_404(
-        Figure.objects.select_related("target", "year"), year=year, target__slug=slug
+        Figure.objects.select_related("target", "year"), year=year, target__rating_feed=feed
     )
-    figure.actual = offered[slug]
+    figure.actual = totals.offered_actuals()[feed]
     version = request.POST.get("version", "")
     # Versions start at 1: a version that is not a plain number is one the figure never had.
     expected = int(version) if re.fullmatch(IdConverter.regex, version) else 0
@@ -225,10 +205,8 @@ def apply_rating(request, year):
         figure.save(changed_by=request.user, expected_version=expected)
     except StaleFigure:
         messages.error(request, _("The figure changed meanwhile; check it and try again."))
-    except YearClosed:
-        messages.error(request, year.closed_message)
     else:
         messages.success(
-            request, _("Saved: %(target)s, %(year)s.") % {"target": figure.target, "year": year}
+            request, _("Saved: %(target)s, %(year)s.") % {"target": figure.name, "year": year}
         )
-    return redirect(back)
+    return redirect("cells:overview", year=year.year)

@@ -10,19 +10,20 @@ TOP, BOTTOM, LEFT = 16, 28, 8
 BAR, GAP = 22, 4
 
 
-def plan_and_actual(figures):
-    """Bars for each year's plan and actual, scaled to the largest value shown."""
-    values = [v for f in figures for v in (f.plan, f.actual) if v is not None]
+def plan_and_actual(rows):
+    """Bars for each year's plan and actual (rows: targets.report.Row), scaled to the largest
+    value shown."""
+    values = [v for row in rows for v in (row.plan, row.actual) if v is not None]
     largest = max(values, default=Decimal(0)) or Decimal(1)
     plot_height = HEIGHT - TOP - BOTTOM
-    slot = max((WIDTH - LEFT) // max(len(figures), 1), 2 * BAR + 3 * GAP)
+    slot = max((WIDTH - LEFT) // max(len(rows), 1), 2 * BAR + 3 * GAP)
     groups = []
-    for index, figure in enumerate(figures):
+    for index, row in enumerate(rows):
         x = LEFT + index * slot + (slot - 2 * BAR - GAP) // 2
         bars = []
         for offset, kind, value, text in (
-            (0, "plan", figure.plan, figure.plan_display),
-            (BAR + GAP, "actual", figure.actual, figure.actual_display),
+            (0, "plan", row.plan, row.plan_text),
+            (BAR + GAP, "actual", row.actual, row.actual_text),
         ):
             if value is None:
                 continue
@@ -39,14 +40,14 @@ def plan_and_actual(figures):
             )
         groups.append(
             {
-                "year": figure.year.year,
+                "year": row.figure.year.year,
                 "bars": bars,
                 "label_x": x + BAR + GAP // 2,
-                "assessment": figure.assessment,
+                "assessment": row.assessment,
             }
         )
     return {
-        "width": max(WIDTH, LEFT + slot * len(figures)),
+        "width": max(WIDTH, LEFT + slot * len(rows)),
         "height": HEIGHT,
         "baseline": HEIGHT - BOTTOM,
         "label_y": HEIGHT - 8,

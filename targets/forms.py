@@ -159,8 +159,19 @@ class FigureGrid:
     with bad input is explained; the other rows are saved all the same.
     """
 
-    def __init__(self, figures, data=None):
-        self.rows = [self._form(figure, data) for figure in figures]
+    def __init__(self, rows, data=None):
+        """``rows``: the year's report rows (targets.report.Row), in report order."""
+        self.report_rows = rows
+        self.rows = [self._form(row.figure, data) for row in rows]
+
+    @property
+    def sections(self):
+        """[(area, [(form, row), ...]), ...] in report order; a row shows the figure as its
+        form left it (saved, or as someone else saved it)."""
+        sections = {}
+        for form, row in zip(self.rows, self.report_rows, strict=True):
+            sections.setdefault(row.area, []).append((form, row))
+        return list(sections.items())
 
     @staticmethod
     def _form(figure, data=None):

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import progress
+from . import display, progress
 from .fields import CleanCharField, CleanTextField
-from .numbers import MAX_AMOUNT, format_number, format_percent
+from .numbers import MAX_AMOUNT
 from .progress import Assessment, Direction, Kind
 from .text import clean_text, has_letters
 
@@ -65,6 +65,14 @@ class Area(models.Model):
         refuse_to_reword_closed_reports(self, ("name", "position"), Figure, target__area=self)
 
 
+class RatingFeed(models.TextChoices):
+    """What of the cells' yearly ratings gives a target its actual: the office adopts the
+    figure the ratings derive ("10/10 chi bộ", "86%") with one action."""
+
+    CELLS_GOOD = "cells_good", _("cells rated well or better (how many)")
+    MEMBERS_GOOD = "members_good", _("members rated well or better (share in %)")
+
+
 class Target(models.Model):
     """One of the ward's targets (chỉ tiêu): what is measured, in which unit, and which way is good.
 
@@ -84,6 +92,13 @@ class Target(models.Model):
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
     )
+    rating_feed = models.CharField(
+        _("actual from the ratings"),
+        max_length=20,
+        choices=RatingFeed.choices,
+        blank=True,
+        help_text=_("Leave empty unless the cells' ratings give this target its actual."),
+    )
 
     class Meta:
         ordering = ["position"]
@@ -94,11 +109,11 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=Q(direction__in=Direction.values), name="target_direction_known"
             ),
-            models.CheckConstraint(
-                # These are pages of a year (/targets/2023/report/), not targets.
-                condition=~Q(slug__in=["report", "close", "reopen", "grid"]),
-                name="target_slug_not_reserved",
-                violation_error_message=_("This key is reserved for a page of the year."),
+            models.UniqueConstraint(
+                fields=["rating_feed"],
+                condition=~Q(rating_feed=""),
+                name="target_one_per_rating_feed",
+                violation_error_message=_("Another target already takes this figure."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind__in=[Kind.REDUCTION, Kind.MILESTONE])
@@ -166,7 +181,14 @@ class Year(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    committee_name = CleanCharField(_("committee"), max_length=200)
+    committee_name = CleanCharField(
+        _("party organisation"), max_length=200, help_text=_("E.g. Đảng bộ phường Cầu Thia.")
+    )
+    executive_name = CleanCharField(
+        _("issuing committee"),
+        max_length=200,
+        help_text=_("The executive that issues the reports, e.g. Đảng ủy phường Cầu Thia."),
+    )
     superior_body = CleanCharField(_("superior body"), max_length=200)
     place_name = CleanCharField(
         _("place"), max_length=100, help_text=_("Printed before the date on reports.")
@@ -180,9 +202,15 @@ class Year(models.Model):
     secretary_name = CleanCharField(_("secretary"), max_length=200, blank=True)
     report_number = CleanCharField(
         _("report number"),
-        max_length=50,
+        max_length=20,
         blank=True,
-        help_text=_("As printed under the committee's name, e.g. 125-BC/ĐU."),
+        help_text=_("The number the report was issued under, e.g. 125; empty until issued."),
+    )
+    document_code = CleanCharField(
+        _("document code"),
+        max_length=30,
+        default="BC/ĐU",
+        help_text=_("Printed after the number: Số 125-BC/ĐU."),
     )
     report_date = models.DateField(_("report date"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
@@ -242,10 +270,11 @@ class Year(models.Model):
             Year.objects.select_for_update(no_key=True)
             .filter(pk__in=ids)
             .order_by("pk")
-            .values_list("is_closed", flat=True)
+            .values_list("year", "is_closed")
         )
-        if any(closed):
-            raise YearClosed(ids)
+        closed = [year for year, is_closed in closed if is_closed]
+        if closed:
+            raise YearClosed(closed[0])
 
     def close(self, by):
         """Close the year once its report is final: every figure, task and rating is frozen."""
@@ -295,9 +324,13 @@ class Year(models.Model):
 
     @property
     def closed_message(self):
-        return _("The year %(year)s is closed: its figures can no longer be changed.") % {
-            "year": self.year
-        }
+        return YearClosed(self.year).message
+
+    def require_open(self):
+        """Raise YearClosed for a closed year: a write view's one way of saying so (see
+        cauthia.middleware.YearClosedMiddleware)."""
+        if self.is_closed:
+            raise YearClosed(self.year)
 
 
 def clean_reason(reason):
@@ -366,17 +399,18 @@ def _amount_in_range(field):
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lt": MAX_AMOUNT})
 
 
-def amount_display(kind, value):
-    """A plan or actual as people read it: "1.234.567", "95,77", or Có / Không for milestones."""
-    if value is None:
-        return ""
-    if kind == Kind.MILESTONE:
-        return str(_("Yes") if value else _("No"))
-    return format_number(value)
-
-
 class YearClosed(Exception):
     """Raised when a record of a closed year is about to be written or deleted."""
+
+    def __init__(self, year):
+        super().__init__(year)
+        self.year = year
+
+    @property
+    def message(self):
+        return _("The year %(year)s is closed: its figures can no longer be changed.") % {
+            "year": self.year
+        }
 
 
 class StaleFigure(Exception):
@@ -578,7 +612,7 @@ class Figure(OfOpenYear):
 
     @property
     def percent_display(self):
-        return format_percent(self.percent)
+        return display.percent_text(self.percent)
 
     @property
     def plan_display(self):
@@ -589,7 +623,7 @@ class Figure(OfOpenYear):
         return self._amount_display(self.actual)
 
     def _amount_display(self, value):
-        return amount_display(self.target.kind, value)
+        return display.amount_text(self.target.kind, value)
 
 
 class FigureChange(models.Model):
@@ -656,8 +690,9 @@ class FigureChange(models.Model):
     def _change(self, old, new):
         kind = self.figure.target.kind
         if old == new:
-            return amount_display(kind, new) or "–"
-        return f"{amount_display(kind, old) or '–'} → {amount_display(kind, new) or '–'}"
+            return display.amount_text(kind, new) or display.NONE
+        old, new = display.amount_text(kind, old), display.amount_text(kind, new)
+        return f"{old or display.NONE} → {new or display.NONE}"
 
     @classmethod
     def record(cls, figure, before, changed_by):

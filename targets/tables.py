@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -7,129 +6,155 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .templatetags.figures import actual_cell, assessment_badge, percent_cell
+from . import columns, display
 
 NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}}
-SLUG_PLACEHOLDER = "slug-placeholder"
 
 
-class FigureColumns(tables.Table):
-    """The columns every table of figures shows: plan, actual, percent of plan, assessment.
-
-    Each renders a Figure property, the same ones the year-end report reads, so the pages and
-    the report cannot disagree.
-    """
-
-    plan = tables.Column(_("Plan"), attrs=NUMERIC, default="–")
-    actual = tables.Column(_("Actual"), attrs=NUMERIC, empty_values=())
-    percent = tables.Column(
-        _("Percent of plan"),
-        attrs={"td": {"class": "num percent"}, "th": {"class": "num"}},
-        empty_values=(),
-    )
-    assessment = tables.Column(_("Assessment"), order_by="assessment_rank", empty_values=())
-
-    def render_plan(self, record):
-        return record.plan_display or "–"
-
-    def render_actual(self, record):
-        return actual_cell(record)
-
-    def render_percent(self, record):
-        return percent_cell(record)
-
-    def render_assessment(self, record):
-        return assessment_badge(record)
+def table_columns(declared):
+    """django-tables2 columns for the report columns ``declared`` (targets.columns): headings,
+    sorting and alignment come from the declaration; the cells are its shown_html."""
+    return [
+        (
+            column.name,
+            tables.Column(
+                column.heading,
+                accessor=column.order_by or column.name,
+                orderable=column.order_by is not None,
+                attrs=NUMERIC if column.numeric else {},
+                empty_values=(),
+            ),
+        )
+        for column in declared
+    ]
 
 
-class FigureTable(FigureColumns):
-    """A year's figures as the dashboard shows them, grouped under their areas."""
+class DeclaredColumn(tables.Column):
+    """A django-tables2 column that shows a declared column's text (targets.columns.Column) of
+    each record, or of the object ``of(record)`` gives; "–" where there is none."""
 
-    position = tables.Column(_("No."), accessor="target__position", attrs=NUMERIC)
-    target = tables.Column(_("Target"), accessor="name", order_by="target__name")
-    unit = tables.Column(_("Unit"), accessor="unit", orderable=False, default="")
-    edit = tables.Column("", orderable=False, empty_values=())
+    def __init__(self, declared, of=None, **kwargs):
+        self.declared = declared
+        self.of = of
+        kwargs.setdefault("attrs", NUMERIC if declared.numeric else {})
+        super().__init__(declared.heading, empty_values=(), **kwargs)
+
+    def render(self, record):
+        subject = self.of(record) if self.of is not None else record
+        return (self.declared.shown(subject) if subject is not None else "") or display.NONE
+
+
+class ReportTable(tables.Table):
+    """Rows of a report (targets.report.Row) under the declared columns, rendered cell by cell
+    through each column's shown_html."""
 
     class Meta:
-        sequence = ["position", "target", "unit", "plan", "actual", "percent", "assessment", "edit"]
+        template_name = "targets/report_table.html"
+
+    def __init__(self, rows, declared, **kwargs):
+        super().__init__(rows, extra_columns=table_columns(declared), **kwargs)
+        self.declared = {column.name: column for column in declared}
+
+    def cell(self, name, row):
+        return self.declared[name].shown_html(row)
+
+    def td_class(self, name):
+        declared = self.declared.get(name)
+        return mark_safe(' class="num"') if declared is not None and declared.numeric else ""
+
+    def row_html(self, row):
+        """One row's cells in the table's order, numbers aligned by their column's kind.
+        django-tables2 would inspect a render method's signature again for every cell, a sixth
+        of the dashboard's time; the columns are known here, so they are called directly."""
+        cells = format_html_join(
+            "",
+            "<td{}>{}</td>",
+            ((self.td_class(column.name), self.cell(column.name, row)) for column in self.columns),
+        )
+        return format_html("<tr>{}</tr>", cells)
+
+    def rows_html(self):
+        return mark_safe("\n".join(self.row_html(row) for row in self.data))
+
+
+class FigureTable(ReportTable):
+    """A year's rows as the dashboard shows them, grouped under their areas."""
+
+    edit = tables.Column("", orderable=False, empty_values=())
+
+    class Meta(ReportTable.Meta):
         empty_text = _("No target matches the filter.")
         attrs = {"class": "figures by-area"}
-        template_name = "targets/figure_table.html"
+
+    def __init__(self, rows, **kwargs):
+        declared = [column for column in columns.REPORT_COLUMNS if column.on_screen]
+        super().__init__(rows, declared, **kwargs)
+        self.sequence = [*self.declared, "edit"]
 
     def keep_areas_together(self):
         """Reports group targets by area: after sorting by a column, put the areas back in
         order. The sort is stable, so the chosen order holds within each area."""
-        self.data.data.sort(key=lambda figure: figure.target.area.position)
+        self.data.data.sort(key=lambda row: row.area.position)
 
-    def render_position(self, record):
-        return record.target.position
+    def cell(self, name, row):
+        if name == "edit":
+            return self.edit_link(row)
+        return super().cell(name, row)
 
-    def render_target(self, record):
-        return format_html('<a href="{}">{}</a>', self._url("targets:target", record), record.name)
-
-    def render_unit(self, record):
-        return record.unit
-
-    def render_edit(self, record):
+    def edit_link(self, row):
         return format_html(
-            '<a class="edit" href="{}?{}">{}<span class="visually-hidden"> {}</span></a>',
-            self._url("targets:edit", record),
+            '<a class="edit" href="{}edit/?{}">{}<span class="visually-hidden"> {}</span></a>',
+            row.url,
             self._back,
             gettext("Edit"),
-            record.name,
+            row.name,
         )
 
     @cached_property
     def _back(self):
         return urlencode({"next": self.request.get_full_path()})
 
-    @cached_property
-    def _url_patterns(self):
-        # One reverse per table and kind of link instead of two per row: the rows share a year.
-        year = self.data.data[0].year.year if self.data.data else 0
-        return {
-            name: reverse(name, args=[year, SLUG_PLACEHOLDER])
-            for name in ("targets:target", "targets:edit")
-        }
-
-    def _url(self, name, record):
-        return self._url_patterns[name].replace(SLUG_PLACEHOLDER, record.target.slug)
-
     def rows_html(self):
-        """The table's body, grouped under area headings, cell by cell through the render_
-        methods above. django-tables2 would inspect each method's signature again for every
-        cell, a sixth of the dashboard's time; the columns are known here, so it calls them."""
-        renderers = [getattr(self, f"render_{column.name}") for column in self.columns]
-        width = len(renderers)
+        """The table's body, grouped under area headings."""
+        width = len(self.columns)
         rows, area = [], None
-        for record in self.data:
-            if record.target.area_id != area:
-                area = record.target.area_id
+        for row in self.data:
+            if row.area.pk != area:
+                area = row.area.pk
                 rows.append(
                     format_html(
-                        '<tr class="area-row"><th colspan="{}" scope="rowgroup"><h2>{}. {}'
-                        "</h2></th></tr>",
+                        '<tr class="area-row"><th colspan="{}" scope="rowgroup">'
+                        '<span role="heading" aria-level="2">{}. {}</span></th></tr>',
                         width,
-                        record.target.area.roman,
-                        record.target.area.name,
+                        row.area.roman,
+                        row.area.name,
                     )
                 )
-            cells = format_html_join("", "<td>{}</td>", ((render(record),) for render in renderers))
-            rows.append(format_html("<tr>{}</tr>", cells))
+            rows.append(self.row_html(row))
         return mark_safe("\n".join(rows))  # every part above was escaped by format_html
 
 
-class YearsTable(FigureColumns):
-    """One target across all years."""
+YEARS_COLUMNS = ["plan", "actual", "percent", "assessment"]
 
-    year = tables.Column(
-        _("Year"), accessor="year__year", linkify=lambda record: record.get_absolute_url()
-    )
 
-    class Meta:
-        sequence = ["year", "plan", "actual", "percent", "assessment"]
+class YearsTable(ReportTable):
+    """One target across all years: the report's own plan, actual, percent and assessment."""
+
+    year = tables.Column(_("Year"), accessor="year", orderable=False)
+
+    class Meta(ReportTable.Meta):
         orderable = False
         attrs = {"class": "figures"}
+
+    def __init__(self, rows, **kwargs):
+        declared = [c for c in columns.REPORT_COLUMNS if c.name in YEARS_COLUMNS]
+        super().__init__(rows, declared, **kwargs)
+        self.sequence = ["year", *self.declared]
+
+    def cell(self, name, row):
+        if name == "year":
+            return format_html('<a href="{}">{}</a>', row.url, row.figure.year.year)
+        return super().cell(name, row)
 
 
 class HistoryTable(tables.Table):
@@ -147,4 +172,4 @@ class HistoryTable(tables.Table):
         empty_text = _("No change recorded.")
 
     def render_changed_by(self, value):
-        return value.get_full_name() or value.get_username()
+        return display.person(value)

@@ -4,13 +4,14 @@ from . import views
 
 app_name = "targets"
 
+# Every page of a year, under /<year>/ (see cauthia/urls.py).
 urlpatterns = [
-    path("<year:year>/", views.dashboard, name="dashboard"),
-    path("<year:year>/report.xlsx", views.report_workbook, name="report_workbook"),
-    path("<year:year>/report/", views.report_print, name="report"),
-    path("<year:year>/close/", views.close_year, name="close"),
-    path("<year:year>/reopen/", views.reopen_year, name="reopen"),
-    path("<year:year>/grid/", views.year_grid, name="grid"),
-    path("<year:year>/<slug:slug>/", views.target, name="target"),
-    path("<year:year>/<slug:slug>/edit/", views.edit_figure, name="edit"),
+    path("", views.dashboard, name="dashboard"),
+    path("grid/", views.year_grid, name="grid"),
+    path("report/", views.report_print, name="report"),
+    path("report.xlsx", views.report_workbook, name="report_workbook"),
+    path("close/", views.close_year, name="close"),
+    path("reopen/", views.reopen_year, name="reopen"),
+    path("targets/<slug:slug>/", views.target, name="target"),
+    path("targets/<slug:slug>/edit/", views.edit_figure, name="edit"),
 ]

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,13 +8,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_tables2 import RequestConfig
 
-from . import charts
+from . import charts, wording, xlsx
 from .forms import FigureForm, FigureGrid
-from .models import Area, Figure, StaleFigure, Year, YearClosed
-from .progress import Assessment, Summary
-from .report import XLSX_CONTENT_TYPE, YearReport, build_workbook, workbook_bytes
+from .models import Area, Figure, StaleFigure, Year
+from .progress import Assessment
+from .report import Row, YearReport
 from .tables import FigureTable, HistoryTable, YearsTable
 
 
@@ -26,8 +25,8 @@ def health(request):
 
 
 @require_safe
-def latest_year(request):
-    """The home page: the latest open year's dashboard, or the latest year when all are closed."""
+def home(request):
+    """The latest open year's dashboard, or the latest year's when all are closed."""
     year = Year.objects.current()
     if year is None:
         raise Http404(_("No planning year has been set up yet."))
@@ -38,21 +37,19 @@ def latest_year(request):
 def dashboard(request, year):
     year = get_object_or_404(Year, year=year)
     report = YearReport.for_year(year)
-    figures = report.figures
-    areas = list(Area.objects.all())
-
     area_filter = request.GET.get("area", "")
     assessment_filter = request.GET.get("assessment", "")
     shown = [
-        figure
-        for figure in figures
-        if (not area_filter or str(figure.target.area.position) == area_filter)
-        and (not assessment_filter or figure.assessment == assessment_filter)
+        row
+        for row in report.rows
+        if (not area_filter or str(row.area.position) == area_filter)
+        and (not assessment_filter or row.assessment == assessment_filter)
     ]
     can_edit = request.user.has_perm("targets.change_figure") and not year.is_closed
-    exclude = () if can_edit else ("edit",)
-    table = FigureTable(shown, exclude=exclude)
-    RequestConfig(request, paginate=False).configure(table)
+    table = FigureTable(shown, exclude=() if can_edit else ("edit",), request=request)
+    sort = request.GET.get("sort", "")
+    if sort.removeprefix("-") in table.declared and table.columns[sort.removeprefix("-")].orderable:
+        table.order_by = sort
     table.keep_areas_together()
     return render(
         request,
@@ -63,12 +60,12 @@ def dashboard(request, year):
             "summary": report.summary,
             "events": year.events.select_related("by")[:5],
             "table": table,
-            "areas": areas,
+            "areas": Area.objects.all(),
             "assessments": Assessment.choices,
             "area_filter": area_filter,
             "assessment_filter": assessment_filter,
             "shown_count": len(shown),
-            "has_illustrative": any(figure.illustrative for figure in shown),
+            "has_illustrative": any(row.illustrative for row in shown),
         },
     )
 
@@ -84,17 +81,19 @@ def _figure(year, slug):
 @require_safe
 def target(request, year, slug):
     figure = _figure(year, slug)
-    all_years = list(
-        Figure.objects.filter(target=figure.target)
+    all_years = [
+        Row(other)
+        for other in Figure.objects.filter(target=figure.target)
         .select_related("target", "year")
         .order_by("year__year")
-    )
+    ]
     history = figure.changes.select_related("changed_by", "figure__target")
     return render(
         request,
         "targets/target.html",
         {
             "figure": figure,
+            "row": Row(figure),
             "year": figure.year,
             "years_table": YearsTable(all_years),
             "chart": charts.plan_and_actual(all_years),
@@ -117,15 +116,12 @@ def _next_url(request, figure):
     return figure.get_absolute_url()
 
 
-@login_required
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit_figure(request, year, slug):
     figure = _figure(year, slug)
+    figure.year.require_open()
     next_url = _next_url(request, figure)
-    if figure.year.is_closed:
-        messages.error(request, figure.year.closed_message)
-        return redirect(next_url)
     status = 200
     if request.method == "POST":
         form = FigureForm(request.POST, figure=figure)
@@ -135,9 +131,6 @@ def edit_figure(request, year, slug):
             except StaleFigure as stale:
                 form = form.after_conflict(stale.current)
                 status = 409
-            except YearClosed:
-                messages.error(request, figure.year.closed_message)
-                return redirect(next_url)
             else:
                 if changed:
                     messages.success(
@@ -172,17 +165,12 @@ def year_grid(request, year):
     """Every target of the year on one page: plan, actual and note of each, saved at once."""
     year = get_object_or_404(Year, year=year)
     report = YearReport.for_year(year)
-    if request.method == "POST" and year.is_closed:
-        messages.error(request, year.closed_message)
-        return redirect("targets:grid", year=year.year)
-    grid = FigureGrid(report.figures, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        year.require_open()
+    grid = FigureGrid(report.rows, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        try:
-            saved = grid.save(request.user)
-        except YearClosed:
-            messages.error(request, year.closed_message)
-            return redirect("targets:grid", year=year.year)
+        saved = grid.save(request.user)
         if grid.complete:
             if saved:
                 messages.success(
@@ -201,19 +189,10 @@ def year_grid(request, year):
             "year": year,
             "years": Year.objects.all(),
             "grid": grid,
-            "sections": _grid_sections(grid),
-            "summary": Summary(form.figure.assessment for form in grid.rows),
+            "summary": report.summary,
         },
         status=status,
     )
-
-
-def _grid_sections(grid):
-    """The grid's rows under their areas, in report order."""
-    sections = {}
-    for form in grid.rows:
-        sections.setdefault(form.figure.target.area, []).append(form)
-    return list(sections.items())
 
 
 @permission_required("targets.export_report", raise_exception=True)
@@ -221,8 +200,10 @@ def _grid_sections(grid):
 def report_workbook(request, year):
     """The year-end report as an .xlsx download, built from the same rows as the page."""
     report = YearReport.for_year(get_object_or_404(Year, year=year))
-    response = HttpResponse(workbook_bytes(build_workbook(report)), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+    response = HttpResponse(
+        xlsx.workbook_bytes(xlsx.build_workbook(report)), content_type=xlsx.CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{xlsx.filename(report)}"'
     return response
 
 
@@ -232,8 +213,18 @@ def report_print(request, year):
     """The year-end report as a page that prints cleanly on A4."""
     report = YearReport.for_year(get_object_or_404(Year, year=year))
     with translation.override("vi"):  # the report is filed in Vietnamese
-        words = report.words()
-    return render(request, "targets/report.html", {"report": report, "year": report.year, **words})
+        context = {
+            "report": report,
+            "year": report.year,
+            "executive_line": wording.executive_line(report.year),
+            "number_line": wording.number_line(report.year),
+            "date_line": wording.place_and_date_line(report.year),
+            "status_line": wording.status_line(report.is_final),
+            "subject": wording.report_subject(report.year),
+            "headings": [str(column.heading) for column in report.columns],
+            "sections": report.printed_sections(),
+        }
+    return render(request, "targets/report.html", context)
 
 
 @permission_required("targets.close_year", raise_exception=True)

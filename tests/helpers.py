@@ -6,6 +6,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from django.test import Client
+from django.urls import reverse
 
 
 def signed_in(user):
@@ -147,3 +148,11 @@ def settings_module(monkeypatch, **environment):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def task_url(task):
+    """The edit page of ``task``."""
+    return reverse(
+        "cells:task_edit",
+        kwargs={"year": task.year.year, "number": task.cell.number, "pk": task.pk},
+    )

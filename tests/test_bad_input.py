@@ -226,7 +226,7 @@ def cell_years():
 
 
 def test_the_rating_form_accepts_the_base_values_of_the_table(bithu):
-    response = bithu.post(reverse("cells:rating_edit", args=[2, 2024]), RATING)
+    response = bithu.post(reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING)
     assert response.status_code == 302
     stored_year = CellYear.objects.get(cell__number=2, year__year=2024)
     assert (stored_year.members, stored_year.members_good, stored_year.rating) == (25, 20, "good")
@@ -257,7 +257,7 @@ def test_a_bad_count_in_the_rating_is_refused_in_vietnamese_and_nothing_changes(
     bithu, field, typed, words
 ):
     before = cell_years()
-    response = bithu.post(reverse("cells:rating_edit", args=[2, 2024]), RATING | {field: typed})
+    response = bithu.post(reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING | {field: typed})
     assert response.status_code == 400
     assert words in text_of(response)
     assert cell_years() == before
@@ -289,7 +289,7 @@ INVALID_DATE = "Nhập một ngày hợp lệ."
 def test_a_task_due_date_is_read_day_first_or_refused_in_vietnamese(bithu, typed, expected):
     count = Task.objects.count()
     response = bithu.post(
-        reverse("cells:task_add", args=[1]) + "?year=2023",
+        reverse("cells:task_add", kwargs={"year": 2023, "number": 1}),
         {
             "target": Target.objects.get(slug=BHYT).pk,
             "description": "Vận động hộ gia đình tham gia BHYT",

@@ -169,7 +169,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
     figure.save()
 
     sign_in(page, "bithu")
-    page.goto("/targets/2023/")
+    page.goto("/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     row = row_of(page, BHYT_NAME)
     expect(row.locator("td").nth(4)).to_have_text("90")
@@ -181,7 +181,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
     actual.fill("95,77")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page).to_have_url(re.compile(r"/targets/2023/$"))
+    expect(page).to_have_url(re.compile(r"/2023/$"))
     expect(page.get_by_role("status")).to_contain_text("Đã lưu")
     row = row_of(page, BHYT_NAME)
     expect(row.locator("td").nth(4)).to_have_text("95,77")
@@ -208,7 +208,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
 def cell_secretary_sees_only_their_cell(page):
     sign_in(page, "chibo2")
     page.goto("/cells/")
-    expect(page).to_have_url(re.compile(r"/cells/2/$"))
+    expect(page).to_have_url(re.compile(r"/2024/cells/2/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Chi bộ tổ dân phố số 2")
     facts = page.locator("dl.figure")
     expect(facts.locator("dd").nth(0)).to_have_text("Đồng Thị Dưỡng")
@@ -216,14 +216,14 @@ def cell_secretary_sees_only_their_cell(page):
     expect(facts.locator("dd").nth(1)).to_have_text(re.compile(r"^25\b"))
     expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
 
-    page.goto("/targets/2023/")
+    page.goto("/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     expect(row_of(page, BHYT_NAME).locator(".percent-text")).to_have_text("99,76 %")
     expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("Chốt số liệu"))).to_have_count(0)
     expect(page.get_by_role("link", name="Báo cáo tổng kết năm (Excel)")).to_have_count(0)
 
-    response = page.goto("/cells/3/")
+    response = page.goto("/2024/cells/3/")
     assert response.status == 404
     body = page.locator("body")
     expect(body).not_to_contain_text("Chi bộ tổ dân phố số 3")
@@ -233,7 +233,7 @@ def cell_secretary_sees_only_their_cell(page):
 
 def year_switcher_and_filters(page):
     sign_in(page, "bithu")
-    page.goto("/targets/2023/")
+    page.goto("/2023/")
     filters = page.locator("form.filters")
     filters.get_by_label("Lĩnh vực").select_option(label="II. Văn hóa – xã hội")
     filters.get_by_label("Đánh giá").select_option(label="Không đạt")
@@ -254,7 +254,7 @@ def year_switcher_and_filters(page):
     page.get_by_role("navigation", name="Các năm").get_by_role(
         "link", name="2024", exact=True
     ).click()
-    expect(page).to_have_url(re.compile(r"/targets/2024/$"))
+    expect(page).to_have_url(re.compile(r"/2024/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2024")
     screenshot(page, "year-switcher-and-filters")
 
@@ -270,7 +270,7 @@ def test_the_ward_secretary_enters_the_bhyt_actual_and_the_dashboard_and_report_
 def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_saved(page):
     before = bhyt()
     sign_in(page, "bithu")
-    page.goto("/targets/2023/")
+    page.goto("/2023/")
     row_of(page, BHYT_NAME).get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
     actual = page.get_by_label("Thực hiện")
     actual.fill("95.77")
@@ -280,7 +280,7 @@ def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_s
         "hãy viết phần thập phân sau dấu phẩy: 95,77"
     )
     expect(page.get_by_label("Thực hiện")).to_have_value("95.77")
-    expect(page).to_have_url(re.compile(rf"/targets/2023/{BHYT}/edit/"))
+    expect(page).to_have_url(re.compile(rf"/2023/targets/{BHYT}/edit/"))
     after = bhyt()
     assert (after.actual, after.version) == (before.actual, before.version)
     screenshot(page, "unreadable-number-is-refused")
@@ -298,7 +298,7 @@ def test_the_filters_show_only_unmet_targets_of_an_area_and_the_year_switcher_ch
 
 def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(page):
     sign_in(page, "bithu")
-    page.goto("/targets/2024/")
+    page.goto("/2024/")
     page.get_by_role("link", name="Nhập số liệu cả năm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu năm 2024")
 
@@ -321,14 +321,14 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     expect(actual("Tỷ lệ hộ dân sử dụng nước sạch")).to_be_focused()
     page.keyboard.type("95,77")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/targets/2024/grid/$"))
+    expect(page).to_have_url(re.compile(r"/2024/grid/$"))
     assert Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024).actual is None
     screenshot(page, "grid-five-actuals-typed")
 
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 5 chỉ tiêu")
     page.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
-    expect(page).to_have_url(re.compile(r"/targets/2024/$"))
+    expect(page).to_have_url(re.compile(r"/2024/$"))
     for name, percent in [
         ("Tổng sản lượng lương thực có hạt", "97,98 %"),
         ("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp", "102,00 %"),
@@ -366,7 +366,7 @@ STICKING_OUT = """width => {
 def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_page):
     page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     sign_in(page, "bithu")
-    page.goto("/targets/2023/")
+    page.goto("/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     # How far the document scrolls sideways, in CSS pixels. On a mobile viewport Chromium
     # widens window.innerWidth to the content's width, which would hide the overflow; the root
@@ -417,7 +417,7 @@ def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page
     phone = width < 700
     page = open_page(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
     sign_in(page, "bithu")
-    page.goto("/targets/2023/grid/")
+    page.goto("/2023/grid/")
     sideways = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -446,7 +446,7 @@ def test_the_journeys_pages_break_none_of_the_browsers_rules(page, tmp_path, jou
     unexpected = [
         (text, url)
         for text, url in errors
-        if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/cells/3/")
+        if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/2024/cells/3/")
     ]
     assert unexpected == []
 
@@ -457,7 +457,7 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     task = "Vận động 5 hộ tham gia bảo hiểm y tế hộ gia đình"
     page = open_page()
     sign_in(page, "bithu")
-    page.goto("/cells/3/?year=2023")
+    page.goto("/2023/cells/3/")
     page.get_by_role("link", name="Giao nhiệm vụ").click()
     page.get_by_label("Chỉ tiêu").select_option(label=f"18. {BHYT_NAME}")
     page.get_by_label("Nội dung nhiệm vụ").fill(task)
@@ -465,12 +465,12 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     page.get_by_label("Thời hạn").fill("30/11/2023")
     page.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
     page.get_by_role("button", name="Lưu").click()
-    expect(page).to_have_url(re.compile(r"/cells/3/\?year=2023$"))
+    expect(page).to_have_url(re.compile(r"/2023/cells/3/$"))
     expect(page.get_by_text(task)).to_be_visible()
 
     own = open_page()
     sign_in(own, "chibo3")
-    own.goto("/cells/3/?year=2023")
+    own.goto("/2023/cells/3/")
     row = own.locator("tr", has_text=task)
     expect(row).to_contain_text("30/11/2023")
     expect(row).to_contain_text("95,77/96")  # the target's progress beside the task
@@ -478,7 +478,7 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
 
     other = open_page()
     sign_in(other, "chibo4")
-    other.goto("/cells/4/?year=2023")
+    other.goto("/2023/cells/4/")
     expect(other.get_by_role("heading", name="Chi bộ tổ dân phố số 4")).to_be_visible()
     expect(other.get_by_text(task)).to_have_count(0)
-    assert other.goto("/cells/3/?year=2023").status == 404
+    assert other.goto("/2023/cells/3/").status == 404

@@ -28,7 +28,7 @@ COOKIE_SETTINGS = [
         ("targets:report_workbook", [2023]),
         ("targets:report", [2023]),
         ("targets:grid", [2023]),
-        ("cells:overview", []),
+        ("cells:overview", [2023]),
         ("password_change", []),
     ],
 )

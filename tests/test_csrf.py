@@ -50,7 +50,7 @@ def valid_data(name):
             "members_completed": "5",
             "members_not_completed": "2",
         },
-        "cells:apply_rating": {"target": CELLS_GOOD, "version": figure(CELLS_GOOD).version},
+        "cells:apply_rating": {"feed": "cells_good", "version": figure(CELLS_GOOD).version},
         "targets:close": {},
         "targets:reopen": {"reason": "Sửa số liệu BHYT theo BHXH thị xã"},
         "logout": {},
@@ -166,8 +166,8 @@ def post_forms(html):
         (("targets:dashboard", [2023]), [("targets:close", [2023])]),
         (("targets:target", [2023, BHYT]), []),
         (("targets:edit", [2023, BHYT]), []),
-        (("cells:overview", []), [("cells:apply_rating", [2023])]),
-        (("cells:cell", [3]), []),
+        (("cells:overview", [2023]), [("cells:apply_rating", [2023])]),
+        (("cells:cell", [2023, 3]), []),
     ],
 )
 def test_every_form_that_posts_carries_the_csrf_token(staff, page, actions):

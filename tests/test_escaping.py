@@ -49,7 +49,7 @@ def marked_up(demo):
     area.name = TEXTS["area"]
     area.save()
     year = Year.objects.get(year=2023)
-    year.committee_name = TEXTS["committee"]
+    year.committee_name = year.executive_name = TEXTS["committee"]
     year.plan_document = TEXTS["plan_document"]
     year.secretary_name = TEXTS["year_secretary"]
     year.save()
@@ -80,9 +80,9 @@ PAGES = {
         ("targets:report", [2023]),
         ["note", "target", "unit", "area", "committee", "plan_document", "year_secretary"],
     ),
-    "cells overview": (("cells:overview", []), ["cell", "cell_secretary", "committee"]),
+    "cells overview": (("cells:overview", [2023]), ["cell", "cell_secretary", "committee"]),
     "cell": (
-        ("cells:cell", [3]),
+        ("cells:cell", [2023, 3]),
         [
             "cell",
             "cell_secretary",
@@ -143,6 +143,7 @@ def formula_like(demo):
         cell.name = text
         cell.save()
     year.committee_name, year.superior_body, year.secretary_name = FORMULAS[0], *FORMULAS[3:]
+    year.executive_name = FORMULAS[0]
     year.save()
     cell = Cell.objects.get(number=3)
     for text, target in zip(FORMULAS, targets, strict=True):
@@ -166,7 +167,7 @@ def cells_holding(ws, text):
         # name, unit, note of the target; also an area, the committee or the secretary
         (("targets:report_workbook", [2023]), "Chỉ tiêu", 3),
         (("targets:report_workbook", [2023]), "Chi bộ", 2),  # cell's name, its secretary
-        (("cells:task_sheet", [3]), "Nhiệm vụ", 4),  # target, description, responsible, note
+        (("cells:task_sheet", [2023, 3]), "Nhiệm vụ", 4),  # target, description, responsible, note
     ],
 )
 @pytest.mark.parametrize("text", FORMULAS)
@@ -187,7 +188,7 @@ def test_the_year_names_in_the_report_heading_and_signature_stay_text(alice_clie
 
 
 @pytest.mark.parametrize(
-    "download", [("targets:report_workbook", [2023]), ("cells:task_sheet", [3])]
+    "download", [("targets:report_workbook", [2023]), ("cells:task_sheet", [2023, 3])]
 )
 def test_no_cell_of_a_downloaded_workbook_is_a_formula(alice_client, formula_like, download):
     name, args = download

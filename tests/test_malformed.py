@@ -63,7 +63,7 @@ PARAMETERS = [
     "sort",
     "next",
     "page",
-    "target",
+    "feed",
     "version",
     "reason",
     "language",
@@ -181,7 +181,7 @@ def test_a_malformed_parameter_is_never_a_server_error(visitors):
         "sort": "-percent",
         "next": "/",
         "page": "1",
-        "target": CELLS_GOOD,
+        "feed": "cells_good",
         "version": str(Figure.objects.get(target__slug=CELLS_GOOD, year__year=2023).version),
         "reason": "Sửa số liệu bảo hiểm y tế theo BHXH thị xã",
         "language": "vi",
@@ -224,30 +224,40 @@ def test_a_read_only_page_answers_only_get_and_head(visitors):
     assert not wrong, "\n".join(wrong)
 
 
-def test_a_year_asked_for_in_the_query_must_be_four_plain_digits(bithu):
+def test_a_year_asked_for_in_an_old_address_must_be_four_plain_digits(bithu):
+    """Old addresses carried the year as ?year=; one that is not a plain year sends the user to
+    the year pages open on, never to a year read from it."""
+    current = reverse("cells:overview", args=[2024])
     for value in ["²", "٣", "٢٠٢٣", "２０２３", "99999999999999999999", "2023.0", " 2023", "+2023"]:
-        for name in ("cells:overview", "cells:cell", "cells:task_sheet"):
-            url = f"{url_for(name)}?{urlencode({'year': value})}"
-            assert bithu.get(url).status_code == 404, url
-    assert bithu.get(url_for("cells:overview") + "?year=2023").context["year"].year == 2023
-    assert bithu.get(url_for("cells:overview") + "?year=1999").status_code == 404
+        for old in ("/cells/", "/cells/3/", "/cells/3/tasks.xlsx"):
+            response = bithu.get(f"{old}?{urlencode({'year': value})}")
+            assert response.status_code == 302, (old, value)
+            assert response.url.startswith("/2024/cells/"), (old, value, response.url)
+    assert bithu.get("/cells/?year=2023").url == reverse("cells:overview", args=[2023])
+    assert bithu.get("/cells/?year=1999", follow=True).status_code == 404
+    assert bithu.get("/cells/").url == current
 
 
 def test_a_path_number_longer_than_a_column_holds_is_not_found_and_reverse_takes_ints(bithu):
     for url in [
+        "/99999999999999999999/",
+        "/20230/",
+        "/٢٠٢٣/",
+        "/2023/cells/9999999999/",
+        "/2023/cells/3/tasks/99999999999999999999/edit/",
+        "/99999999999999999999/cells/3/rating/",
         "/targets/99999999999999999999/",
-        "/targets/20230/",
-        "/targets/٢٠٢٣/",
-        "/cells/9999999999/",
         "/cells/tasks/99999999999999999999/edit/",
-        "/cells/3/99999999999999999999/rating/",
     ]:
         assert bithu.get(url).status_code == 404, url
-    assert reverse("targets:dashboard", args=[2023]) == "/targets/2023/"
+    assert reverse("targets:dashboard", args=[2023]) == "/2023/"
     assert (
-        reverse("cells:rating_edit", kwargs={"number": 3, "year": 2023}) == "/cells/3/2023/rating/"
+        reverse("cells:rating_edit", kwargs={"number": 3, "year": 2023}) == "/2023/cells/3/rating/"
     )
-    assert reverse("cells:task_edit", args=[999_999_999]) == "/cells/tasks/999999999/edit/"
+    assert (
+        reverse("cells:task_edit", args=[2023, 3, 999_999_999])
+        == "/2023/cells/3/tasks/999999999/edit/"
+    )
     for name, args in [
         ("targets:dashboard", [20230]),
         ("targets:dashboard", [-1]),
@@ -261,7 +271,7 @@ def test_applying_a_rating_with_a_version_that_is_not_a_number_changes_nothing(b
     before = Figure.objects.get(target__slug=CELLS_GOOD, year__year=2023)
     url = reverse("cells:apply_rating", args=[2023])
     for version in ["abc", "99999999999999999999", "9" * 5000, "²", "٣", "-1", " 1", "1.0", ""]:
-        response = bithu.post(url, {"target": CELLS_GOOD, "version": version}, follow=True)
+        response = bithu.post(url, {"feed": "cells_good", "version": version}, follow=True)
         assert [m.level_tag for m in response.context["messages"]] == ["error"], version
     after = Figure.objects.get(pk=before.pk)
     assert (after.actual, after.version) == (before.actual, before.version)
@@ -284,8 +294,8 @@ def test_after_saving_a_figure_only_a_path_on_this_site_is_followed(bithu):
     for next_url in ["abc", "home", "targets:dashboard", "../", "https://example.org/", "//x.org/"]:
         response = bithu.post(url, figure_form(figure, next=next_url))
         assert (response.status_code, response.url) == (302, figure.get_absolute_url()), next_url
-    response = bithu.post(url, figure_form(figure, next="/targets/2023/?area=1"))
-    assert response.url == "/targets/2023/?area=1"
+    response = bithu.post(url, figure_form(figure, next="/2023/?area=1"))
+    assert response.url == "/2023/?area=1"
 
 
 def test_a_stale_version_of_a_figure_no_one_has_edited_shows_the_conflict(bithu):

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from cells.models import Cell, CellYear
 from cells.roles import WARD_STAFF
 from targets.models import Area, Figure, Target, Year
-from targets.report import MAX_ROW_HEIGHT, YearReport, build_workbook, workbook_bytes
+from targets.report import YearReport
+from targets.xlsx import MAX_ROW_HEIGHT, build_workbook, workbook_bytes
 from targets.text import clean_text
 
 from .helpers import text_of
@@ -54,10 +55,11 @@ def every_name_dirty(year):
     for name in ("committee_name", "superior_body", "place_name", "plan_document"):
         setattr(report.year, name, dirty(getattr(report.year, name) or "Kế hoạch"))
     report.year.secretary_name = dirty("Bùi Xuân Vượng")
-    report.year.report_number = dirty("125-BC/ĐU")
-    for area, figures in report.sections:
+    report.year.report_number = dirty("125")
+    for area, rows in report.sections:
         area.name = dirty(area.name)
-        for figure in figures:
+        for row in rows:
+            figure = row.figure
             figure.target.name = dirty(figure.target.name)
             figure.target.unit = dirty(figure.target.unit or "hộ")
             figure.note = dirty(figure.note)
@@ -84,7 +86,7 @@ def test_a_workbook_with_dirt_in_every_name_opens_and_reads_clean(demo):
 def test_a_very_long_note_keeps_its_row_within_what_excel_accepts(demo):
     year = Year.objects.get(year=2023)
     report = YearReport.for_year(year)
-    report.figures[0].note = "Một dòng ghi chú.\n" * 400
+    report.rows[0].figure.note = "Một dòng ghi chú.\n" * 400
     sheet = build_workbook(report)["Chỉ tiêu"]
     assert max(d.height or 0 for d in sheet.row_dimensions.values()) == MAX_ROW_HEIGHT
 

@@ -13,13 +13,8 @@ from openpyxl import load_workbook
 
 from targets.models import Figure, Year
 from targets.progress import Kind
-from targets.report import (
-    YearReport,
-    build_workbook,
-    committee_as_body,
-    date_words,
-    workbook_response_bytes,
-)
+from targets import wording, xlsx
+from targets.report import YearReport
 
 SUMMARY_2023 = "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"
 ARTICLE = [
@@ -30,6 +25,10 @@ ARTICLE = [
     ("Tỷ lệ dân số tham gia bảo hiểm y tế", 96, Decimal("95.77"), Decimal("99.76"), "Không đạt"),
     ("Chi bộ hoàn thành tốt nhiệm vụ trở lên", 10, 10, Decimal("100.00"), "Đạt"),
 ]
+
+
+def workbook_response_bytes(report):
+    return xlsx.workbook_bytes(xlsx.build_workbook(report))
 
 
 def sheet_of(data):
@@ -201,19 +200,19 @@ def test_an_open_year_is_marked_provisional_and_a_closed_one_official(demo):
     ],
 )
 def test_the_date_pads_day_and_month_below_ten(day, words):
-    assert date_words(day) == words
+    assert wording.date_words(day) == words
 
 
 @pytest.mark.parametrize(
-    ("committee", "body"),
+    ("executive", "body"),
     [
-        ("Đảng bộ phường Cầu Thia", "ĐẢNG ỦY PHƯỜNG CẦU THIA"),
-        ("đảng bộ phường Cầu Thia", "ĐẢNG ỦY PHƯỜNG CẦU THIA"),
+        ("Đảng ủy phường Cầu Thia", "ĐẢNG ỦY PHƯỜNG CẦU THIA"),
+        ("đảng ủy phường Cầu Thia", "ĐẢNG ỦY PHƯỜNG CẦU THIA"),
         ("Chi bộ cơ quan", "CHI BỘ CƠ QUAN"),
     ],
 )
-def test_the_committee_signs_as_its_executive(committee, body):
-    assert committee_as_body(committee) == body
+def test_the_committee_signs_as_its_executive(executive, body):
+    assert wording.executive_line(Year(executive_name=executive)) == body
 
 
 def test_a_note_that_looks_like_a_formula_stays_text(demo, tmp_path):
@@ -241,8 +240,9 @@ def test_an_illustrative_figure_says_so_without_saying_it_twice(demo):
     rows = figure_rows(report_sheet())
     assert rows[figure.target.position][7].value == "Số liệu minh họa. Ước tính"
     other = Figure.objects.filter(year__year=2023, illustrative=True).exclude(pk=figure.pk)[0]
-    assert rows[other.target.position][7].value == other.note
-    assert other.note.count("minh họa") == 1
+    printed = rows[other.target.position][7].value
+    assert printed == f"Số liệu minh họa. {other.note}".strip()
+    assert printed.count("minh họa") == 1
 
 
 def test_it_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(demo):
@@ -281,14 +281,14 @@ def test_the_workbook_names_its_title_and_author(demo):
 
 def test_extra_sheets_follow_the_targets_sheet(demo):
     report = YearReport.for_year(Year.objects.get(year=2023))
-    workbook = build_workbook(report, extra_sheets=[lambda wb, report: wb.create_sheet("Chi bộ")])
+    workbook = xlsx.build_workbook(report, extra_sheets=[lambda wb, report: wb.create_sheet("Chi bộ")])
     assert workbook.sheetnames == ["Chỉ tiêu", "Chi bộ"]
 
 
 def test_the_report_groups_figures_by_area_in_order(demo):
     report = YearReport.for_year(Year.objects.get(year=2023))
     assert [area.roman for area, _figures in report.sections] == ["I", "II", "III", "IV"]
-    assert [f for _area, figures in report.sections for f in figures] == report.figures
+    assert [row for _area, rows in report.sections for row in rows] == report.rows
     assert str(report.summary) == SUMMARY_2023
     assert not report.is_final
 

@@ -16,7 +16,7 @@ from targets.forms import FigureForm
 from targets.models import Figure, FigureChange, Target
 from targets.progress import Kind
 
-from .helpers import fields_of, form_data, text_of
+from .helpers import fields_of, form_data, task_url, text_of
 
 # Every amount a figure can hold: 0 to below 10^12, whole or with one or two decimals.
 amounts = st.one_of(
@@ -89,7 +89,7 @@ def test_every_figure_form_of_the_demo_posted_back_untouched_changes_nothing(bit
 def test_every_rating_form_of_the_demo_posted_back_untouched_changes_nothing(bithu):
     before = list(CellYear.objects.order_by("pk").values())
     for cell_year in CellYear.objects.select_related("cell", "year"):
-        url = reverse("cells:rating_edit", args=[cell_year.cell.number, cell_year.year.year])
+        url = reverse("cells:rating_edit", kwargs={"year": cell_year.year.year, "number": cell_year.cell.number})
         assert bithu.post(url, form_data(bithu.get(url))).status_code == 302
     assert list(CellYear.objects.order_by("pk").values()) == before
 
@@ -99,7 +99,7 @@ def test_every_task_form_of_the_demo_posted_back_untouched_changes_nothing(bithu
     before = list(Task.objects.order_by("pk").values(*fields))
     assert before
     for task in Task.objects.all():
-        url = reverse("cells:task_edit", args=[task.pk])
+        url = task_url(task)
         assert bithu.post(url, form_data(bithu.get(url))).status_code == 302
     assert list(Task.objects.order_by("pk").values(*fields)) == before
 

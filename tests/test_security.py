@@ -142,7 +142,7 @@ def test_pages_carry_the_security_headers(bob_client):
 
 
 def test_error_pages_speak_vietnamese_and_show_no_traceback(bob_client, demo, monkeypatch):
-    missing = bob_client.get("/targets/1999/")
+    missing = bob_client.get("/1999/")
     assert missing.status_code == 404 and "Không tìm thấy trang" in text_of(missing)
 
     def broken(year):

@@ -8,7 +8,7 @@ from cells.models import CellYear, Task
 from targets.models import Figure, FigureChange, Year, YearEvent
 from targets.numbers import format_number, format_percent
 
-from .helpers import rows_of, signed_in, text_of
+from .helpers import rows_of, signed_in, task_url, text_of
 
 
 def workbook_of(response):
@@ -156,20 +156,20 @@ def test_a_closed_year_refuses_tasks_and_ratings_as_well(bithu):
     bithu.post(reverse("targets:close", args=[2023]))
     task = Task.objects.filter(year__year=2023).first()
     bithu.post(
-        reverse("cells:task_edit", args=[task.pk]),
+        task_url(task),
         {"target": task.target_id, "description": "x", "responsible": "y", "status": "done"},
     )
-    bithu.post(reverse("cells:rating_edit", args=[1, 2023]), {"members": "1"})
+    bithu.post(reverse("cells:rating_edit", kwargs={"year": 2023, "number": 1}), {"members": "1"})
     assert Task.objects.get(pk=task.pk).description == task.description
     assert CellYear.objects.get(cell__number=1, year__year=2023).members == 22
 
 
 def test_a_cell_secretary_downloads_their_own_task_sheet_only(secretary):
     own = signed_in(secretary(2))
-    response = own.get(reverse("cells:task_sheet", args=[2]), {"year": 2023})
+    response = own.get(reverse("cells:task_sheet", kwargs={"year": 2023, "number": 2}))
     ws = workbook_of(response).active
     texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert any(text.startswith("Chi bộ tổ dân phố số 2") for text in texts)
     assert len([row for row in ws.iter_rows(values_only=True) if isinstance(row[0], int)]) == 3
-    assert own.get(reverse("cells:task_sheet", args=[3])).status_code == 404
+    assert own.get(reverse("cells:task_sheet", args=[2023, 3])).status_code == 404
     assert own.get(reverse("targets:report_workbook", args=[2023])).status_code == 403

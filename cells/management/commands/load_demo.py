@@ -14,7 +14,7 @@ from cells.models import Cell, CellSecretary, CellYear, Task
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
 from targets.models import Area, Figure, Target, Year
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FIXTURES = Path(settings.FIXTURES_DIR)
 
 
 def amount(text):
@@ -77,11 +77,11 @@ class Command(BaseCommand):
                     Area, {"position": area_row["position"]}, {"name": area_row["name"]}
                 )
                 for row in area_row["targets"]:
-                    fields = ("position", "name", "unit", "kind", "direction")
+                    fields = ("position", "name", "unit", "kind", "direction", "rating_feed")
                     target = self.put(
                         Target,
                         {"slug": row["slug"]},
-                        {key: row[key] for key in fields} | {"area": area},
+                        {key: row[key] for key in fields if key in row} | {"area": area},
                     )
                     targets[target.slug] = target
                     for year, figure_row in row["figures"].items():

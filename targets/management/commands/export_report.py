@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from targets import xlsx
 from targets.models import Year
-from targets.report import YearReport, workbook_response_bytes
+from targets.report import YearReport
 
 
 class Command(BaseCommand):
@@ -31,9 +32,9 @@ class Command(BaseCommand):
                 f"There is no year {year}; the years are: {', '.join(map(str, known))}."
             )
         report = YearReport.for_year(found)
-        output = output or Path(report.filename)
+        output = output or Path(xlsx.filename(report))
         try:
-            output.write_bytes(workbook_response_bytes(report))
+            output.write_bytes(xlsx.workbook_bytes(xlsx.build_workbook(report)))
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error}") from error
         self.stdout.write(str(output))

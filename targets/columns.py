@@ -1,0 +1,108 @@
+"""What each column of the year's report says, declared once.
+
+The dashboard's table (targets.tables), the print view and the workbook (targets.xlsx) all read
+``REPORT_COLUMNS``: a new column is one more entry here, and the three cannot disagree.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from . import display
+
+# How a column's values are laid out: text left, short text centred, numbers right. In a sheet,
+# a number in an AMOUNT column keeps its decimals ("#,##0.0#"), one in a PERCENT column is
+# formatted as a percent; text in either is centred ("–", "Có").
+TEXT, CENTER, AMOUNT, PERCENT = "text", "center", "amount", "percent"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its heading, the value a row holds there, and how that value is shown.
+
+    ``value`` is what a sheet stores (a number stays a number); ``text`` what the print view and
+    documents write (by default the value as text); ``html`` what the screen shows when that is
+    more than the text (a link, a badge, a bar). ``order_by`` names the row attribute the screen
+    sorts by, if the column can be sorted.
+    """
+
+    name: str
+    heading: Any
+    value: Callable
+    text: Callable | None = None
+    html: Callable | None = None
+    kind: str = TEXT
+    width: int = 12  # in the sheet, in characters
+    order_by: str | None = None
+    on_screen: bool = True
+    in_report: bool = True
+
+    def shown(self, row):
+        if self.text is not None:
+            return self.text(row)
+        value = self.value(row)
+        return "" if value is None else str(value)
+
+    def shown_html(self, row):
+        return self.html(row) if self.html is not None else self.shown(row)
+
+    @property
+    def numeric(self):
+        return self.kind in (AMOUNT, PERCENT)
+
+
+REPORT_COLUMNS = [
+    Column(
+        "position", _("No."), lambda row: row.position, kind=CENTER, width=6, order_by="position"
+    ),
+    Column(
+        "name",
+        _("Target"),
+        lambda row: row.name,
+        html=display.target_link,
+        width=48,
+        order_by="name",
+    ),
+    Column("unit", _("Unit"), lambda row: row.unit, kind=CENTER, width=11),
+    Column(
+        "plan",
+        _("Plan"),
+        lambda row: row.amount(row.plan),
+        text=lambda row: row.plan_text or display.NONE,
+        kind=AMOUNT,
+        width=13,
+        order_by="plan_order",
+    ),
+    Column(
+        "actual",
+        _("Actual"),
+        lambda row: row.amount(row.actual),
+        text=lambda row: row.actual_text or display.NONE,
+        html=display.actual_html,
+        kind=AMOUNT,
+        width=13,
+        order_by="actual_order",
+    ),
+    Column(
+        "percent",
+        _("Percent of plan"),
+        lambda row: display.NONE if row.percent is None else row.percent,
+        text=lambda row: row.percent_text,
+        html=display.percent_html,
+        kind=PERCENT,
+        width=13,
+        order_by="percent_order",
+    ),
+    Column(
+        "assessment",
+        _("Assessment"),
+        lambda row: str(row.assessment.label),
+        html=display.assessment_badge,
+        kind=CENTER,
+        width=14,
+        order_by="assessment_rank",
+    ),
+    Column("note", _("Note"), lambda row: row.note, width=40, on_screen=False),
+]

@@ -1,0 +1,85 @@
+"""How values look: as text for the print view, the workbook and the document, and as small
+pieces of escaped HTML for the screen. Plain functions with no template or workbook behind them,
+so the pages, the sheets and the template filters all call the same ones.
+"""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .numbers import format_number, format_percent
+from .progress import Kind
+
+SYMBOLS = {"exceeded": "▲", "met": "●", "not_met": "▼", "no_data": "○"}
+NONE = "–"
+
+
+def amount_text(kind, value):
+    """A plan or actual as people read it: "1.234.567", "95,77", or Có / Không for milestones;
+    empty while unknown."""
+    if value is None:
+        return ""
+    if kind == Kind.MILESTONE:
+        return str(_("Yes") if value else _("No"))
+    return format_number(value)
+
+
+def percent_text(percent):
+    """ "99,76 %", or "–" where there is no percent."""
+    return format_percent(percent)
+
+
+def person(user):
+    """A user as the pages name them: the full name, or else the user name."""
+    return user.get_full_name() or user.get_username()
+
+
+def illustrative_mark():
+    return format_html(
+        '<abbr class="illustrative" title="{}">{}</abbr>',
+        _("Illustrative figure, not from a real source"),
+        _("illustr."),
+    )
+
+
+def actual_html(row):
+    """The actual as the screen shows it, with the mark of an illustrative figure."""
+    shown = row.actual_text or NONE
+    if not row.illustrative:
+        return shown
+    return format_html("{} {}", shown, illustrative_mark())
+
+
+def percent_html(row):
+    """ "99,76 %" with a bar; the bar says nothing a screen reader needs."""
+    text = format_html('<span class="percent-text">{}</span>', row.percent_text)
+    if row.percent is None:
+        return text
+    return format_html(
+        '{}<progress class="bar {}" max="100" value="{}" aria-hidden="true"></progress>',
+        text,
+        row.assessment,
+        str(min(row.percent, 100)),
+    )
+
+
+def assessment_badge(row):
+    """A coloured badge that also says its verdict in a symbol and in words."""
+    return format_html(
+        '<span class="badge {}"><span aria-hidden="true" class="symbol">{}</span> {}</span>',
+        row.assessment,
+        SYMBOLS[row.assessment],
+        row.assessment.label,
+    )
+
+
+def target_link(row):
+    return format_html('<a href="{}">{}</a>', row.url, row.name)
+
+
+def note_text(figure):
+    """The note as a report prints it, saying first that a figure is illustrative."""
+    note = figure.note.strip()
+    if figure.illustrative:
+        marker = _("Illustrative figure.")
+        note = f"{marker} {note}".strip()
+    return note

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from targets.admin import OfOpenYearAdmin
+from targets.admin import OfOpenYearAdmin, RecordedAdmin
 
 from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, Task
 
@@ -24,7 +24,7 @@ class CellSecretaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(CellYear)
-class CellYearAdmin(OfOpenYearAdmin):
+class CellYearAdmin(RecordedAdmin, OfOpenYearAdmin):
     list_display = [
         "cell",
         "year",
@@ -41,7 +41,7 @@ class CellYearAdmin(OfOpenYearAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(OfOpenYearAdmin):
+class TaskAdmin(RecordedAdmin, OfOpenYearAdmin):
     list_display = ["cell", "year", "target", "responsible", "due_date", "status"]
     list_filter = ["year", "status", "cell", "target__area"]
     list_select_related = ["cell", "year", "target"]

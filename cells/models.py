@@ -15,6 +15,7 @@ from targets.models import (
     OfOpenYear,
     OfOpenYearQuerySet,
     RatingFeed,
+    Recorded,
     Target,
     Year,
     at_most,
@@ -123,7 +124,7 @@ class CellSecretary(models.Model):
         return f"{self.user} → {self.cell}"
 
 
-class CellYear(OfOpenYear):
+class CellYear(Recorded, OfOpenYear):
     """A cell's year: its secretary and members, the ward's rating of it, and how many of its
     members were rated at each level. Only raw counts are kept; shares are derived."""
 
@@ -259,7 +260,7 @@ class TaskQuerySet(OfOpenYearQuerySet):
         return self.filter(cell__in=Cell.objects.for_user(user))
 
 
-class Task(OfOpenYear):
+class Task(Recorded, OfOpenYear):
     """A task or solution the ward assigned to a cell for a year, serving one target."""
 
     cell = models.ForeignKey(

@@ -149,7 +149,7 @@ def _task_form(request, task):
     back = task.cell.url_in(task.year)
     form = TaskForm(request.POST or None, instance=task)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        form.save(commit=False).save(changed_by=request.user)
         messages.success(request, _("Task saved for %(cell)s.") % {"cell": task.cell})
         return redirect(back)
     return render(
@@ -172,7 +172,7 @@ def rating_edit(request, year, number):
     )
     form = CellYearForm(request.POST or None, instance=cell_year)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        form.save(commit=False).save(changed_by=request.user)
         messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
         return redirect(back)
     return render(

@@ -1,8 +1,63 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area, Figure, FigureChange, Target, Year, YearEvent
+from . import display
+from .models import Area, Change, Figure, FigureChange, Target, Year, YearEvent
+
+
+def shown(value):
+    return display.NONE if value in (None, "") else value
+
+
+def changed_fields(change):
+    """The fields a change changed, one line each: "name: before → after"."""
+    return format_html_join(
+        "",
+        "<div><code>{}</code>: {} → {}</div>",
+        ((name, shown(old), shown(new)) for name, (old, new) in change.changed_fields.items()),
+    )
+
+
+class ChangeInline(GenericTabularInline):
+    """A record's history (targets.models.Change), newest first, read-only."""
+
+    model = Change
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["changed_at", "changed_by", "action", "what_changed"]
+    ordering = ["-changed_at", "-pk"]
+    verbose_name_plural = _("history")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, change):
+        return changed_fields(change)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RecordedAdmin(admin.ModelAdmin):
+    """For records that keep their history (targets.models.Recorded): every save and delete
+    made here is recorded with the user who made it, and the history shows on the page."""
+
+    inlines = [ChangeInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.save(changed_by=request.user)
+
+    def delete_model(self, request, obj):
+        obj.delete(changed_by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that each deletion is recorded (a bulk delete would record none).
+        for obj in queryset:
+            obj.delete(changed_by=request.user)
 
 
 class OfOpenYearAdmin(admin.ModelAdmin):
@@ -39,7 +94,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(RecordedAdmin):
     list_display = ["position", "name", "unit", "kind", "direction", "area"]
     list_filter = ["area", "kind", "direction"]
     search_fields = ["name", "slug", "unit"]
@@ -61,13 +116,13 @@ class YearEventInline(admin.TabularInline):
 
 
 @admin.register(Year)
-class YearAdmin(admin.ModelAdmin):
+class YearAdmin(RecordedAdmin):
     list_display = ["year", "committee_name", "superior_body", "plan_document", "is_closed"]
     list_filter = ["is_closed"]
     search_fields = ["committee_name", "superior_body", "plan_document"]
     # Closing and reopening go through the dashboard, which records who, when and why.
     readonly_fields = ["is_closed"]
-    inlines = [YearEventInline]
+    inlines = [YearEventInline, ChangeInline]
 
     def has_change_permission(self, request, obj=None):
         # A closed year's names, number and date are those of its filed report.
@@ -154,6 +209,35 @@ class FigureChangeAdmin(admin.ModelAdmin):
     search_fields = ["figure__target__name"]
     list_select_related = ["figure__target", "figure__year", "changed_by"]
     date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
+    list_filter = ["content_type", "action", "changed_by"]
+    list_select_related = ["content_type", "changed_by"]
+    fields = readonly_fields = [
+        "changed_at",
+        "changed_by",
+        "content_type",
+        "object_id",
+        "action",
+        "what_changed",
+    ]
+    date_hierarchy = "changed_at"
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, change):
+        return changed_fields(change)
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,10 @@
+import json
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -30,6 +35,122 @@ def at_most(field, length=MAX_TEXT):
         condition=LessThanOrEqual(Length(field), length),
         name=f"%(app_label)s_%(class)s_{field}_length",
     )
+
+
+class Change(models.Model):
+    """One recorded change of a target, a year, a task or a cell's rating: who, when, and the
+    record's fields before and after. Figures keep their own, typed history (FigureChange).
+
+    Append-only: written by Recorded.save and Recorded.delete in the same transaction as the
+    change itself; on PostgreSQL the database refuses to alter or remove a row of it.
+    """
+
+    APPEND_ONLY = True
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("deleted")
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="change_of_record")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["created", "changed", "deleted"]),
+                name="change_action_known",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.name} {self.object_id}: {self.get_action_display()}"
+
+    @property
+    def changed_fields(self):
+        """{field: (before, after)} of the fields this change changed."""
+        before, after = self.before or {}, self.after or {}
+        return {
+            name: (before.get(name), after.get(name))
+            for name in sorted(before.keys() | after.keys())
+            if before.get(name) != after.get(name)
+        }
+
+
+class Recorded(models.Model):
+    """A record whose every save and delete is kept as a Change, with who made it
+    (``changed_by``; None for a data load) and its fields before and after."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, changed_by=None, **kwargs):
+        with transaction.atomic():
+            before = self.stored_fields()
+            super().save(*args, **kwargs)
+            after = self.recorded_fields()
+            if before != after:
+                self.record_change(
+                    Change.Action.CHANGED if before else Change.Action.CREATED,
+                    changed_by,
+                    before,
+                    after,
+                )
+
+    def delete(self, *args, changed_by=None, **kwargs):
+        with transaction.atomic():
+            before = self.stored_fields()
+            pk = self.pk
+            result = super().delete(*args, **kwargs)
+            self.pk = pk
+            self.record_change(Change.Action.DELETED, changed_by, before, None)
+            self.pk = None
+            return result
+
+    def recorded_fields(self):
+        """The record's fields as the history keeps them (as JSON reads them back)."""
+        values = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            # A time stamped on every save says nothing the change's own time does not.
+            if not field.primary_key and not getattr(field, "auto_now", False)
+        }
+        return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+    def stored_fields(self):
+        if self.pk is None:
+            return None
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        return stored.recorded_fields() if stored is not None else None
+
+    def record_change(self, action, changed_by, before, after):
+        Change.objects.create(
+            content_type=ContentType.objects.get_for_model(self, for_concrete_model=True),
+            object_id=self.pk,
+            action=action,
+            changed_by=changed_by,
+            before=before,
+            after=after,
+        )
 
 
 class Area(models.Model):
@@ -73,7 +194,7 @@ class RatingFeed(models.TextChoices):
     MEMBERS_GOOD = "members_good", _("members rated well or better (share in %)")
 
 
-class Target(models.Model):
+class Target(Recorded):
     """One of the ward's targets (chỉ tiêu): what is measured, in which unit, and which way is good.
 
     The plan and actual of each year live in Figure; the target itself outlives the years.
@@ -173,7 +294,7 @@ class YearQuerySet(models.QuerySet):
         return self.open().first() or self.first()
 
 
-class Year(models.Model):
+class Year(Recorded):
     """A planning year and the names it was carried out under.
 
     Names of the committee, its superior body and the place change with reorganisations (Yên Bái

@@ -125,6 +125,9 @@ def app_role(postgres, transactional_db):
     [
         "TRUNCATE targets_figurechange",
         "TRUNCATE targets_yearevent",
+        "TRUNCATE targets_change",
+        "DELETE FROM targets_change",
+        "ALTER TABLE targets_change DISABLE TRIGGER targets_change_append_only",
         "ALTER TABLE targets_figurechange DISABLE TRIGGER ALL",
         "ALTER TABLE targets_figurechange DISABLE TRIGGER targets_figurechange_append_only",
         "DROP TRIGGER targets_figurechange_append_only ON targets_figurechange",

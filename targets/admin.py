@@ -21,12 +21,23 @@ def changed_fields(change):
     )
 
 
-class ChangeInline(GenericTabularInline):
-    """A record's history (targets.models.Change), newest first, read-only."""
+class ReadOnlyInline:
+    """An inline of history: shown, never added to, changed or deleted here."""
 
-    model = Change
     extra = 0
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ChangeInline(ReadOnlyInline, GenericTabularInline):
+    """A record's history (targets.models.Change), newest first."""
+
+    model = Change
     fields = readonly_fields = ["changed_at", "changed_by", "action", "what_changed"]
     ordering = ["-changed_at", "-pk"]
     verbose_name_plural = _("history")
@@ -34,12 +45,6 @@ class ChangeInline(GenericTabularInline):
     @admin.display(description=_("what changed"))
     def what_changed(self, change):
         return changed_fields(change)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RecordedAdmin(admin.ModelAdmin):
@@ -105,14 +110,9 @@ class TargetAdmin(RecordedAdmin):
         return False
 
 
-class YearEventInline(admin.TabularInline):
+class YearEventInline(ReadOnlyInline, admin.TabularInline):
     model = YearEvent
-    extra = 0
-    can_delete = False
     fields = readonly_fields = ["at", "by", "action", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Year)
@@ -134,10 +134,8 @@ class YearAdmin(RecordedAdmin):
         return False
 
 
-class FigureChangeInline(admin.TabularInline):
+class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
     model = FigureChange
-    extra = 0
-    can_delete = False
     fields = readonly_fields = [
         "changed_at",
         "changed_by",
@@ -148,12 +146,6 @@ class FigureChangeInline(admin.TabularInline):
         "new_actual",
         "new_note",
     ]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class FigureAdminForm(forms.ModelForm):

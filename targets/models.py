@@ -29,6 +29,19 @@ MAX_TEXT = 2000
 year_closing = Signal()
 
 
+def person_field(verbose_name, **kwargs):
+    """Who did something: a user, never deleted while their deeds are kept (PROTECT); by
+    default optional, as a data load has no one."""
+    kwargs = {"null": True, "blank": True} | kwargs
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
 def at_most(field, length=MAX_TEXT):
     """A named constraint that keeps a text field within ``length`` characters."""
     return models.CheckConstraint(
@@ -58,14 +71,7 @@ class Change(models.Model):
     object_id = models.PositiveBigIntegerField(_("record"))
     record = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = person_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -484,12 +490,7 @@ class YearEvent(models.Model):
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     reason = CleanTextField(_("reason"), blank=True, max_length=MAX_TEXT)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = person_field(_("by"), null=False, blank=False)
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -622,14 +623,7 @@ class Figure(OfOpenYear):
     # whatever the target is called later. Empty while the year is open.
     target_name = CleanCharField(_("target's name that year"), max_length=300, blank=True)
     target_unit = CleanCharField(_("target's unit that year"), max_length=50, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("last changed by"),
-    )
+    updated_by = person_field(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -758,14 +752,7 @@ class FigureChange(models.Model):
     figure = models.ForeignKey(
         Figure, on_delete=models.PROTECT, related_name="changes", verbose_name=_("figure")
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
+    changed_by = person_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"))
     version = models.PositiveIntegerField(_("version"))
     old_plan = _amount_field(_("old plan"), null=True, blank=True)

@@ -1,0 +1,368 @@
+"""Every page the two roles reach passes axe-core and the Nu HTML checker.
+
+The ward secretary (bithu), a cell secretary (chibo3) and a visitor not signed in each walk
+every page they can reach, in both years, in the states a person meets them in: an open and a
+closed year, a form refused, a message after saving, a page not found or not allowed, a form
+expired, a sign-in locked out. On each page, in Chromium, axe-core looks for violations of the
+accessibility rules: none may be serious or critical. The HTML the server sent goes to the Nu
+HTML checker (the W3C validator), run once for the session as an HTTP service from
+node_modules: it may report no error. Each test collects every page's findings before it
+fails, so that one run shows them all.
+
+Without Java, axe-core or vnu-jar (``npm ci`` installs both into node_modules/) the tests are
+skipped with the reason, as they are without Chromium; on CI (CI=true) that is a failure.
+"""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from playwright.sync_api import expect
+
+from cells.models import Task
+from targets.models import Year
+
+from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
+    BHYT,
+    PASSWORD,
+    browser,
+    demo_ward,
+    open_page,
+    orm_beside_playwright,
+    plain_http_live_server,
+    sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+NO_NODE_MODULES = "{} is missing (cd to the repository and run: npm ci --ignore-scripts)"
+NO_JAVA = "Java is not installed (apt-get install default-jre-headless)"
+
+MILESTONE = "pho-cap-giao-duc"  # a yes/no target
+NO_PLAN = "dang-vien-hoan-thanh-tot-nhiem-vu"  # 2023: an actual, but no plan set
+NO_DATA = "san-luong-luong-thuc"  # 2024: a plan, no actual yet
+CEILING = "toi-pham-trat-tu-xa-hoi"  # lower is better
+
+# axe-core's serious and critical violations, each with the elements it found them on.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations
+    .filter(violation => ["serious", "critical"].includes(violation.impact))
+    .map(violation => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map(node => ({
+        target: node.target.map(String).join(" "),
+        html: node.html,
+        summary: node.failureSummary,
+      })),
+    }));
+}"""
+SHOWN_NODES = 5
+
+
+def missing(reason):
+    """Skip with the reason; on CI, fail: CI must run these checks."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must run the accessibility and HTML checks.", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        missing(NO_NODE_MODULES.format(AXE.relative_to(settings.BASE_DIR)))
+    return AXE.read_text(encoding="utf-8")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def nu_checker(tmp_path_factory):
+    """The Nu HTML checker as an HTTP service on this machine, started once for the session;
+    a function that returns its messages about a page's HTML."""
+    java = shutil.which("java")
+    if java is None:
+        missing(NO_JAVA)
+    if not VNU.exists():
+        missing(NO_NODE_MODULES.format(VNU.relative_to(settings.BASE_DIR)))
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("vnu") / "vnu.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                java,
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU),
+                "nu.validator.servlet.Main",
+                str(port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    address = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"the Nu HTML checker stopped (exit {process.returncode}):\n"
+                    + log_path.read_text(errors="replace")[-2000:],
+                    pytrace=False,
+                )
+            try:
+                with urllib.request.urlopen(address, timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the Nu HTML checker did not answer at {address}", pytrace=False)
+                time.sleep(0.2)
+
+        def check(html):
+            request = urllib.request.Request(
+                f"{address}?out=json",
+                data=html.encode("utf-8"),
+                headers={"Content-Type": "text/html; charset=utf-8"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return json.load(answer)["messages"]
+
+        yield check
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def shorten(text, length=160):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class Audit:
+    """The pages of one journey, each checked as it is reached: axe-core in the page, the Nu
+    HTML checker on the HTML the server sent (checked meanwhile, in a thread). What they find
+    is collected, page by page, for one report at the end."""
+
+    def __init__(self, page, axe_source, nu_checker, pool, who):
+        self.page, self.axe_source, self.nu_checker, self.who = page, axe_source, nu_checker, who
+        self.pool = pool
+        self.findings = []
+        self.pages = []
+
+    def visit(self, path, status=200, what=""):
+        """Go to ``path`` and check the page it answers with."""
+        self.check(self.page.goto(path), status, what)
+
+    def submit(self, action, status=200, what=""):
+        """Do ``action`` (a click that sends a form, say) and check the page it leads to."""
+        with self.page.expect_navigation() as navigation:
+            action()
+        self.check(navigation.value, status, what)
+
+    def check(self, response, status, what):
+        address = urlsplit(response.url)
+        path = f"{address.path}?{address.query}" if address.query else address.path
+        name = f"{shorten(path, 100)} ({what})" if what else shorten(path, 100)
+        self.pages.append(name)
+        found = []
+        if response.status != status:
+            found.append(f"answered {response.status}, not {status}")
+        html = response.text()
+        messages = self.pool.submit(self.nu_checker, html)
+        self.page.evaluate(self.axe_source)
+        for violation in self.page.evaluate(AXE_RUN):
+            nodes = violation["nodes"]
+            found.append(
+                f"axe {violation['id']} ({violation['impact']}, {len(nodes)} element"
+                f"{'s' if len(nodes) != 1 else ''}): {violation['help']}"
+            )
+            for node in nodes[:SHOWN_NODES]:
+                found.append(f"    {node['target']}  {shorten(node['html'])}")
+                summary = node["summary"].splitlines()[1:2] if node["summary"] else []
+                found.extend(f"      {shorten(line)}" for line in summary)
+            if len(nodes) > SHOWN_NODES:
+                found.append(f"    … and {len(nodes) - SHOWN_NODES} more")
+        errors = {}
+        for message in messages.result():
+            if message["type"] in ("error", "non-document-error"):
+                errors.setdefault(message["message"], []).append(message)
+        for text, alike in errors.items():
+            lines = ", ".join(str(m.get("lastLine", "?")) for m in alike[:SHOWN_NODES])
+            more = f" and {len(alike) - SHOWN_NODES} more" if len(alike) > SHOWN_NODES else ""
+            found.append(f"Nu error on line {lines}{more}: {text}")
+            found.append(f"    {shorten(alike[0].get('extract', ''))}")
+        if found:
+            self.findings.append(f"{name}:\n  " + "\n  ".join(found))
+
+    def report(self):
+        return (
+            f"{len(self.findings)} of the {len(self.pages)} pages {self.who} reached break "
+            "a rule:\n\n" + "\n\n".join(self.findings)
+        )
+
+
+@pytest.fixture
+def audit(open_page, axe_source, nu_checker):  # noqa: F811  (the fixture imported above)
+    """An audit of the pages ``who`` sees in a fresh browser context."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield lambda who: Audit(open_page(), axe_source, nu_checker, pool, who)
+
+
+def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_checker(audit):
+    pages = audit("the ward secretary")
+    page = pages.page
+
+    def save():
+        page.locator("main form").get_by_role("button", name="Lưu", exact=True).click()
+
+    sign_in(page, "bithu")
+    pages.visit("/", what="on to this year's targets")
+    for year in (2023, 2024):
+        for path in ["", "grid/", "report/", "cells/", "cells/3/"]:
+            pages.visit(f"/{year}/{path}")
+    for year, slug in [
+        (2023, BHYT),
+        (2023, MILESTONE),
+        (2023, NO_PLAN),
+        (2024, NO_DATA),
+        (2024, CEILING),
+    ]:
+        pages.visit(f"/{year}/targets/{slug}/")
+        pages.visit(f"/{year}/targets/{slug}/edit/")
+    pages.visit("/2023/?area=2&assessment=not_met", what="filtered")
+    pages.visit("/2023/?assessment=no_data", what="filtered to nothing")
+
+    # Forms refused, and saved.
+    pages.visit(f"/2023/targets/{BHYT}/edit/")
+    page.locator("input[name='actual']").fill("95.77")
+    pages.submit(save, 400, "a number refused")
+    page.locator("input[name='actual']").fill("95,77")
+    pages.submit(save, what="after saving")
+    pages.visit("/2024/grid/")
+    budget = page.locator("tbody tr", has_text="Thu ngân sách nhà nước trên địa bàn")
+    budget.locator("td.input input").first.fill("abc")
+    pages.submit(
+        lambda: page.get_by_role("button", name="Lưu thay đổi").click(), 400, "a value refused"
+    )
+
+    # A cell's task and rating forms; a form sent too late.
+    pages.visit("/2023/cells/3/tasks/add/")
+    pages.submit(save, 400, "nothing filled")
+    task = Task.objects.filter(cell__number=3, year__year=2023).first()
+    pages.visit(f"/2023/cells/3/tasks/{task.pk}/edit/")
+    page.locator("main input[name='csrfmiddlewaretoken']").evaluate("input => input.value = 'x'")
+    pages.submit(save, 403, "the form expired")
+    pages.visit("/2023/cells/3/rating/")
+    pages.submit(save, what="after saving")
+
+    # The password; a page that does not exist.
+    pages.visit("/accounts/password/")
+    for field, value in [
+        ("old_password", "not-it"),
+        ("new_password1", "a"),
+        ("new_password2", "b"),
+    ]:
+        page.locator(f"input[name='{field}']").fill(value)
+    pages.submit(
+        lambda: page.locator("main form").get_by_role("button", name="Đổi mật khẩu").click(),
+        what="refused",
+    )
+    pages.visit("/accounts/password/done/")
+    pages.visit("/2023/no-such-page/", 404)
+
+    # The year closed through its button (or in the database, where the button asks first for
+    # what the demo data lacks): its pages read-only.
+    pages.visit("/2023/")
+    pages.submit(
+        lambda: page.get_by_role("button", name=re.compile("Chốt số liệu")).click(),
+        what="after the closing button",
+    )
+    Year.objects.filter(year=2023).update(is_closed=True)
+    pages.visit("/2023/", what="closed")
+    expect(page.locator("form[action$='/reopen/']")).to_be_visible()
+    for path in ["grid/", "report/", "cells/", "cells/3/", f"targets/{BHYT}/"]:
+        pages.visit(f"/2023/{path}", what="closed")
+
+    assert not pages.findings, pages.report()
+
+
+def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_checker(audit):
+    pages = audit("a cell secretary")
+    sign_in(pages.page, "chibo3")
+    pages.visit("/cells/", what="on to their own cell")
+    for year in (2023, 2024):
+        pages.visit(f"/{year}/")
+        pages.visit(f"/{year}/cells/3/")
+    for year, slug in [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA)]:
+        pages.visit(f"/{year}/targets/{slug}/")
+    pages.visit("/accounts/password/")
+    pages.visit("/accounts/password/done/")
+
+    # What answers an address that is not theirs.
+    pages.visit("/2023/grid/", 403)
+    pages.visit("/2023/cells/4/", 404)
+
+    Year.objects.filter(year=2023).update(is_closed=True)
+    pages.visit("/2023/", what="closed")
+    pages.visit("/2023/cells/3/", what="closed")
+
+    assert not pages.findings, pages.report()
+
+
+def test_the_pages_before_signing_in_pass_axe_core_and_the_nu_html_checker(audit):
+    pages = audit("a visitor")
+    page = pages.page
+    pages.visit("/accounts/login/")
+    pages.visit("/2023/", what="on to the sign-in page")
+    pages.visit("/no-such-page/", 404)
+
+    def sign_in_wrongly():
+        page.locator("input[name='username']").fill("chibo10")
+        page.locator("input[name='password']").fill(f"not-{PASSWORD}")
+        page.locator("main form").get_by_role("button", name="Đăng nhập").click()
+
+    pages.visit("/accounts/login/")
+    pages.submit(sign_in_wrongly, what="a wrong password")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 2):
+        with page.expect_navigation():
+            sign_in_wrongly()
+    pages.submit(sign_in_wrongly, 429, "locked out")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập bị khóa")
+
+    # The live server cannot be made to fail: the page Django's server error answers with is
+    # served at an address of the site instead, so that its stylesheet loads as it would.
+    server_error = render_to_string("500.html")
+    page.route(
+        "**/server-error/",
+        lambda route: route.fulfill(
+            status=500, body=server_error, content_type="text/html; charset=utf-8"
+        ),
+    )
+    pages.visit("/server-error/", 500, "the page of a server error")
+
+    assert not pages.findings, pages.report()

@@ -4,6 +4,7 @@ Every variable is listed in README.md. Nothing secret has a production default: 
 a missing SECRET_KEY stops the process at start-up.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -235,7 +236,19 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # The figures' evidence files: never served as static or media files, only through the
+    # view that checks who asks. On one server, a folder outside the web root; on several, an
+    # object store (django-storages), set by EVIDENCE_STORAGE_BACKEND and its OPTIONS as JSON.
+    "evidence": {
+        "BACKEND": os.getenv(
+            "EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.getenv("EVIDENCE_STORAGE_OPTIONS", "null"))
+        or {"location": os.getenv("EVIDENCE_ROOT", str(BASE_DIR / "evidence")), "base_url": None},
+    },
 }
+# The largest evidence file accepted, in bytes.
+EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/lean.html"
 

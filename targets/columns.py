@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from . import display
+from .progress import Stage
 
 # How a column's values are laid out: text left, short text centred, numbers right. In a sheet,
 # a number in an AMOUNT column keeps its decimals ("#,##0.0#"), one in a PERCENT column is
@@ -25,7 +26,8 @@ class Column:
     ``value`` is what a sheet stores (a number stays a number); ``text`` what the print view and
     documents write (by default the value as text); ``html`` what the screen shows when that is
     more than the text (a link, a badge, a bar). ``order_by`` names the row attribute the screen
-    sorts by, if the column can be sorted.
+    sorts by, if the column can be sorted. A column of a ``group`` shows only where the report
+    asks for that group.
     """
 
     name: str
@@ -38,6 +40,9 @@ class Column:
     order_by: str | None = None
     on_screen: bool = True
     in_report: bool = True
+    # An optional group the page asks for ("compare": the same period of the year before;
+    # "next": next year's plan); None: always shown.
+    group: str | None = None
 
     def shown(self, row):
         if self.text is not None:
@@ -104,5 +109,50 @@ REPORT_COLUMNS = [
         width=14,
         order_by="assessment_rank",
     ),
-    Column("note", _("Note"), lambda row: row.note, width=40, on_screen=False),
+    *(
+        Column(
+            name,
+            heading,
+            lambda row, stage=stage: row.amount(row.figure.actual_at(stage)),
+            text=lambda row, stage=stage: row.text_at(stage) or display.NONE,
+            kind=AMOUNT,
+            width=13,
+            in_report=False,
+            group="stages",
+        )
+        for name, heading, stage in (
+            ("actual_half", _("Six months"), Stage.HALF),
+            ("actual_estimate", _("Estimate"), Stage.ESTIMATE),
+        )
+    ),
+    Column(
+        "previous",
+        _("Same period last year"),
+        lambda row: row.amount(row.previous_actual),
+        text=lambda row: row.previous_text or display.NONE,
+        kind=AMOUNT,
+        width=13,
+        group="compare",
+    ),
+    Column(
+        "percent_of_previous",
+        _("Percent of last year"),
+        lambda row: display.NONE if row.percent_of_previous is None else row.percent_of_previous,
+        text=lambda row: display.percent_text(row.percent_of_previous),
+        kind=PERCENT,
+        width=13,
+        group="compare",
+    ),
+    Column("reason", _("Reason"), lambda row: row.reason, width=36, on_screen=False),
+    Column("note", _("Note"), lambda row: row.note, width=36, on_screen=False),
+    Column(
+        "next_plan",
+        _("Plan for next year"),
+        lambda row: row.amount(row.next_plan),
+        text=lambda row: row.next_plan_text or display.NONE,
+        kind=AMOUNT,
+        width=13,
+        on_screen=False,
+        group="next",
+    ),
 ]

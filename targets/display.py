@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from .numbers import format_number, format_percent
 from .progress import Kind
 
-SYMBOLS = {"exceeded": "▲", "met": "●", "not_met": "▼", "no_data": "○"}
+SYMBOLS = {
+    "exceeded": "▲",
+    "met": "●",
+    "not_met": "▼",
+    "reached": "◐",
+    "no_data": "○",
+    "no_plan": "◌",
+}
 NONE = "–"
 
 

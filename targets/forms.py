@@ -1,10 +1,14 @@
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import files
 from .fields import CleanTextFormField
-from .models import MAX_TEXT, StaleFigure
+from .models import MAX_TEXT, STAGE_FIELDS, Figure, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
-from .progress import Kind
+from .progress import Kind, Stage
 
 
 class AmountField(forms.CharField):
@@ -86,18 +90,27 @@ class NoteField(CleanTextFormField):
         super().__init__(multiline=True, **kwargs)
 
 
-class FigureForm(forms.Form):
-    """Plan, actual and note of one figure, with the version the form was opened on.
+STAGE_LABELS = {
+    Stage.HALF: _("Actual at six months"),
+    Stage.ESTIMATE: _("Estimated for the year"),
+    Stage.FINAL: _("Actual for the year"),
+}
 
-    The one definition of a figure's inputs: the single-figure page and each row of the year's
-    grid are this form. Each value also carries the value the page showed (a hidden initial), so
-    a row counts as changed only where the user changed it, whatever happened meanwhile.
+
+class FigureForm(forms.Form):
+    """Plan, the actual at each of ``stages``, note and reason of one figure, with the version
+    the form was opened on.
+
+    The one definition of a figure's inputs: the single-figure page (every stage) and each row
+    of the year's grid (the stage it shows) are this form. Each value also carries the value the
+    page showed (a hidden initial), so a row counts as changed only where the user changed it,
+    whatever happened meanwhile.
     """
 
-    VALUES = ("plan", "actual", "note")
-
     plan = AmountField(label=_("Plan"), show_hidden_initial=True)
-    actual = AmountField(label=_("Actual"), show_hidden_initial=True)
+    actual_half = AmountField(label=STAGE_LABELS[Stage.HALF], show_hidden_initial=True)
+    actual_estimate = AmountField(label=STAGE_LABELS[Stage.ESTIMATE], show_hidden_initial=True)
+    actual = AmountField(label=STAGE_LABELS[Stage.FINAL], show_hidden_initial=True)
     note = NoteField(
         label=_("Note"),
         required=False,
@@ -105,48 +118,73 @@ class FigureForm(forms.Form):
         show_hidden_initial=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    reason = NoteField(
+        label=_("Reason it fell short"),
+        required=False,
+        max_length=MAX_TEXT,
+        show_hidden_initial=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, figure, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.VALUES})
+    def __init__(self, *args, figure, stages=tuple(Stage), **kwargs):
+        amounts = ["plan", *(STAGE_FIELDS[stage] for stage in stages)]
+        self.values = [*amounts, "note", "reason"]
+        kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.values})
         kwargs["initial"].setdefault("version", figure.version)
         super().__init__(*args, **kwargs)
         self.figure = figure
-        if figure.target.kind == Kind.MILESTONE:
-            self.fields["plan"] = MilestoneField(label=_("Plan"), show_hidden_initial=True)
-            self.fields["actual"] = MilestoneField(label=_("Actual"), show_hidden_initial=True)
-        elif figure.unit:
-            for name in ("plan", "actual"):
-                self.fields[name].help_text = _("Unit: %(unit)s") % {"unit": figure.unit}
+        for name in set(STAGE_FIELDS.values()) - set(amounts):
+            del self.fields[name]
+        for name in amounts:
+            field = self.fields[name]
+            if figure.target.kind == Kind.MILESTONE:
+                self.fields[name] = MilestoneField(label=field.label, show_hidden_initial=True)
+            elif figure.unit:
+                field.help_text = _("Unit: %(unit)s") % {"unit": figure.unit}
 
     @property
     def values_changed(self):
         """The values the user changed from what the page showed (the version is not a value)."""
-        return [name for name in self.changed_data if name in self.VALUES]
+        return [name for name in self.changed_data if name in self.values]
 
     def apply(self, user):
         """Write the cleaned values through Figure.save; raises StaleFigure or YearClosed."""
-        figure = self.figure
-        figure.plan = self.cleaned_data["plan"]
-        figure.actual = self.cleaned_data["actual"]
-        figure.note = self.cleaned_data["note"]
-        return figure.save(changed_by=user, expected_version=self.cleaned_data["version"])
+        for name in self.values:
+            setattr(self.figure, name, self.cleaned_data[name])
+        return self.figure.save(changed_by=user, expected_version=self.cleaned_data["version"])
 
     def after_conflict(self, current):
         """The same form for ``current``, the figure as someone else left it, with what this
         user typed kept: saving it again is a deliberate overwrite of the version now seen."""
         figure = self.figure
-        for name in (*self.VALUES, "version", "updated_at", "updated_by"):
+        for name in (*Figure.COMPARED, "version", "updated_at", "updated_by"):
             setattr(figure, name, getattr(current, name))
         data = self.data.copy()
         data[self.add_prefix("version")] = current.version
-        for name in self.VALUES:
+        for name in self.values:
             shown = self.fields[name].prepare_value(getattr(current, name))
             data[self.add_initial_prefix(name)] = "" if shown is None else shown
-        form = type(self)(data, figure=figure, prefix=self.prefix)
+        form = type(self)(data, figure=figure, stages=self.stages, prefix=self.prefix)
         form.conflict = figure
         form.is_valid()
         return form
+
+    @property
+    def stages(self):
+        return [stage for stage in Stage if STAGE_FIELDS[stage] in self.values]
+
+    @property
+    def amount_fields(self):
+        """The bound fields of the plan and the actuals, in order."""
+        return [self[name] for name in self.values if name not in self.TEXTS]
+
+    @property
+    def text_fields(self):
+        """The bound fields of the reason and the note."""
+        return [self[name] for name in ("reason", "note")]
+
+    TEXTS = ("note", "reason")
 
     conflict = None
 
@@ -159,9 +197,11 @@ class FigureGrid:
     with bad input is explained; the other rows are saved all the same.
     """
 
-    def __init__(self, rows, data=None):
-        """``rows``: the year's report rows (targets.report.Row), in report order."""
+    def __init__(self, rows, stage, data=None):
+        """``rows``: the year's report rows (targets.report.Row), in report order; ``stage``:
+        the stage whose actuals the grid enters."""
         self.report_rows = rows
+        self.stage = stage
         self.rows = [self._form(row.figure, data) for row in rows]
 
     @property
@@ -173,13 +213,12 @@ class FigureGrid:
             sections.setdefault(row.area, []).append((form, row))
         return list(sections.items())
 
-    @staticmethod
-    def _form(figure, data=None):
+    def _form(self, figure, data=None):
         prefix = f"f{figure.pk}"
         if data is not None and f"{prefix}-version" not in data:
             # A row the page did not show (a figure added since it was opened) is left alone.
             data = None
-        return FigureForm(data, figure=figure, prefix=prefix)
+        return FigureForm(data, figure=figure, stages=[self.stage], prefix=prefix)
 
     def save(self, user):
         """Save the changed rows; returns the number saved. Raises YearClosed if the year was
@@ -215,3 +254,82 @@ class FigureGrid:
     def complete(self):
         """True when every change the user made was saved."""
         return not self.unsaved
+
+
+class EvidenceForm(forms.Form):
+    """A file that shows where a figure comes from: its type is read from its content, and it
+    may not be larger than EVIDENCE_MAX_BYTES."""
+
+    file = forms.FileField(
+        label=_("Evidence file"),
+        allow_empty_file=False,
+        error_messages={"empty": _("The file is empty."), "required": _("Choose a file.")},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large: at most %(limit)s MB.")
+                % {"limit": format_number(Decimal(limit) / 1024 / 1024, places=0)},
+                code="too_large",
+            )
+        upload.kind = files.content_type(upload)
+        if upload.kind is None:
+            raise forms.ValidationError(
+                _(
+                    "This file is not one the app keeps as evidence: %(accepted)s, read from its "
+                    "content whatever its name says."
+                )
+                % {"accepted": files.ACCEPTED},
+                code="type",
+            )
+        return upload
+
+
+class NextYearForm(forms.ModelForm):
+    """The next year's names, copied from this year's as a starting point, and which of this
+    year's targets it carries over."""
+
+    carried = forms.ModelMultipleChoiceField(
+        label=_("Targets carried over"),
+        queryset=Target.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Untick a target to retire it: it has no figure in the new year."),
+    )
+
+    class Meta:
+        model = Year
+        fields = [
+            "committee_name",
+            "executive_name",
+            "superior_body",
+            "place_name",
+            "plan_document",
+            "secretary_name",
+            "document_code",
+        ]
+
+    def __init__(self, *args, year, **kwargs):
+        targets = Target.objects.filter(figures__year=year).select_related("area")
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(year, name) for name in self.Meta.fields if name != "plan_document"}
+            | {"carried": list(targets)},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["carried"].queryset = targets
+        self.fields["carried"].label_from_instance = lambda t: f"{t.position}. {t.name}"
+
+
+class NewTargetForm(forms.ModelForm):
+    """A target the next year adds; its number comes after the last one's."""
+
+    class Meta:
+        model = Target
+        fields = ["area", "name", "unit", "kind", "direction"]
+
+
+NewTargetFormSet = forms.modelformset_factory(Target, form=NewTargetForm, extra=3, can_delete=False)

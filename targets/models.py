@@ -1,9 +1,12 @@
 import json
+import unicodedata
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import F, Q
@@ -12,12 +15,13 @@ from django.db.models.lookups import LessThanOrEqual
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import display, progress
+from . import display, files, progress
 from .fields import CleanCharField, CleanTextField
 from .numbers import MAX_AMOUNT
-from .progress import Assessment, Direction, Kind
+from .progress import Assessment, Direction, Kind, Stage
 from .text import clean_text, has_letters
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
@@ -258,12 +262,28 @@ class Target(Recorded):
             self.clean()
             super().save(*args, **kwargs)
 
+    @classmethod
+    def unique_slug(cls, name):
+        """A key no other target has: the name's, numbered if taken."""
+        base = slug_of(name) or "chi-tieu"
+        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        return next(
+            slug
+            for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+            if slug not in taken
+        )
+
     def clean(self):
         # A closed year's report keeps the name and unit the target had that year (frozen on the
         # figure when the year closed); what decides its numbers and place cannot change under it.
         refuse_to_reword_closed_reports(
             self, ("kind", "direction", "area_id", "position"), Figure, target=self
         )
+
+
+def slug_of(name):
+    """A key for a target's address from its name: "Giảm hộ nghèo" is "giam-ho-ngheo"."""
+    return slugify(unicodedata.normalize("NFC", name).replace("đ", "d").replace("Đ", "D"))[:70]
 
 
 def refuse_to_reword_closed_reports(obj, fields, records, **lookup):
@@ -418,6 +438,7 @@ class Year(Recorded):
             if locked.is_closed == closed:
                 return False  # closing twice, or reopening an open year, changes nothing
             if closed:
+                self.refuse_while_reasons_missing()
                 # What the report prints of the year's targets and cells, as they stand now.
                 self.figures.update(
                     target_name=models.Subquery(
@@ -448,6 +469,40 @@ class Year(Recorded):
                 )
             self.is_closed = closed
             return True
+
+    def open_following(self, names, carried, new_targets, by):
+        """Set up the year after this one: its names (``names``, a dict of Year fields), a
+        figure with no plan yet for each target ``carried`` over and each new target (unsaved
+        Targets, numbered here after the last one). Nothing of this year changes."""
+        with transaction.atomic():
+            following = Year(year=self.year + 1, **names)
+            following.save(changed_by=by)
+            last = Target.objects.aggregate(last=models.Max("position"))["last"] or 0
+            for number, target in enumerate(new_targets, start=last + 1):
+                target.position = number
+                target.slug = Target.unique_slug(target.name)
+                target.save(changed_by=by)
+            for target in [*carried, *new_targets]:
+                Figure(target=target, year=following).save(changed_by=by)
+            return following
+
+    def refuse_while_reasons_missing(self):
+        """Raise ValidationError naming the targets that end the year below plan without a
+        reason: a closed report must explain each (hạn chế, nguyên nhân)."""
+        missing = [
+            figure
+            for figure in self.figures.select_related("target").order_by("target__position")
+            if figure.needs_reason
+        ]
+        if missing:
+            raise ValidationError(
+                _(
+                    "The year cannot be closed yet: give the reason why these targets fell "
+                    "short of their plan: %(targets)s."
+                )
+                % {"targets": "; ".join(f"{f.target.position}. {f.name}" for f in missing)},
+                code="reasons_missing",
+            )
 
     @property
     def closed_message(self):
@@ -509,6 +564,19 @@ class YearEvent(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_action_display()}"
+
+
+# The field of Figure that holds the actual at each stage of the year.
+STAGE_FIELDS = {
+    Stage.HALF: "actual_half",
+    Stage.ESTIMATE: "actual_estimate",
+    Stage.FINAL: "actual",
+}
+
+
+# A figure's amounts and texts, whose old and new values each change of it keeps.
+FIGURE_AMOUNTS = ("plan", *STAGE_FIELDS.values())
+FIGURE_TEXTS = ("note", "reason")
 
 
 def _amount_field(verbose_name, **kwargs):
@@ -612,8 +680,16 @@ class Figure(OfOpenYear):
         Year, on_delete=models.PROTECT, related_name="figures", verbose_name=_("year")
     )
     plan = _amount_field(_("plan"), null=True, blank=True)
-    actual = _amount_field(_("actual"), null=True, blank=True)
+    actual_half = _amount_field(_("actual at six months"), null=True, blank=True)
+    actual_estimate = _amount_field(_("estimated actual for the year"), null=True, blank=True)
+    actual = _amount_field(_("actual for the year"), null=True, blank=True)
     note = CleanTextField(_("note"), blank=True, max_length=MAX_TEXT)
+    reason = CleanTextField(
+        _("reason"),
+        blank=True,
+        max_length=MAX_TEXT,
+        help_text=_("Why the target fell short of its plan (hạn chế, nguyên nhân)."),
+    )
     illustrative = models.BooleanField(
         _("illustrative"),
         default=False,
@@ -629,7 +705,8 @@ class Figure(OfOpenYear):
 
     objects = FigureQuerySet.as_manager()
 
-    COMPARED = ("plan", "actual", "note", "illustrative")
+    # What a change of the figure compares and writes; the rest is who, when and the version.
+    COMPARED = (*FIGURE_AMOUNTS, *FIGURE_TEXTS, "illustrative")
 
     class Meta:
         ordering = ["year__year", "target__position"]
@@ -637,12 +714,15 @@ class Figure(OfOpenYear):
         verbose_name_plural = _("figures")
         constraints = [
             models.UniqueConstraint(fields=["target", "year"], name="figure_one_per_target_year"),
-            models.CheckConstraint(condition=_amount_in_range("plan"), name="figure_plan_range"),
-            models.CheckConstraint(
-                condition=_amount_in_range("actual"), name="figure_actual_range"
+            *(
+                models.CheckConstraint(
+                    condition=_amount_in_range(field), name=f"figure_{field}_range"
+                )
+                for field in ("plan", *STAGE_FIELDS.values())
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="figure_version_positive"),
             at_most("note"),
+            at_most("reason"),
         ]
 
     def __str__(self):
@@ -657,7 +737,7 @@ class Figure(OfOpenYear):
         """
         self.updated_by = changed_by
         self.updated_at = timezone.now()
-        self.note = clean_text(self.note)
+        self.note, self.reason = clean_text(self.note), clean_text(self.reason)
         with transaction.atomic():
             if self.pk is None:
                 self.version = 1
@@ -684,10 +764,7 @@ class Figure(OfOpenYear):
             # The version in WHERE makes the check and the write one statement, so two editors
             # racing on the same version cannot both win, on PostgreSQL and SQLite alike.
             won = Figure.objects.filter(pk=self.pk, version=expected_version).update(
-                plan=self.plan,
-                actual=self.actual,
-                note=self.note,
-                illustrative=self.illustrative,
+                **{field: getattr(self, field) for field in self.COMPARED},
                 updated_by=changed_by,
                 updated_at=self.updated_at,
                 version=F("version") + 1,
@@ -709,6 +786,25 @@ class Figure(OfOpenYear):
     @property
     def unit(self):
         return self.target_unit or self.target.unit
+
+    def actual_at(self, stage):
+        return getattr(self, STAGE_FIELDS[stage])
+
+    def latest_stage(self):
+        """The latest stage this figure has an actual for, or None."""
+        return next((stage for stage in reversed(Stage) if self.actual_at(stage) is not None), None)
+
+    @property
+    def needs_reason(self):
+        """A figure that ends a full-year stage below plan must say why (closing asks for it):
+        the final figure if there is one, else the estimate."""
+        t = self.target
+        for stage in (Stage.FINAL, Stage.ESTIMATE):
+            actual = self.actual_at(stage)
+            if actual is not None:
+                below = progress.assess(t.kind, t.direction, self.plan, actual, stage)
+                return below == Assessment.NOT_MET and not self.reason.strip()
+        return False
 
     @property
     def percent(self):
@@ -741,6 +837,61 @@ class Figure(OfOpenYear):
         return display.amount_text(self.target.kind, value)
 
 
+def evidence_storage():
+    """Where evidence files are kept: STORAGES["evidence"] in the settings (the file system by
+    default, an object store on several servers)."""
+    return storages["evidence"]
+
+
+def evidence_path(evidence, filename):
+    """A name of the app's choosing: the uploader's name is kept apart, for showing."""
+    extension = files.EXTENSIONS.get(evidence.content_type, "")
+    return f"evidence/{evidence.figure.year.year}/{uuid.uuid4().hex}{extension}"
+
+
+class Evidence(models.Model):
+    """A file that shows where a figure comes from (a department's tally, a scanned minute),
+    with who added it and when. Served only to those who may see the ward's figures."""
+
+    figure = models.ForeignKey(
+        Figure, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("figure")
+    )
+    file = models.FileField(
+        _("file"), upload_to=evidence_path, storage=evidence_storage, max_length=200
+    )
+    name = CleanCharField(_("file name"), max_length=200)
+    content_type = models.CharField(
+        _("type"), max_length=100, choices=[(kind, kind) for kind in files.EXTENSIONS]
+    )
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = person_field(_("added by"), null=False, blank=False)
+    uploaded_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=list(files.EXTENSIONS)),
+                name="evidence_type_accepted",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Evidence belongs to its figure's year: a closed year's stays as it was filed.
+        with transaction.atomic():
+            Year.lock_open(self.figure.year_id)
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        figure = self.figure
+        return reverse("targets:evidence", args=[figure.year.year, figure.target.slug, self.pk])
+
+
 class FigureChange(models.Model):
     """One recorded change of a figure: who, when, and the values before and after.
 
@@ -757,10 +908,16 @@ class FigureChange(models.Model):
     version = models.PositiveIntegerField(_("version"))
     old_plan = _amount_field(_("old plan"), null=True, blank=True)
     new_plan = _amount_field(_("new plan"), null=True, blank=True)
+    old_actual_half = _amount_field(_("old actual at six months"), null=True, blank=True)
+    new_actual_half = _amount_field(_("new actual at six months"), null=True, blank=True)
+    old_actual_estimate = _amount_field(_("old estimate"), null=True, blank=True)
+    new_actual_estimate = _amount_field(_("new estimate"), null=True, blank=True)
     old_actual = _amount_field(_("old actual"), null=True, blank=True)
     new_actual = _amount_field(_("new actual"), null=True, blank=True)
     old_note = CleanTextField(_("old note"), blank=True, max_length=MAX_TEXT)
     new_note = CleanTextField(_("new note"), blank=True, max_length=MAX_TEXT)
+    old_reason = CleanTextField(_("old reason"), blank=True, max_length=MAX_TEXT)
+    new_reason = CleanTextField(_("new reason"), blank=True, max_length=MAX_TEXT)
 
     class Meta:
         ordering = ["-changed_at", "-version"]
@@ -775,27 +932,21 @@ class FigureChange(models.Model):
                 models.CheckConstraint(
                     condition=_amount_in_range(field), name=f"figurechange_{field}_range"
                 )
-                for field in ("old_plan", "new_plan", "old_actual", "new_actual")
+                for name in FIGURE_AMOUNTS
+                for field in (f"old_{name}", f"new_{name}")
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="figurechange_version_positive"
             ),
-            at_most("old_note"),
-            at_most("new_note"),
+            *(at_most(f"{age}_{name}") for name in FIGURE_TEXTS for age in ("old", "new")),
         ]
 
     def __str__(self):
         return f"{self.figure} v{self.version}"
 
-    @property
-    def plan_change(self):
-        return self._change(self.old_plan, self.new_plan)
-
-    @property
-    def actual_change(self):
-        return self._change(self.old_actual, self.new_actual)
-
-    def _change(self, old, new):
+    def amount_change(self, name):
+        """ "90 → 95,77", or the value alone where this change left it as it was."""
+        old, new = getattr(self, f"old_{name}"), getattr(self, f"new_{name}")
         kind = self.figure.target.kind
         if old == new:
             return display.amount_text(kind, new) or display.NONE
@@ -811,15 +962,15 @@ class FigureChange(models.Model):
     @classmethod
     def of(cls, figure, before, changed_by):
         """The unsaved change that takes ``figure`` from ``before`` (None for its creation)."""
+        values = {}
+        for name in (*FIGURE_AMOUNTS, *FIGURE_TEXTS):
+            empty = "" if name in FIGURE_TEXTS else None
+            values[f"old_{name}"] = getattr(before, name) if before else empty
+            values[f"new_{name}"] = getattr(figure, name)
         return cls(
             figure=figure,
             changed_by=changed_by,
             changed_at=figure.updated_at,
             version=figure.version,
-            old_plan=before.plan if before else None,
-            new_plan=figure.plan,
-            old_actual=before.actual if before else None,
-            new_actual=figure.actual,
-            old_note=before.note if before else "",
-            new_note=figure.note,
+            **values,
         )

@@ -27,13 +27,30 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("lower is better (ceiling)")
 
 
+class Stage(models.TextChoices):
+    """The stages of a year's actual figure, in the order the year reaches them: the level at
+    30 June (sơ kết 6 tháng), the estimate for the whole year made for the year-end conference,
+    and the final figure known after the year ends."""
+
+    HALF = "half", _("six months")
+    ESTIMATE = "estimate", _("estimated for the year")
+    FINAL = "final", _("full year")
+
+    @property
+    def has_verdict(self):
+        """At six months a target shows how far it has come, not whether it was met."""
+        return self != Stage.HALF
+
+
 class Assessment(models.TextChoices):
     """The verdict a report prints beside each target, in the order reports count them."""
 
     EXCEEDED = "exceeded", _("Exceeded")
     MET = "met", _("Met")
     NOT_MET = "not_met", _("Not met")
+    REACHED = "reached", _("Six months' level")
     NO_DATA = "no_data", _("No data yet")
+    NO_PLAN = "no_plan", _("No plan set")
 
 
 def round_percent(value):
@@ -41,16 +58,18 @@ def round_percent(value):
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def percent_of_plan(kind, direction, plan, actual):
+def percent_of_plan(kind, direction, plan, actual, stage=Stage.FINAL):
     """Return the percent of plan as a Decimal with two places, or None where it is "–".
 
     Higher is better (counts, money, rates, reductions): actual / plan x 100.
     Lower is better (a ceiling): plan / actual x 100, "–" where the actual is 0.
+    At six months every kind shows the level reached as a share of the year's plan,
+    actual / plan x 100: how much of a ceiling is used up, too.
     Milestones, a missing figure and a zero divisor have no percent.
     """
     if kind == Kind.MILESTONE or plan is None or actual is None:
         return None
-    if direction == Direction.LOWER:
+    if direction == Direction.LOWER and stage.has_verdict:
         numerator, denominator = plan, actual
     else:
         numerator, denominator = actual, plan
@@ -59,14 +78,20 @@ def percent_of_plan(kind, direction, plan, actual):
     return round_percent(numerator / denominator * HUNDRED)
 
 
-def assess(kind, direction, plan, actual):
-    """Return the Assessment of a figure.
+def assess(kind, direction, plan, actual, stage=Stage.FINAL):
+    """Return the Assessment of a figure at ``stage``.
 
-    The verdict compares actual and plan exactly, never the rounded percent, so 96.004 against
-    a plan of 96 is "Vượt" even though its percent prints as 100,00.
+    A target with no plan is "chưa giao kế hoạch" and one with a plan but no actual "chưa có
+    số liệu": neither is "chưa đạt". At six months there is no verdict. The verdict compares
+    actual and plan exactly, never the rounded percent, so 96.004 against a plan of 96 is
+    "Vượt" even though its percent prints as 100,00.
     """
-    if plan is None or actual is None:
+    if plan is None:
+        return Assessment.NO_PLAN
+    if actual is None:
         return Assessment.NO_DATA
+    if not stage.has_verdict:
+        return Assessment.REACHED
     if kind == Kind.MILESTONE:
         return Assessment.MET if actual >= plan else Assessment.NOT_MET
     if direction == Direction.LOWER:
@@ -80,20 +105,43 @@ def assess(kind, direction, plan, actual):
     return Assessment.MET
 
 
-class Summary:
-    """Counts of a year's assessments, printed as the reports say it:
-    "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"."""
+def percent_of(previous, actual):
+    """This year's figure against the same period of last year (so với cùng kỳ), as a percent,
+    or None where either is unknown or last year's is 0."""
+    if previous is None or actual is None or previous == 0:
+        return None
+    return round_percent(actual / previous * HUNDRED)
 
-    def __init__(self, assessments):
+
+class Summary:
+    """Counts of a year's assessments at a stage, printed as the reports say it:
+    "40 chỉ tiêu: 19 vượt, 8 đạt, 12 chưa đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch"."""
+
+    def __init__(self, assessments, stage=Stage.FINAL):
         assessments = list(assessments)
+        self.stage = stage
         self.total = len(assessments)
         self.counts = {value: assessments.count(value) for value in Assessment.values}
 
     def __getitem__(self, assessment):
         return self.counts[assessment]
 
+    def __getattr__(self, name):
+        # summary.exceeded, summary.no_plan … in templates.
+        try:
+            return self.__dict__["counts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
     def __str__(self):
-        return _(
-            "%(total)s targets: %(exceeded)s exceeded, %(met)s met, %(not_met)s not met, "
-            "%(no_data)s without data"
-        ) % {"total": self.total, **self.counts}
+        if self.stage.has_verdict:
+            text = _(
+                "%(total)s targets: %(exceeded)s exceeded, %(met)s met, %(not_met)s not met, "
+                "%(no_data)s without data, %(no_plan)s without a plan"
+            )
+        else:
+            text = _(
+                "%(total)s targets: %(reached)s with a six months' figure, %(no_data)s without "
+                "data, %(no_plan)s without a plan"
+            )
+        return text % {"total": self.total, **self.counts}

@@ -1,18 +1,19 @@
-"""The year's report as data: each target's row, grouped by area, and the summary line.
+"""The year's report as data: each target's row at a stage of the year, grouped by area, beside
+the same period of the year before, and the summary line.
 
 ``YearReport`` is the one source of the rows the dashboard, the print view and the workbook
 show; what each column of a row says is declared once, in targets.columns.
 """
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
 
-from . import columns, display
+from . import columns, display, progress
 from .models import Figure, Year
-from .progress import Kind, Summary
+from .progress import Assessment, Kind, Stage, Summary
 
 # A placeholder reversed once per report and replaced per row: one reverse() per report instead
 # of one per row.
@@ -20,12 +21,16 @@ SLUG_PLACEHOLDER = "slug-placeholder"
 
 
 class Row:
-    """One target's line in a year's report: its figure, and what the report says of it."""
+    """One target's line in a year's report at ``stage``: its figure, the same target's figure
+    of the year before (``previous``) and after (``following``), and what the report says."""
 
-    def __init__(self, figure, url=""):
+    def __init__(self, figure, url="", stage=Stage.FINAL, previous=None, following=None):
         self.figure = figure
         self.target = figure.target
         self.url = url or figure.get_absolute_url()
+        self.stage = Stage(stage)
+        self.previous = previous
+        self.following = following
 
     @property
     def position(self):
@@ -49,19 +54,22 @@ class Row:
 
     @property
     def actual(self):
-        return self.figure.actual
+        return self.figure.actual_at(self.stage)
 
     @property
     def percent(self):
-        return self.figure.percent
+        t = self.target
+        return progress.percent_of_plan(t.kind, t.direction, self.plan, self.actual, self.stage)
 
     @property
     def assessment(self):
-        return self.figure.assessment
+        t = self.target
+        return Assessment(progress.assess(t.kind, t.direction, self.plan, self.actual, self.stage))
 
     @property
     def assessment_rank(self):
-        return self.figure.assessment_rank
+        """Position of the assessment in report order, for sorting: Vượt first."""
+        return Assessment.values.index(self.assessment)
 
     @property
     def illustrative(self):
@@ -79,9 +87,42 @@ class Row:
     def percent_text(self):
         return display.percent_text(self.percent)
 
+    def text_at(self, stage):
+        return display.amount_text(self.target.kind, self.figure.actual_at(stage))
+
     @property
     def note(self):
         return display.note_text(self.figure)
+
+    @property
+    def reason(self):
+        return self.figure.reason
+
+    # The same period of the year before (so với cùng kỳ), and the plan of the year after.
+
+    @property
+    def previous_actual(self):
+        return self.previous.actual_at(self.stage) if self.previous else None
+
+    @property
+    def previous_text(self):
+        return display.amount_text(self.target.kind, self.previous_actual)
+
+    @property
+    def percent_of_previous(self):
+        if self.target.kind == Kind.MILESTONE:
+            return None
+        return progress.percent_of(self.previous_actual, self.actual)
+
+    @property
+    def next_plan(self):
+        return self.following.plan if self.following else None
+
+    @property
+    def next_plan_text(self):
+        return display.amount_text(self.target.kind, self.next_plan)
+
+    # Sort keys: unknown values sort last, whatever the direction.
 
     @property
     def plan_order(self):
@@ -103,26 +144,53 @@ class Row:
 
     @staticmethod
     def sort_key(value):
-        """Unknown values sort last, whatever the direction."""
         return (value is None, value if value is not None else Decimal(0))
 
 
 @dataclass
 class YearReport:
-    """A year's rows in report order, grouped by area, with the summary line."""
+    """A year's rows at a stage in report order, grouped by area, with the summary line."""
 
     year: Year
     rows: list
+    stage: Stage = Stage.FINAL
+    groups: set = field(default_factory=set)  # the optional column groups shown
 
     @classmethod
-    def for_year(cls, year):
-        """The report of ``year`` (a Year) from one query: the figures with target and area."""
+    def for_year(cls, year, stage=None, groups=()):
+        """The report of ``year`` (a Year) at ``stage`` (by default the latest stage it has
+        data for) in three queries: the year's figures with target and area, and the same
+        targets' figures of the year before and after."""
+        figures = list(Figure.objects.for_year(year))
+        stage = Stage(stage) if stage else latest_stage(figures)
+        neighbours = {
+            (figure.year.year, figure.target_id): figure
+            for figure in Figure.objects.filter(
+                target__in={figure.target_id for figure in figures},
+                year__year__in=(year.year - 1, year.year + 1),
+            ).select_related("year")
+        }
         pattern = reverse("targets:target", args=[year.year, SLUG_PLACEHOLDER])
         rows = [
-            Row(figure, pattern.replace(SLUG_PLACEHOLDER, figure.target.slug))
-            for figure in Figure.objects.for_year(year)
+            Row(
+                figure,
+                pattern.replace(SLUG_PLACEHOLDER, figure.target.slug),
+                stage,
+                previous=neighbours.get((year.year - 1, figure.target_id)),
+                following=neighbours.get((year.year + 1, figure.target_id)),
+            )
+            for figure in figures
         ]
-        return cls(year=year, rows=rows)
+        return cls(year=year, rows=rows, stage=stage, groups=set(groups))
+
+    @classmethod
+    def year_end(cls, year, stage=None):
+        """The report as the year-end documents show it: at ``stage``, beside the same period
+        of the year before, with next year's plans once any is set."""
+        report = cls.for_year(year, stage, groups={"compare"})
+        if report.has_next_plans:
+            report.groups.add("next")
+        return report
 
     @property
     def sections(self):
@@ -132,7 +200,7 @@ class YearReport:
 
     @property
     def summary(self):
-        return Summary(row.assessment for row in self.rows)
+        return Summary((row.assessment for row in self.rows), self.stage)
 
     @property
     def is_final(self):
@@ -140,8 +208,19 @@ class YearReport:
         return self.year.is_closed
 
     @property
+    def has_next_plans(self):
+        return any(row.next_plan is not None for row in self.rows)
+
+    def shows(self, column):
+        return column.group is None or column.group in self.groups
+
+    @property
     def columns(self):
-        return [column for column in columns.REPORT_COLUMNS if column.in_report]
+        return [c for c in columns.REPORT_COLUMNS if c.in_report and self.shows(c)]
+
+    @property
+    def screen_columns(self):
+        return [c for c in columns.REPORT_COLUMNS if c.on_screen and self.shows(c)]
 
     def printed_sections(self):
         """The sections with each row's cells as the print view writes them."""
@@ -150,3 +229,13 @@ class YearReport:
             (area, [[(column, column.shown(row)) for column in report_columns] for row in rows])
             for area, rows in self.sections
         ]
+
+    def lacking_reasons(self):
+        """The rows whose figure ends a full-year stage below plan without saying why."""
+        return [row for row in self.rows if row.figure.needs_reason]
+
+
+def latest_stage(figures):
+    """The latest stage any of ``figures`` has an actual for; the full year if none has."""
+    stages = {figure.latest_stage() for figure in figures} - {None}
+    return max(stages, key=list(Stage).index, default=Stage.FINAL)

@@ -86,9 +86,9 @@ class FigureTable(ReportTable):
         empty_text = _("No target matches the filter.")
         attrs = {"class": "figures by-area"}
 
-    def __init__(self, rows, **kwargs):
-        declared = [column for column in columns.REPORT_COLUMNS if column.on_screen]
-        super().__init__(rows, declared, **kwargs)
+    def __init__(self, report, rows=None, **kwargs):
+        """The rows of ``report`` (or those of them given) under its screen columns."""
+        super().__init__(report.rows if rows is None else rows, report.screen_columns, **kwargs)
         self.sequence = [*self.declared, "edit"]
 
     def keep_areas_together(self):
@@ -134,11 +134,11 @@ class FigureTable(ReportTable):
         return mark_safe("\n".join(rows))  # every part above was escaped by format_html
 
 
-YEARS_COLUMNS = ["plan", "actual", "percent", "assessment"]
-
-
 class YearsTable(ReportTable):
-    """One target across all years: the report's own plan, actual, percent and assessment."""
+    """One target across all years: plan, each stage's actual, percent and assessment of the
+    full year, as the report declares them."""
+
+    SHOWN = ["plan", "actual_half", "actual_estimate", "actual", "percent", "assessment"]
 
     year = tables.Column(_("Year"), accessor="year", orderable=False)
 
@@ -147,8 +147,8 @@ class YearsTable(ReportTable):
         attrs = {"class": "figures"}
 
     def __init__(self, rows, **kwargs):
-        declared = [c for c in columns.REPORT_COLUMNS if c.name in YEARS_COLUMNS]
-        super().__init__(rows, declared, **kwargs)
+        by_name = {column.name: column for column in columns.REPORT_COLUMNS}
+        super().__init__(rows, [by_name[name] for name in self.SHOWN], **kwargs)
         self.sequence = ["year", *self.declared]
 
     def cell(self, name, row):
@@ -162,9 +162,12 @@ class HistoryTable(tables.Table):
 
     changed_at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
     changed_by = tables.Column(_("Who"), default=_("system (data load)"))
-    plan = tables.Column(_("Plan"), accessor="plan_change")
-    actual = tables.Column(_("Actual"), accessor="actual_change")
+    plan = tables.Column(_("Plan"), empty_values=())
+    actual_half = tables.Column(_("Six months"), empty_values=())
+    actual_estimate = tables.Column(_("Estimate"), empty_values=())
+    actual = tables.Column(_("Full year"), empty_values=())
     note = tables.Column(_("Note"), accessor="new_note")
+    reason = tables.Column(_("Reason"), accessor="new_reason")
 
     class Meta:
         orderable = False
@@ -173,3 +176,15 @@ class HistoryTable(tables.Table):
 
     def render_changed_by(self, value):
         return display.person(value)
+
+    def render_plan(self, record):
+        return record.amount_change("plan")
+
+    def render_actual_half(self, record):
+        return record.amount_change("actual_half")
+
+    def render_actual_estimate(self, record):
+        return record.amount_change("actual_estimate")
+
+    def render_actual(self, record):
+        return record.amount_change("actual")

@@ -12,6 +12,9 @@ urlpatterns = [
     path("report.xlsx", views.report_workbook, name="report_workbook"),
     path("close/", views.close_year, name="close"),
     path("reopen/", views.reopen_year, name="reopen"),
+    path("next/", views.next_year, name="next_year"),
     path("targets/<slug:slug>/", views.target, name="target"),
     path("targets/<slug:slug>/edit/", views.edit_figure, name="edit"),
+    path("targets/<slug:slug>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("targets/<slug:slug>/evidence/<id:pk>/", views.evidence_download, name="evidence"),
 ]

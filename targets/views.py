@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,9 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import charts, wording, xlsx
-from .forms import FigureForm, FigureGrid
-from .models import Area, Figure, StaleFigure, Year
-from .progress import Assessment
+from .forms import EvidenceForm, FigureForm, FigureGrid, NewTargetFormSet, NextYearForm
+from .models import Area, Evidence, Figure, StaleFigure, Target, Year
+from .progress import Assessment, Stage
 from .report import Row, YearReport
 from .tables import FigureTable, HistoryTable, YearsTable
 
@@ -33,10 +34,18 @@ def home(request):
     return redirect("targets:dashboard", year=year.year)
 
 
+def stage_asked(request):
+    """The stage a page was asked to show (?stage=half|estimate|final), or None for the latest
+    stage the year has figures of."""
+    asked = request.GET.get("stage", "")
+    return Stage(asked) if asked in Stage.values else None
+
+
 @require_safe
 def dashboard(request, year):
     year = get_object_or_404(Year, year=year)
-    report = YearReport.for_year(year)
+    compare = request.GET.get("compare") == "1"
+    report = YearReport.for_year(year, stage_asked(request), groups={"compare"} if compare else ())
     area_filter = request.GET.get("area", "")
     assessment_filter = request.GET.get("assessment", "")
     shown = [
@@ -46,7 +55,7 @@ def dashboard(request, year):
         and (not assessment_filter or row.assessment == assessment_filter)
     ]
     can_edit = request.user.has_perm("targets.change_figure") and not year.is_closed
-    table = FigureTable(shown, exclude=() if can_edit else ("edit",), request=request)
+    table = FigureTable(report, shown, exclude=() if can_edit else ("edit",), request=request)
     sort = request.GET.get("sort", "")
     if sort.removeprefix("-") in table.declared and table.columns[sort.removeprefix("-")].orderable:
         table.order_by = sort
@@ -57,6 +66,9 @@ def dashboard(request, year):
         {
             "year": year,
             "years": Year.objects.all(),
+            "report": report,
+            "stages": Stage,
+            "compare": compare,
             "summary": report.summary,
             "events": year.events.select_related("by")[:5],
             "table": table,
@@ -87,17 +99,23 @@ def target(request, year, slug):
         .select_related("target", "year")
         .order_by("year__year")
     ]
+    previous = next((row.figure for row in all_years if row.figure.year.year == year - 1), None)
     history = figure.changes.select_related("changed_by", "figure__target")
+    evidence = figure.evidence.select_related("uploaded_by")
     return render(
         request,
         "targets/target.html",
         {
             "figure": figure,
-            "row": Row(figure),
+            "row": Row(figure, stage=figure.latest_stage() or Stage.FINAL, previous=previous),
+            "stage_texts": [(stage, Row(figure).text_at(stage)) for stage in Stage],
+            "evidence_limit": settings.EVIDENCE_MAX_BYTES,
             "year": figure.year,
             "years_table": YearsTable(all_years),
             "chart": charts.plan_and_actual(all_years),
             "history_table": HistoryTable(history),
+            "evidence": evidence,
+            "evidence_form": EvidenceForm(),
             "can_edit": request.user.has_perm("targets.change_figure")
             and not figure.year.is_closed,
         },
@@ -160,14 +178,52 @@ def edit_figure(request, year, slug):
 
 
 @permission_required("targets.change_figure", raise_exception=True)
+@require_POST
+def evidence_upload(request, year, slug):
+    """Add an evidence file to a figure of an open year."""
+    figure = _figure(year, slug)
+    figure.year.require_open()
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        Evidence(
+            figure=figure,
+            file=upload,
+            name=upload.name,
+            content_type=upload.kind,
+            size=upload.size,
+            uploaded_by=request.user,
+        ).save()
+        messages.success(request, _("Evidence added: %(name)s.") % {"name": upload.name})
+    else:
+        messages.error(request, " ".join(form.errors["file"]))
+    return redirect(figure.get_absolute_url())
+
+
+@permission_required("targets.view_figure", raise_exception=True)
+@require_safe
+def evidence_download(request, year, slug, pk):
+    """An evidence file, to those who may see the ward's figures, as a download."""
+    evidence = get_object_or_404(
+        Evidence, pk=pk, figure__year__year=year, figure__target__slug=slug
+    )
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+
+
+@permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def year_grid(request, year):
     """Every target of the year on one page: plan, actual and note of each, saved at once."""
     year = get_object_or_404(Year, year=year)
-    report = YearReport.for_year(year)
+    report = YearReport.for_year(year, stage_asked(request))
     if request.method == "POST":
         year.require_open()
-    grid = FigureGrid(report.rows, request.POST if request.method == "POST" else None)
+    grid = FigureGrid(report.rows, report.stage, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         saved = grid.save(request.user)
@@ -180,7 +236,7 @@ def year_grid(request, year):
                 )
             else:
                 messages.info(request, _("Nothing was changed."))
-            return redirect("targets:grid", year=year.year)
+            return redirect(f"{request.path}?stage={report.stage}")
         status = 409 if grid.conflicts else 400
     return render(
         request,
@@ -189,17 +245,23 @@ def year_grid(request, year):
             "year": year,
             "years": Year.objects.all(),
             "grid": grid,
+            "report": report,
+            "stages": Stage,
             "summary": report.summary,
         },
         status=status,
     )
 
 
+def year_end_report(request, year):
+    return YearReport.year_end(get_object_or_404(Year, year=year), stage_asked(request))
+
+
 @permission_required("targets.export_report", raise_exception=True)
 @require_safe
 def report_workbook(request, year):
     """The year-end report as an .xlsx download, built from the same rows as the page."""
-    report = YearReport.for_year(get_object_or_404(Year, year=year))
+    report = year_end_report(request, year)
     response = HttpResponse(
         xlsx.workbook_bytes(xlsx.build_workbook(report)), content_type=xlsx.CONTENT_TYPE
     )
@@ -211,7 +273,7 @@ def report_workbook(request, year):
 @require_safe
 def report_print(request, year):
     """The year-end report as a page that prints cleanly on A4."""
-    report = YearReport.for_year(get_object_or_404(Year, year=year))
+    report = year_end_report(request, year)
     with translation.override("vi"):  # the report is filed in Vietnamese
         context = {
             "report": report,
@@ -220,6 +282,7 @@ def report_print(request, year):
             "number_line": wording.number_line(report.year),
             "date_line": wording.place_and_date_line(report.year),
             "status_line": wording.status_line(report.is_final),
+            "stage_line": wording.stage_line(report.stage),
             "subject": wording.report_subject(report.year),
             "headings": [str(column.heading) for column in report.columns],
             "sections": report.printed_sections(),
@@ -227,12 +290,49 @@ def report_print(request, year):
     return render(request, "targets/report.html", context)
 
 
+@permission_required("targets.add_year", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def next_year(request, year):
+    """Set up the year after ``year``: its names, the targets carried over or added; its plans
+    are then entered on its grid."""
+    year = get_object_or_404(Year, year=year)
+    if Year.objects.filter(year=year.year + 1).exists():
+        messages.info(request, _("The year %(year)s is set up already.") % {"year": year.year + 1})
+        return redirect("targets:dashboard", year=year.year + 1)
+    data = request.POST if request.method == "POST" else None
+    form = NextYearForm(data, year=year, instance=Year(year=year.year + 1))
+    new_targets = NewTargetFormSet(data, queryset=Target.objects.none(), prefix="new")
+    if data is not None and form.is_valid() and new_targets.is_valid():
+        following = year.open_following(
+            names={name: form.cleaned_data[name] for name in NextYearForm.Meta.fields},
+            carried=list(form.cleaned_data["carried"]),
+            new_targets=[added.save(commit=False) for added in new_targets if added.has_changed()],
+            by=request.user,
+        )
+        messages.success(
+            request,
+            _("The year %(year)s is set up: enter its plans below.") % {"year": following.year},
+        )
+        return redirect("targets:grid", year=following.year)
+    return render(
+        request,
+        "targets/next_year.html",
+        {"year": year, "following": year.year + 1, "form": form, "new_targets": new_targets},
+        status=400 if data is not None else 200,
+    )
+
+
 @permission_required("targets.close_year", raise_exception=True)
 @require_POST
 def close_year(request, year):
     year = get_object_or_404(Year, year=year)
-    if year.close(by=request.user):
-        messages.success(request, _("The year %(year)s is closed.") % {"year": year.year})
+    try:
+        closed = year.close(by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.message)
+    else:
+        if closed:
+            messages.success(request, _("The year %(year)s is closed.") % {"year": year.year})
     return redirect("targets:dashboard", year=year.year)
 
 

@@ -4,6 +4,8 @@ translated strings, and every document is written in Vietnamese whoever asks for
 
 from django.utils.translation import gettext as _
 
+from .progress import Stage
+
 # The blanks left for a number, a day and a month written by hand before the report is issued.
 BLANK_NUMBER = " " * 5
 BLANK_DAY = " " * 3
@@ -51,3 +53,12 @@ def status_line(is_final):
 
 def report_subject(year):
     return _("Results of the targets of %(year)s") % {"year": year.year}
+
+
+def stage_line(stage):
+    """Which figures the report shows: "(Số liệu ước thực hiện cả năm)"."""
+    return {
+        Stage.HALF: _("(Figures at six months, against the year's plan)"),
+        Stage.ESTIMATE: _("(Estimated figures for the whole year)"),
+        Stage.FINAL: _("(Figures for the whole year)"),
+    }[stage]

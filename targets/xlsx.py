@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from . import columns, wording
+from .progress import Stage
 from .text import clean_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -276,6 +277,8 @@ def write_heading(sheet, report):
         following = _("(Following %(document)s)") % {"document": year.plan_document}
         sheet.merged(everything, following, size=13, italic=True)
         sheet.row += 1
+    sheet.merged(everything, wording.stage_line(report.stage), size=13, italic=True)
+    sheet.row += 1
     sheet.merged(everything, wording.status_line(report.is_final), size=13, italic=True)
     sheet.row += 2
 
@@ -335,5 +338,8 @@ def workbook_bytes(workbook):
     return buffer.getvalue()
 
 
+STAGE_IN_FILENAMES = {Stage.HALF: "-6-thang", Stage.ESTIMATE: "-uoc-ca-nam", Stage.FINAL: ""}
+
+
 def filename(report):
-    return f"bao-cao-{report.year.year}.xlsx"
+    return f"bao-cao-{report.year.year}{STAGE_IN_FILENAMES[report.stage]}.xlsx"

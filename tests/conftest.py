@@ -3,14 +3,23 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
 from cells.roles import WARD_STAFF
-from targets.models import Year
+from targets.models import Evidence, Year
 
 from .helpers import signed_in
+
+
+@pytest.fixture(autouse=True)
+def evidence_files(monkeypatch, tmp_path):
+    """Evidence files go to a folder of the test's own, never the checkout's (the field took
+    its storage from the settings at start-up)."""
+    field = Evidence._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", FileSystemStorage(location=tmp_path, base_url=None))
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,18 @@
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cells.models import Task
+from targets.models import Evidence, Figure
 
 from .helpers import task_url
 
 # Sample values for each URL argument, by name.
-ARGUMENTS = {"year": 2023, "slug": "bao-hiem-y-te", "number": 3}
+ARGUMENTS = {"year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
 
 # Pages any signed-in user may read (a cell secretary only for their own cell).
 READ = {
@@ -22,11 +25,13 @@ READ = {
     "cells:task_sheet",
 }
 # Pages that only ward staff may read: the ward's year-end report.
-STAFF_READ = {"targets:report", "targets:report_workbook"}
+STAFF_READ = {"targets:report", "targets:report_workbook", "targets:evidence"}
 # Pages that change the ward's data: ward staff only.
 WRITE = {
     "targets:edit",
     "targets:grid",
+    "targets:evidence_upload",
+    "targets:next_year",
     "cells:task_add",
     "cells:task_edit",
     "cells:rating_edit",
@@ -62,10 +67,31 @@ def project_urls():
 
 
 def url_for(name):
+    if name == "targets:evidence":
+        return evidence_of_bhyt().get_absolute_url()
+    if name == "targets:next_year":
+        return reverse(name, args=[2024])  # the latest year: the one a next year follows
     if name == "cells:task_edit":
         return task_url(Task.objects.filter(cell__number=3, year__year=2023).first())
     # Fill each route's arguments by name: <year:year>, <slug:slug>, <id:number>.
     return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
+
+
+def evidence_of_bhyt():
+    """An evidence file of the 2023 BHYT figure (made the first time it is asked for)."""
+    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    evidence = figure.evidence.first()
+    if evidence is None:
+        evidence = Evidence(
+            figure=figure,
+            name="bien-ban.pdf",
+            content_type="application/pdf",
+            size=9,
+            uploaded_by=get_user_model().objects.get(username="bithu"),
+        )
+        evidence.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        evidence.save()
+    return evidence
 
 
 def snapshot():

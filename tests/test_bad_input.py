@@ -257,7 +257,9 @@ def test_a_bad_count_in_the_rating_is_refused_in_vietnamese_and_nothing_changes(
     bithu, field, typed, words
 ):
     before = cell_years()
-    response = bithu.post(reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING | {field: typed})
+    response = bithu.post(
+        reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING | {field: typed}
+    )
     assert response.status_code == 400
     assert words in text_of(response)
     assert cell_years() == before

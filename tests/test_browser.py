@@ -21,7 +21,7 @@ from django.test import override_settings
 from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
 
-from targets.models import Figure
+from targets.models import Figure, Year
 
 pytestmark = pytest.mark.browser
 
@@ -176,7 +176,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
     row.get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(BHYT_NAME)
-    actual = page.get_by_label("Thực hiện")
+    actual = page.get_by_label(re.compile(r"^Thực hiện cả năm\b"))
     expect(actual).to_have_value("90")
     actual.fill("95,77")
     page.get_by_role("button", name="Lưu").click()
@@ -272,14 +272,14 @@ def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_s
     sign_in(page, "bithu")
     page.goto("/2023/")
     row_of(page, BHYT_NAME).get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
-    actual = page.get_by_label("Thực hiện")
+    actual = page.get_by_label(re.compile(r"^Thực hiện cả năm\b"))
     actual.fill("95.77")
     page.get_by_role("button", name="Lưu").click()
 
     expect(page.locator(".field.invalid .error")).to_contain_text(
         "hãy viết phần thập phân sau dấu phẩy: 95,77"
     )
-    expect(page.get_by_label("Thực hiện")).to_have_value("95.77")
+    expect(page.get_by_label(re.compile(r"^Thực hiện cả năm\b"))).to_have_value("95.77")
     expect(page).to_have_url(re.compile(rf"/2023/targets/{BHYT}/edit/"))
     after = bhyt()
     assert (after.actual, after.version) == (before.actual, before.version)
@@ -303,7 +303,8 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu năm 2024")
 
     def actual(name):
-        return page.get_by_label(re.compile(rf"^Thực hiện\W+{re.escape(name)}$"))
+        # 2024 has estimates for the year: its grid opens on them.
+        return page.get_by_label(re.compile(rf"^Ước thực hiện cả năm\W+{re.escape(name)}$"))
 
     actual("Tổng sản lượng lương thực có hạt").click()
     page.keyboard.type("1.234,5")
@@ -322,7 +323,8 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     page.keyboard.type("95,77")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/2024/grid/$"))
-    assert Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024).actual is None
+    unsaved = Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024)
+    assert unsaved.actual_estimate == Decimal(3906)  # Enter saved nothing
     screenshot(page, "grid-five-actuals-typed")
 
     page.get_by_role("button", name="Lưu thay đổi").click()
@@ -412,6 +414,52 @@ def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_pag
     assert sideways <= 1, f"the page scrolls sideways by {sideways} px: {sticking_out}"
 
 
+def test_the_office_enters_six_months_switches_stages_gives_reasons_and_closes_the_year(page):
+    sign_in(page, "bithu")
+    page.goto("/2024/grid/?stage=half")
+    expect(page.get_by_role("navigation", name="Kỳ số liệu")).to_contain_text("Thực hiện 6 tháng")
+
+    def field(label, name):
+        return page.get_by_label(re.compile(rf"^{label}\W+{re.escape(name)}$"))
+
+    field("Thực hiện 6 tháng", "Thành lập mới tổ hợp tác").fill("1")
+    field("Thực hiện 6 tháng", "Tỷ lệ hộ dân sử dụng nước sạch").fill("98,6")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu 2 chỉ tiêu")
+    assert Figure.objects.get(target__slug="thanh-lap-to-hop-tac", year__year=2024).actual_half == 1
+
+    page.get_by_role("link", name="Chỉ tiêu năm 2024").click()
+    stages = page.get_by_role("navigation", name="Kỳ số liệu")
+    stages.get_by_role("link", name="Thực hiện 6 tháng").click()
+    expect(page.locator("#summary")).to_contain_text("có số liệu 6 tháng")
+    expect(row_of(page, "Tỷ lệ hộ dân sử dụng nước sạch").locator(".badge")).to_contain_text(
+        "Mức 6 tháng"
+    )
+    stages = page.get_by_role("navigation", name="Kỳ số liệu")
+    stages.get_by_role("link", name="Ước thực hiện cả năm").click()
+    expect(page.locator("#summary")).to_contain_text("không đạt")
+
+    page.get_by_role("button", name=re.compile("Chốt số liệu năm")).click()
+    refusal = page.get_by_role("status")
+    expect(refusal).to_contain_text("chưa thể chốt số liệu")
+    expect(refusal).to_contain_text("14. Giảm hộ cận nghèo")
+
+    page.goto("/2024/grid/?stage=estimate")
+    missing = page.locator("td.needs-reason textarea")
+    expect(missing).to_have_count(5)
+    for reason in missing.all():
+        reason.fill("Nguồn lực còn hạn chế; sẽ khắc phục năm sau.")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu 5 chỉ tiêu")
+    screenshot(page, "reasons-given-on-the-grid")
+
+    page.goto("/2024/?stage=estimate")
+    page.get_by_role("button", name=re.compile("Chốt số liệu năm")).click()
+    expect(page.get_by_role("status")).to_contain_text("Đã chốt số liệu năm 2024")
+    assert Year.objects.get(year=2024).is_closed
+    screenshot(page, "year-closed-after-reasons")
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page, width):
     phone = width < 700
@@ -423,7 +471,7 @@ def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page
     )
     assert sideways <= 1, page.evaluate(STICKING_OUT, width)
     bhyt_actual = page.get_by_label(
-        re.compile(r"^Thực hiện\W+Tỷ lệ dân số tham gia bảo hiểm y tế$")
+        re.compile(r"^Thực hiện cả năm\W+Tỷ lệ dân số tham gia bảo hiểm y tế$")
     )
     bhyt_actual.scroll_into_view_if_needed()
     expect(bhyt_actual).to_be_in_viewport()

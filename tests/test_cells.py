@@ -68,7 +68,9 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     task = Task.objects.get(description__startswith="Vận động 3 hộ")
     assert (task.cell.number, task.year.year, task.due_date.isoformat()) == (3, 2023, "2023-11-30")
 
-    own = text_of(signed_in(secretary(3)).get(reverse("cells:cell", kwargs={"year": 2023, "number": 3})))
+    own = text_of(
+        signed_in(secretary(3)).get(reverse("cells:cell", kwargs={"year": 2023, "number": 3}))
+    )
     assert "Vận động 3 hộ cận nghèo thoát nghèo bền vững" in own
     assert "25/12" in own  # the target's current progress beside the task
     other = signed_in(secretary(4))
@@ -136,7 +138,9 @@ def test_a_closed_year_refuses_task_and_rating_edits(bithu):
     assert "đã chốt số liệu" in text_of(response)
     task.refresh_from_db()
     assert (task.description, task.status) == before
-    response = bithu.post(reverse("cells:rating_edit", kwargs={"year": 2023, "number": 1}), {"members": "1"})
+    response = bithu.post(
+        reverse("cells:rating_edit", kwargs={"year": 2023, "number": 1}), {"members": "1"}
+    )
     assert response.status_code == 302
     assert CellYear.objects.get(cell__number=1, year__year=2023).members == 22
 

@@ -124,7 +124,7 @@ def test_the_database_refuses_to_alter_this_history(postgres, staff, statement):
     task.note = "ghi chú mới"
     task.save(changed_by=staff.user)
     count = Change.objects.count()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    refused = pytest.raises(DatabaseError, match="append-only")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
     assert Change.objects.count() == count

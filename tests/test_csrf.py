@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -39,6 +40,18 @@ def valid_data(name):
             f"f{bhyt.pk}-note": bhyt.note,
             f"f{bhyt.pk}-version": bhyt.version,
         },
+        "targets:evidence_upload": {
+            "file": SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+        },
+        "targets:next_year": {
+            "committee_name": "Đảng bộ phường Cầu Thia",
+            "executive_name": "Đảng ủy phường Cầu Thia",
+            "superior_body": "Đảng bộ tỉnh Lào Cai",
+            "place_name": "Cầu Thia",
+            "document_code": "BC/ĐU",
+            "new-TOTAL_FORMS": "0",
+            "new-INITIAL_FORMS": "0",
+        },
         "cells:task_add": task,
         "cells:task_edit": task,
         "cells:rating_edit": {
@@ -71,6 +84,7 @@ def staff(alice, demo):
     # A figure whose actual the ratings would change, so applying a rating writes something.
     cells_good = figure(CELLS_GOOD)
     cells_good.actual = Decimal(9)
+    cells_good.reason = "Một chi bộ chưa hoàn thành tốt nhiệm vụ."  # so that the year may close
     cells_good.save()
     return client
 

@@ -35,14 +35,17 @@ def test_the_summary_counts_agree_with_the_rows(page):
     rows = rows_of(page)
     counted = {
         label: sum(row.endswith(label) for row in rows)
-        for label in ("Vượt", "Đạt", "Không đạt", "Chưa có số liệu")
+        for label in ("Vượt", "Đạt", "Không đạt", "Chưa có số liệu", "Chưa giao kế hoạch")
     }
     summary = re.search(r'id="summary">([^<]*)<', page.content.decode()).group(1)
     assert summary == (
         f"{len(rows)} chỉ tiêu: {counted['Vượt']} vượt, {counted['Đạt']} đạt, "
-        f"{counted['Không đạt']} không đạt, {counted['Chưa có số liệu']} chưa có số liệu"
+        f"{counted['Không đạt']} không đạt, {counted['Chưa có số liệu']} chưa có số liệu, "
+        f"{counted['Chưa giao kế hoạch']} chưa giao kế hoạch"
     )
-    assert summary == "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"
+    assert summary == (
+        "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch"
+    )
 
 
 def test_targets_are_grouped_under_roman_numeral_areas(page):
@@ -103,5 +106,8 @@ def test_an_unknown_year_is_not_found(bob_client, demo):
 def test_the_interface_speaks_english_on_request(bob_client, demo):
     bob_client.cookies["django_language"] = "en"
     response = bob_client.get(reverse("targets:dashboard", args=[2023]))
-    assert "40 targets: 20 exceeded, 8 met, 11 not met, 1 without data" in text_of(response)
+    assert (
+        "40 targets: 20 exceeded, 8 met, 11 not met, 0 without data, 1 without a plan"
+        in text_of(response)
+    )
     assert "99,76 %" in text_of(response)  # numbers stay Vietnamese: the data is Vietnamese

@@ -45,7 +45,7 @@ def test_the_articles_figures_compute_exactly_through_the_model(
 def test_party_members_at_86_percent_have_no_plan(demo):
     figure = Figure.objects.get(target__slug="dang-vien-hoan-thanh-tot-nhiem-vu", year__year=2023)
     assert (figure.plan, figure.actual) == (None, Decimal(86))
-    assert figure.assessment == Assessment.NO_DATA
+    assert figure.assessment == Assessment.NO_PLAN
 
 
 def test_every_figure_not_from_the_article_is_marked_illustrative(demo):

@@ -16,8 +16,8 @@ from cells.models import Cell, CellYear
 from cells.roles import WARD_STAFF
 from targets.models import Area, Figure, Target, Year
 from targets.report import YearReport
-from targets.xlsx import MAX_ROW_HEIGHT, build_workbook, workbook_bytes
 from targets.text import clean_text
+from targets.xlsx import MAX_ROW_HEIGHT, build_workbook, workbook_bytes
 
 from .helpers import text_of
 

@@ -28,7 +28,8 @@ def test_the_articles_figures_compute_exactly(kind, plan, actual, shown, assessm
 
 def test_party_members_without_a_plan_have_no_percent_and_no_assessment():
     assert percent_of_plan(Kind.RATE, HIGHER, None, D(86)) is None
-    assert assess(Kind.RATE, HIGHER, None, D(86)) == Assessment.NO_DATA
+    # Without a plan there is nothing to assess: "chưa giao kế hoạch", not "chưa có số liệu".
+    assert assess(Kind.RATE, HIGHER, None, D(86)) == Assessment.NO_PLAN
 
 
 @pytest.mark.parametrize("kind", [Kind.COUNT, Kind.MONEY, Kind.RATE, Kind.REDUCTION])

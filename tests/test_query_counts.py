@@ -17,16 +17,18 @@ PAGES = {
     "dashboard": (
         reverse("targets:dashboard", args=[2023]),
         # 1 the session, 2 the signed-in user, 3 the year, 4 its figures with target, area and
-        # last editor, 5 the areas, 6-7 the user's and their groups' permissions (may they
-        # edit?), 8 their cell, if they are a cell secretary (menu), 9 the years for the switcher
-        9,
+        # last editor, 5 the same targets' figures of the years before and after, 6 the areas,
+        # 7-8 the user's and their groups' permissions (may they edit?), 9 their cell, if they
+        # are a cell secretary (menu), 10 the years for the switcher
+        10,
     ),
     "target": (
         reverse("targets:target", args=[2023, "bao-hiem-y-te"]),
         # 1 the session, 2 the signed-in user, 3 the figure with target, area, year and editor,
         # 4 the target's figures of all years, 5-6 the user's and their groups' permissions,
-        # 7 their cell, if they are a cell secretary (menu), 8 the figure's history with authors
-        8,
+        # 7 their cell, if they are a cell secretary (menu), 8 the figure's history with authors,
+        # 9 its evidence files with who added them
+        9,
     ),
 }
 

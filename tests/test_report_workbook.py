@@ -11,12 +11,12 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import load_workbook
 
+from targets import wording, xlsx
 from targets.models import Figure, Year
 from targets.progress import Kind
-from targets import wording, xlsx
 from targets.report import YearReport
 
-SUMMARY_2023 = "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 1 chưa có số liệu"
+SUMMARY_2023 = "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch"
 ARTICLE = [
     # target name, plan, actual, percent, assessment as printed
     ("Thành lập mới tổ hợp tác", 2, 3, Decimal("150.00"), "Vượt"),
@@ -36,7 +36,7 @@ def sheet_of(data):
 
 
 def report_sheet(year=2023):
-    return sheet_of(workbook_response_bytes(YearReport.for_year(Year.objects.get(year=year))))
+    return sheet_of(workbook_response_bytes(YearReport.year_end(Year.objects.get(year=year))))
 
 
 def texts(ws):
@@ -53,9 +53,15 @@ def figure_rows(ws):
     """The table's figure rows by STT: the only rows whose first cell is a number."""
     return {
         row[0].value: row
-        for row in ws.iter_rows(max_col=8)
+        for row in ws.iter_rows()
         if isinstance(row[0].value, int) and not isinstance(row[0].value, bool)
     }
+
+
+def note_of(ws, row):
+    """The cell of ``row`` under the heading "Ghi chú"."""
+    header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "STT")
+    return row[header.index("Ghi chú")]
 
 
 def as_decimal(value):
@@ -74,7 +80,9 @@ def test_the_export_command_writes_the_workbook_where_asked(demo, tmp_path, caps
 def test_the_export_command_writes_to_the_current_directory_by_default(demo, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     call_command("export_report", "2024", stdout=io.StringIO())
-    assert len(figure_rows(load_workbook(tmp_path / "bao-cao-2024.xlsx")["Chỉ tiêu"])) == 40
+    # 2024 has estimates for the year: its report shows them, and its file says so.
+    written = tmp_path / "bao-cao-2024-uoc-ca-nam.xlsx"
+    assert len(figure_rows(load_workbook(written)["Chỉ tiêu"])) == 40
 
 
 def test_the_export_command_refuses_an_unknown_year_and_names_the_known_ones(demo, tmp_path):
@@ -85,9 +93,9 @@ def test_the_export_command_refuses_an_unknown_year_and_names_the_known_ones(dem
 
 @pytest.mark.parametrize(("name", "plan", "actual", "percent", "assessment"), ARTICLE)
 def test_the_articles_figures_sit_in_their_rows(demo, name, plan, actual, percent, assessment):
-    rows = [row for row in report_sheet().iter_rows(max_col=8) if row[1].value == name]
+    rows = [row for row in report_sheet().iter_rows(max_col=7) if row[1].value == name]
     assert len(rows) == 1
-    _stt, _name, _unit, shown_plan, shown_actual, shown_percent, shown_assessment, _note = (
+    _stt, _name, _unit, shown_plan, shown_actual, shown_percent, shown_assessment = (
         cell.value for cell in rows[0]
     )
     assert (as_decimal(shown_plan), as_decimal(shown_actual)) == (plan, actual)
@@ -101,8 +109,8 @@ def test_every_row_shows_what_the_database_computes(demo):
     assert sorted(rows) == sorted(f.target.position for f in figures)
     with translation.override("vi"):
         for figure in figures:
-            _stt, name, unit, plan, actual, percent, assessment, _note = (
-                c.value for c in rows[figure.target.position]
+            _stt, name, unit, plan, actual, percent, assessment = (
+                c.value for c in rows[figure.target.position][:7]
             )
             assert (name, unit or "") == (figure.target.name, figure.target.unit)
             assert assessment == str(figure.assessment.label)
@@ -138,7 +146,7 @@ def test_the_summary_line_agrees_with_the_assessment_column(demo):
     ws = report_sheet()
     assert SUMMARY_2023 in texts(ws)
     counts = Counter(row[6].value for row in figure_rows(ws).values())
-    assert counts == {"Vượt": 20, "Đạt": 8, "Không đạt": 11, "Chưa có số liệu": 1}
+    assert counts == {"Vượt": 20, "Đạt": 8, "Không đạt": 11, "Chưa giao kế hoạch": 1}
 
 
 def test_areas_head_their_figures_in_order(demo):
@@ -221,7 +229,8 @@ def test_a_note_that_looks_like_a_formula_stays_text(demo, tmp_path):
     figure.save()
     path = tmp_path / "r.xlsx"
     call_command("export_report", "2023", "-o", str(path), stdout=io.StringIO())
-    note = figure_rows(load_workbook(path)["Chỉ tiêu"])[figure.target.position][7]
+    ws = load_workbook(path)["Chỉ tiêu"]
+    note = note_of(ws, figure_rows(ws)[figure.target.position])
     assert (note.value, note.data_type) == ("=1+1", "s")
 
 
@@ -229,18 +238,19 @@ def test_control_characters_in_a_note_do_not_break_the_file(demo):
     figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
     figure.note = "dán từ Word\x07"
     figure.save()
-    row = figure_rows(report_sheet())[figure.target.position]
-    assert row[7].value == "dán từ Word"
+    ws = report_sheet()
+    assert note_of(ws, figure_rows(ws)[figure.target.position]).value == "dán từ Word"
 
 
 def test_an_illustrative_figure_says_so_without_saying_it_twice(demo):
     figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
     figure.illustrative, figure.note = True, "Ước tính"
     figure.save()
-    rows = figure_rows(report_sheet())
-    assert rows[figure.target.position][7].value == "Số liệu minh họa. Ước tính"
+    ws = report_sheet()
+    rows = figure_rows(ws)
+    assert note_of(ws, rows[figure.target.position]).value == "Số liệu minh họa. Ước tính"
     other = Figure.objects.filter(year__year=2023, illustrative=True).exclude(pk=figure.pk)[0]
-    printed = rows[other.target.position][7].value
+    printed = note_of(ws, rows[other.target.position]).value
     assert printed == f"Số liệu minh họa. {other.note}".strip()
     assert printed.count("minh họa") == 1
 
@@ -261,7 +271,11 @@ def test_it_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(d
         "Thực hiện",
         "Tỷ lệ % so KH",
         "Đánh giá",
+        "Cùng kỳ năm trước",
+        "% so cùng kỳ",
+        "Nguyên nhân",
         "Ghi chú",
+        "KH năm sau",  # 2024's plans are set
     ]
 
 
@@ -281,7 +295,9 @@ def test_the_workbook_names_its_title_and_author(demo):
 
 def test_extra_sheets_follow_the_targets_sheet(demo):
     report = YearReport.for_year(Year.objects.get(year=2023))
-    workbook = xlsx.build_workbook(report, extra_sheets=[lambda wb, report: wb.create_sheet("Chi bộ")])
+    workbook = xlsx.build_workbook(
+        report, extra_sheets=[lambda wb, report: wb.create_sheet("Chi bộ")]
+    )
     assert workbook.sheetnames == ["Chỉ tiêu", "Chi bộ"]
 
 
@@ -299,10 +315,11 @@ def test_building_the_workbook_costs_the_same_queries_with_ten_times_the_data(
     from .test_query_counts import grow
 
     year = Year.objects.get(year=2023)
-    # 1 the year's figures with their target, area, year and last editor; nothing per row.
-    # The cells' sheet: 2 the year's cell records with their cells, 3 the active cells' count.
-    with django_assert_num_queries(3):
+    # 1 the year's figures with their target, area, year and last editor, 2 the same targets'
+    # figures of the years before and after; nothing per row. The cells' sheet: 3 the year's
+    # cell records with their cells, 4 the active cells' count.
+    with django_assert_num_queries(4):
         workbook_response_bytes(YearReport.for_year(year))
     grow(10)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         workbook_response_bytes(YearReport.for_year(year))

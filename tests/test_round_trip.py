@@ -89,7 +89,10 @@ def test_every_figure_form_of_the_demo_posted_back_untouched_changes_nothing(bit
 def test_every_rating_form_of_the_demo_posted_back_untouched_changes_nothing(bithu):
     before = list(CellYear.objects.order_by("pk").values())
     for cell_year in CellYear.objects.select_related("cell", "year"):
-        url = reverse("cells:rating_edit", kwargs={"year": cell_year.year.year, "number": cell_year.cell.number})
+        url = reverse(
+            "cells:rating_edit",
+            kwargs={"year": cell_year.year.year, "number": cell_year.cell.number},
+        )
         assert bithu.post(url, form_data(bithu.get(url))).status_code == 302
     assert list(CellYear.objects.order_by("pk").values()) == before
 

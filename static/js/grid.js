@@ -1,12 +1,13 @@
-// The year's grid of figures: Tab and Shift+Tab move down and up a column (plan, then actual,
-// then note), Enter in a number moves down like Tab. Without this script the page still works:
-// Tab goes along each row, and Enter submits nothing (the form's first button is disabled).
+// The year's grid of figures: Tab and Shift+Tab move down and up a column (plan, then the
+// stage's actual, then reason and note), Enter in a number moves down like Tab. Without this
+// script the page still works: Tab goes along each row, and Enter submits nothing (the form's
+// first button is disabled).
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector("form.grid-form");
   if (!form) return;
-  const columns = ["plan", "actual", "note"];
+  const columns = ["plan", "actual_half", "actual_estimate", "actual", "reason", "note"];
   const column = field => field.name ? field.name.split("-").pop() : "";
   const order = () =>
     columns.flatMap(name =>

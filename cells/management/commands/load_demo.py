@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cells.models import Cell, CellSecretary, CellYear, Task
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
-from targets.models import Area, Figure, Target, Year
+from targets.models import STAGE_FIELDS, Area, Figure, Target, Year
 
 FIXTURES = Path(settings.FIXTURES_DIR)
 
@@ -128,8 +128,10 @@ class Command(BaseCommand):
         created = figure is None
         figure = figure or Figure(target=target, year=year)
         figure.plan = amount(row.get("plan"))
-        figure.actual = amount(row.get("actual"))
+        for field in STAGE_FIELDS.values():
+            setattr(figure, field, amount(row.get(field)))
         figure.note = row.get("note", "")
+        figure.reason = row.get("reason", "")
         figure.illustrative = row.get("illustrative", True)
         saved = figure.save()
         if created:

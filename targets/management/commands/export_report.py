@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from targets import xlsx
 from targets.models import Year
+from targets.progress import Stage
 from targets.report import YearReport
 
 
@@ -21,8 +22,13 @@ class Command(BaseCommand):
             type=Path,
             help="Where to write the workbook (default: bao-cao-<year>.xlsx here).",
         )
+        parser.add_argument(
+            "--stage",
+            choices=Stage.values,
+            help="Which figures: half, estimate or final (default: the latest the year has).",
+        )
 
-    def handle(self, *args, year, output, **options):
+    def handle(self, *args, year, output, stage, **options):
         found = Year.objects.filter(year=year).first()
         if found is None:
             known = sorted(Year.objects.values_list("year", flat=True))
@@ -31,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"There is no year {year}; the years are: {', '.join(map(str, known))}."
             )
-        report = YearReport.for_year(found)
+        report = YearReport.year_end(found, stage)
         output = output or Path(xlsx.filename(report))
         try:
             output.write_bytes(xlsx.workbook_bytes(xlsx.build_workbook(report)))

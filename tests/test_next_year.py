@@ -1,0 +1,71 @@
+"""Ward staff open the next year from the current one: targets carried over (one retired, one
+added), names copied as a starting point, plans entered on the grid; nothing of the old year
+changes."""
+
+from django.urls import reverse
+
+from targets.models import Change, Figure, FigureChange, Target, Year
+
+from .helpers import form_data, signed_in, text_of
+
+
+def snapshot(year):
+    return (
+        list(Year.objects.filter(year=year).values()),
+        list(Figure.objects.filter(year__year=year).order_by("pk").values()),
+        FigureChange.objects.filter(figure__year__year=year).count(),
+    )
+
+
+def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(bithu):
+    before = snapshot(2024)
+    url = reverse("targets:next_year", args=[2024])
+    data = form_data(bithu.get(url), {"class": "figure-form next-year-form"})
+    assert data["committee_name"] == "Đảng bộ phường Cầu Thia"  # copied as a starting point
+    retired = Target.objects.get(slug="dien-tich-lua")
+    data["superior_body"] = "Đảng bộ tỉnh Lào Cai"
+    data.pop("carried")
+    carried = [
+        str(f.target_id) for f in Figure.objects.filter(year__year=2024) if f.target != retired
+    ]
+    data |= {
+        "new-0-area": str(Target.objects.get(slug="bao-hiem-y-te").area_id),
+        "new-0-name": "Tỷ lệ hộ gia đình dùng dịch vụ công trực tuyến",
+        "new-0-unit": "%",
+        "new-0-kind": "rate",
+        "new-0-direction": "higher",
+    }
+    response = bithu.post(url, {**data, "carried": carried})
+    assert response.status_code == 302
+    assert response.url == reverse("targets:grid", args=[2025])
+
+    year = Year.objects.get(year=2025)
+    assert (year.superior_body, year.executive_name, year.is_closed) == (
+        "Đảng bộ tỉnh Lào Cai",
+        "Đảng ủy phường Cầu Thia",
+        False,
+    )
+    figures = Figure.objects.filter(year=year)
+    assert figures.count() == 40  # 39 carried, 1 added
+    assert not figures.filter(target=retired).exists()
+    added = Target.objects.get(name="Tỷ lệ hộ gia đình dùng dịch vụ công trực tuyến")
+    assert (added.position, added.slug) == (41, "ty-le-ho-gia-dinh-dung-dich-vu-cong-truc-tuyen")
+    assert all(f.plan is None and f.actual is None for f in figures)
+    assert Change.objects.filter(object_id=year.pk, action="created").exists()
+    assert snapshot(2024) == before
+
+    grid = bithu.get(response.url)
+    assert "Tỷ lệ hộ gia đình dùng dịch vụ công trực tuyến" in text_of(grid)
+
+
+def test_a_year_already_set_up_is_not_opened_twice(bithu):
+    response = bithu.get(reverse("targets:next_year", args=[2023]))
+    assert response.status_code == 302
+    assert response.url == reverse("targets:dashboard", args=[2024])
+
+
+def test_only_ward_staff_open_a_year(secretary, bob_client):
+    url = reverse("targets:next_year", args=[2024])
+    assert signed_in(secretary(2)).get(url).status_code == 403
+    assert bob_client.post(url, {}).status_code == 403
+    assert not Year.objects.filter(year=2025).exists()

@@ -48,9 +48,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py load_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
 	$(PY) manage.py runserver $(HOST)
 
+# One test worker a core (each with its own test database); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: export SECRET_KEY ?= test-only-not-secret
 test: $(VENV)/.installed-dev $(if $(NPM),node_modules/.installed)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,10 +1,12 @@
 """Each page costs a fixed number of queries, whatever the size of the ward's data."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from targets.models import Target, Year
+from targets.models import Evidence, Figure, Target, Year
 
 
 def grow(factor):
@@ -59,3 +61,64 @@ def test_the_edit_form_costs_the_same_queries_with_ten_times_the_data(
     grow(10)
     with django_assert_num_queries(5):
         assert alice_client.get(url).status_code == 200
+
+
+def add_evidence(figure, count):
+    user = get_user_model().objects.get(username="bithu")
+    for number in range(count):
+        evidence = Evidence(
+            figure=figure,
+            name=f"tep-{number}.pdf",
+            content_type="application/pdf",
+            size=9,
+            uploaded_by=user,
+        )
+        evidence.file.save(f"tep-{number}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        evidence.save()
+
+
+STAFF_PAGES = {
+    # name: (url, queries, why)
+    "print view": (
+        reverse("targets:report", args=[2023]),
+        # 1 the session, 2 the signed-in user, 3-4 the user's and their groups' permissions,
+        # 5 the year, 6 its figures with target, area and last editor, 7 the same targets'
+        # figures of the years before and after
+        7,
+    ),
+    "grid at six months": (
+        reverse("targets:grid", args=[2024]) + "?stage=half",
+        # as the print view, and 8 the years for the switcher
+        8,
+    ),
+    "target with evidence": (
+        reverse("targets:target", args=[2023, "bao-hiem-y-te"]),
+        # 1 the session, 2 the signed-in user, 3 the figure with target, area, year and editor,
+        # 4 the target's figures of all years, 5-6 the user's and their groups' permissions,
+        # 7 the figure's history with authors, 8 its evidence files with who added them
+        8,
+    ),
+    "next year": (
+        reverse("targets:next_year", args=[2024]),
+        # 1 the session, 2 the signed-in user, 3-4 permissions, 5 the year, 6 whether the next
+        # year exists, 7-8 the year's targets to carry over (ticked, then listed), 9-11 the
+        # areas each of the three blank new targets may be in
+        11,
+    ),
+}
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_a_ward_staff_page_costs_the_same_queries_with_more_years_targets_and_evidence(
+    bithu, django_assert_num_queries, page
+):
+    url, queries = STAFF_PAGES[page]
+    bhyt = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    add_evidence(bhyt, 1)
+    bithu.get(url)  # the first page after sign-in also moves the session's expiry
+    with django_assert_num_queries(queries):
+        assert bithu.get(url).status_code == 200
+    grow(10)
+    add_evidence(bhyt, 5)
+    with django_assert_num_queries(queries):
+        assert bithu.get(url).status_code == 200

@@ -302,7 +302,7 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
         lambda: page.get_by_role("button", name=re.compile("Chốt số liệu")).click(),
         what="after the closing button",
     )
-    Year.objects.filter(year=2023).update(is_closed=True)
+    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
     pages.visit("/2023/", what="closed")
     expect(page.locator("form[action$='/reopen/']")).to_be_visible()
     for path in ["grid/", "report/", "cells/", "cells/3/", f"targets/{BHYT}/"]:
@@ -327,7 +327,7 @@ def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_che
     pages.visit("/2023/grid/", 403)
     pages.visit("/2023/cells/4/", 404)
 
-    Year.objects.filter(year=2023).update(is_closed=True)
+    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
     pages.visit("/2023/", what="closed")
     pages.visit("/2023/cells/3/", what="closed")
 

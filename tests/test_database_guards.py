@@ -153,7 +153,7 @@ def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_rol
     app_role.execute("UPDATE targets_figure SET actual = 96 WHERE id = %s", [figure.pk])
     app_role.execute(
         "INSERT INTO targets_figurechange (figure_id, changed_at, version, new_actual, old_note, "
-        "new_note) VALUES (%s, now(), 99, 96, '', '')",
+        "new_note, old_reason, new_reason) VALUES (%s, now(), 99, 96, '', '', '', '')",
         [figure.pk],
     )
     bithu = Figure.objects.model._meta.get_field("updated_by").related_model.objects.get(
@@ -192,6 +192,9 @@ def test_no_save_ever_lands_in_a_year_after_it_closed(postgres, django_user_mode
     call_command("load_demo", verbosity=0)
     bithu = django_user_model.objects.get(username="bithu")
     year = Year.objects.get(year=2024)
+    for below in [f for f in Figure.objects.filter(year=year) if f.needs_reason]:
+        below.reason = "Nguồn lực còn hạn chế."  # so that the year may close
+        below.save()
     figures = list(Figure.objects.filter(year=year).select_related("target")[:8])
     stop = threading.Event()
     refused = []

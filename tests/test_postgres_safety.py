@@ -59,7 +59,7 @@ def test_a_dump_restores_into_a_fresh_database_with_every_figure_and_change(post
     figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
     figure.actual = Decimal("96.12")
     figure.save(changed_by=alice)
-    Year.objects.get(year=2024).close(by=alice)
+    Year.objects.get(year=2023).close(by=alice)
 
     database = connection.settings_dict
     address = {

@@ -94,7 +94,7 @@ SESSION_COOKIE_AGE = int(os.getenv("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_REFRESH_SECONDS = 60
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cauthia.apps.CommitteeAdminConfig",  # django.contrib.admin, in the committee's name
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -212,10 +212,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-
-# Guidance caps "xuất sắc" at a share of those rated "tốt" or better within a grassroots
-# organisation; local practice varies, so the cap is a setting.
-EXCELLENT_CAP_PERCENT = int(os.getenv("EXCELLENT_CAP_PERCENT", "20"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

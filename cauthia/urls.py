@@ -7,13 +7,11 @@ from django.views.i18n import set_language
 from targets.views import health, home
 
 from .converters import IdConverter, YearConverter
-from .forms import AdminSignInForm, SignInForm
+from .forms import SignInForm
 
 # Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
 register_converter(YearConverter, "year")
 register_converter(IdConverter, "id")
-
-admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", home, name="home"),

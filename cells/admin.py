@@ -1,14 +1,15 @@
 from django.contrib import admin
 
+from cauthia.admin import ModelAdmin
 from targets.admin import OfOpenYearAdmin, RecordedAdmin
 
 from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, Task
 
 
 @admin.register(Cell)
-class CellAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "is_active"]
-    list_filter = ["is_active"]
+class CellAdmin(ModelAdmin):
+    list_display = ["number", "name", "is_active", "illustrative"]
+    list_filter = ["is_active", "illustrative"]
     search_fields = ["name"]
 
     def has_delete_permission(self, request, obj=None):
@@ -16,7 +17,7 @@ class CellAdmin(admin.ModelAdmin):
 
 
 @admin.register(CellSecretary)
-class CellSecretaryAdmin(admin.ModelAdmin):
+class CellSecretaryAdmin(ModelAdmin):
     list_display = ["user", "cell"]
     list_select_related = ["user", "cell"]
     search_fields = ["user__username", "user__first_name", "cell__name"]

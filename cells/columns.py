@@ -22,7 +22,13 @@ CELL_YEAR_COLUMNS = [
     Column("number", _("No."), lambda cell_year: cell_year.cell.number, kind=CENTER, width=6),
     Column("cell", _("Party cell"), lambda cell_year: cell_year.name_of_cell, width=34),
     Column("secretary", _("Secretary"), lambda cell_year: cell_year.secretary_name, width=24),
-    Column("members", _("Members"), lambda cell_year: cell_year.members, kind=AMOUNT, width=11),
+    Column(
+        "members",
+        _("Number of members"),
+        lambda cell_year: cell_year.members,
+        kind=AMOUNT,
+        width=11,
+    ),
     Column(
         "rating",
         _("Cell's rating"),
@@ -31,6 +37,12 @@ CELL_YEAR_COLUMNS = [
         width=30,
     ),
     *(level_column(level) for level in Level),
+    Column(
+        "illustrative",
+        _("Note"),
+        lambda cell_year: cell_year.illustrative_note,
+        width=30,
+    ),
 ]
 
 

@@ -1,20 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from targets.forms import CountField
+from cauthia.forms import ChoiceLabels
+from targets.forms import CountField, DateInput
 from targets.models import Target
 
 from .models import LEVEL_FIELDS, MAX_MEMBERS, CellYear, Task
 
 
-class DateInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
-
-
-class TaskForm(forms.ModelForm):
+class TaskForm(ChoiceLabels, forms.ModelForm):
     """A task the ward assigns to a cell; dates are read day first (31/12/2023)."""
 
     class Meta:
@@ -32,7 +26,7 @@ class TaskForm(forms.ModelForm):
         self.fields["target"].label_from_instance = lambda t: f"{t.position}. {t.name}"
 
 
-class CellYearForm(forms.ModelForm):
+class CellYearForm(ChoiceLabels, forms.ModelForm):
     """The cell's year: secretary, members, and the rating of the cell and of its members."""
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from targets.fields import CleanCharField, CleanTextField
 from targets.models import (
     MAX_TEXT,
+    CapBase,
     OfOpenYear,
     OfOpenYearQuerySet,
     RatingFeed,
@@ -74,6 +75,9 @@ class Cell(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name = CleanCharField(_("name"), max_length=200, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
+    illustrative = models.BooleanField(
+        _("illustrative name"), default=False, help_text=_("A demo name, not a real cell's.")
+    )
 
     objects = CellQuerySet.as_manager()
 
@@ -152,7 +156,14 @@ class CellYear(Recorded, OfOpenYear):
     )
     members_not_completed = models.PositiveSmallIntegerField(_("members: not completed"), default=0)
     illustrative = models.BooleanField(
-        _("illustrative"), default=False, help_text=_("Demo figures, not from a real source.")
+        _("illustrative rating"),
+        default=False,
+        help_text=_("The rating and the counts per level are demo figures, not from a source."),
+    )
+    illustrative_facts = models.BooleanField(
+        _("illustrative secretary and members"),
+        default=False,
+        help_text=_("The secretary's name and the number of members are demo data."),
     )
 
     class Meta:
@@ -183,6 +194,21 @@ class CellYear(Recorded, OfOpenYear):
         return getattr(self, LEVEL_FIELDS[level])
 
     @property
+    def illustrative_note(self):
+        """What of this line is demo data, as every page, sheet and document says it:
+        "Minh họa: tên chi bộ, bí thư, số đảng viên"; empty where everything is sourced."""
+        parts = []
+        if self.cell.illustrative:
+            parts.append(_("cell's name"))
+        if self.illustrative_facts:
+            parts += [_("secretary"), _("number of members")]
+        if self.illustrative:
+            parts.append(_("rating"))
+        if not parts:
+            return ""
+        return _("Illustrative: %(parts)s") % {"parts": ", ".join(map(str, parts))}
+
+    @property
     def members_rated(self):
         return sum(self.members_at(level) for level in Level)
 
@@ -192,10 +218,12 @@ class CellYear(Recorded, OfOpenYear):
 
 
 class RatingTotals:
-    """The ward's derived rating figures for a year, from the cells' raw counts."""
+    """The ward's derived rating figures for a year, from the cells' raw counts, and the cap on
+    "xuất sắc" as the year's rule sets it (Year.excellent_cap_percent and _base)."""
 
-    def __init__(self, cell_years, cells_total):
+    def __init__(self, year, cell_years, cells_total):
         cell_years = list(cell_years)
+        self.year = year
         self.cells_total = cells_total
         self.cells_rated = sum(1 for cy in cell_years if cy.rating)
         self.cells = {level: sum(cy.rating == level for cy in cell_years) for level in Level}
@@ -215,18 +243,26 @@ class RatingTotals:
     def members_good_or_better_percent(self):
         return self._share(self.members_good_or_better, self.members_rated)
 
+    def _cap_base(self, counts):
+        """What the cap is a share of: those rated well or better, or well only."""
+        if self.year.excellent_cap_base == CapBase.GOOD_ONLY:
+            return counts[Level.GOOD]
+        return counts[Level.EXCELLENT] + counts[Level.GOOD]
+
     @property
     def cells_excellent_share(self):
-        """Cells rated excellent as a share of those rated good or better, for the cap."""
-        return self._share(self.cells[Level.EXCELLENT], self.cells_good_or_better)
+        """Cells rated excellent as a share of the cap's base."""
+        return self._share(self.cells[Level.EXCELLENT], self._cap_base(self.cells))
 
     @property
     def members_excellent_share(self):
-        return self._share(self.members_by_level[Level.EXCELLENT], self.members_good_or_better)
+        return self._share(
+            self.members_by_level[Level.EXCELLENT], self._cap_base(self.members_by_level)
+        )
 
     @property
     def excellent_cap(self):
-        return Decimal(settings.EXCELLENT_CAP_PERCENT)
+        return Decimal(self.year.excellent_cap_percent)
 
     @property
     def members_over_cap(self):
@@ -279,6 +315,9 @@ class Task(Recorded, OfOpenYear):
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.PLANNED
     )
     note = CleanTextField(_("note"), blank=True, max_length=MAX_TEXT)
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("A demo task, not a real one.")
+    )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = TaskQuerySet.as_manager()
@@ -297,6 +336,14 @@ class Task(Recorded, OfOpenYear):
 
     def __str__(self):
         return f"{self.cell}: {self.description[:60]}"
+
+    @property
+    def note_shown(self):
+        """The note as pages and sheets show it, saying first that a task is illustrative."""
+        if not self.illustrative:
+            return self.note
+        marker = _("Illustrative task.")
+        return f"{marker} {self.note}".strip()
 
 
 def freeze_cell_names(sender, year, **kwargs):

@@ -17,6 +17,9 @@ ROLE_PERMISSIONS = {
         "targets.add_year",
         "targets.change_year",
         "targets.export_report",
+        "targets.view_reporttext",
+        "targets.add_reporttext",
+        "targets.change_reporttext",
         "targets.close_year",
         "targets.view_yearevent",
         "targets.view_figure",
@@ -41,10 +44,16 @@ ROLE_PERMISSIONS = {
 
 
 def sync_roles(**kwargs):
+    """Give each role its permissions; those whose model is not migrated yet (a partial
+    migrate) are left for the migrate that creates them."""
     for name, codes in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
+        wanted = {tuple(code.split(".")) for code in codes}
         permissions = [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in (code.split(".") for code in codes)
+            permission
+            for permission in Permission.objects.filter(
+                codename__in=[codename for _app, codename in wanted]
+            ).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
         ]
         group.permissions.set(permissions)

@@ -5,8 +5,8 @@ report's toolkit (targets.xlsx.TableSheet), so every text stays text and the loo
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from targets import xlsx
-from targets.numbers import format_number
+from targets import document, wording, xlsx
+from targets.numbers import format_number, format_percent
 
 from .columns import CELL_YEAR_COLUMNS
 from .models import Cell, CellYear, Level, RatingTotals
@@ -21,21 +21,42 @@ def share_line(sheet, label, share, remark):
     sheet.row += 1
 
 
-def add_cells_sheet(workbook, report):
-    """Sheet "Chi bộ": each cell's rating and members per level (cells.columns), then the
-    derived totals.
-
-    Two queries: the year's cell records with their cells, and the number of active cells.
-    """
+def year_ratings(year):
+    """The year's cell records with their cells, and the ward's totals: two queries."""
     cell_years = list(
-        CellYear.objects.filter(year=report.year).select_related("cell").order_by("cell__number")
+        CellYear.objects.filter(year=year).select_related("cell").order_by("cell__number")
     )
-    totals = RatingTotals(cell_years, Cell.objects.filter(is_active=True).count())
+    return cell_years, RatingTotals(year, cell_years, Cell.objects.filter(is_active=True).count())
+
+
+def total_values(totals):
+    return [
+        "",
+        _("Total"),
+        "",
+        totals.members,
+        "",
+        *(totals.members_by_level[lv] for lv in Level),
+        "",
+    ]
+
+
+def add_cells_sheet(workbook, report):
+    """Sheet "Chi bộ", the report's second annex: each cell's rating and members per level
+    (cells.columns), the totals, and what is illustrative. The cap on "xuất sắc" is the ratings
+    page's business, never printed in the filed report."""
+    cell_years, totals = year_ratings(report.year)
     sheet = xlsx.TableSheet(
         workbook.create_sheet(_("Party cells")),
         [(column.heading, column.width) for column in CELL_YEAR_COLUMNS],
     )
-    sheet.title(_("Rating of the party cells, %(year)s") % {"year": report.year.year})
+    everything = (1, sheet.width)
+    sheet.merged(everything, wording.annex_title("II"), size=14, bold=True)
+    sheet.row += 1
+    sheet.merged(everything, annex_title(report.year), size=14, bold=True)
+    sheet.row += 1
+    sheet.merged(everything, wording.attached_line(report.year, report.stage), italic=True)
+    sheet.row += 2
     sheet.header()
     for cell_year in cell_years:
         values = [column.value(cell_year) for column in CELL_YEAR_COLUMNS]
@@ -43,15 +64,12 @@ def add_cells_sheet(workbook, report):
             values,
             [xlsx.style_for(c.kind, v) for c, v in zip(CELL_YEAR_COLUMNS, values, strict=True)],
         )
-    total = ["", _("Total"), "", totals.members, "", *(totals.members_by_level[lv] for lv in Level)]
+    total = total_values(totals)
     sheet.values(
         total, ["table-bold" if isinstance(v, str) else "table-bold-integer" for v in total]
     )
     sheet.row += 1
-    sheet.line(
-        _("%(good)s/%(total)s cells completed their duties well or better")
-        % {"good": totals.cells_good_or_better, "total": totals.cells_total}
-    )
+    sheet.line(cells_line(totals))
     share_line(
         sheet,
         _("Party members who completed their duties well or better"),
@@ -59,14 +77,47 @@ def add_cells_sheet(workbook, report):
         _("%(good)s of %(rated)s rated")
         % {"good": totals.members_good_or_better, "rated": totals.members_rated},
     )
-    share_line(
-        sheet,
-        _("“Excellent” members among those rated well or better"),
-        totals.members_excellent_share,
-        _("cap %(cap)s %%") % {"cap": format_number(totals.excellent_cap)}
-        + (" — " + _("over the cap") if totals.members_over_cap else ""),
-    )
     sheet.landscape()
+
+
+def annex_title(year):
+    return _("RATING OF THE PARTY CELLS AND MEMBERS IN %(year)s") % {"year": year.year}
+
+
+def cells_line(totals):
+    return _("%(good)s/%(total)s cells completed their duties well or better") % {
+        "good": totals.cells_good_or_better,
+        "total": totals.cells_total,
+    }
+
+
+def ratings_annex(report):
+    """The report's annex of ratings (targets.document.register_annex), or None for a year
+    with no cell records."""
+    cell_years, totals = year_ratings(report.year)
+    if not cell_years:
+        return None
+    table = document.Table(
+        headings=[str(column.heading) for column in CELL_YEAR_COLUMNS],
+        kinds=[column.kind for column in CELL_YEAR_COLUMNS],
+        widths=[column.width for column in CELL_YEAR_COLUMNS],
+    )
+    for cell_year in cell_years:
+        table.body.append(
+            ("row", [(column.shown(cell_year), column.kind) for column in CELL_YEAR_COLUMNS])
+        )
+    total = [format_number(v) if isinstance(v, int) else str(v) for v in total_values(totals)]
+    table.body.append(("row", list(zip(total, table.kinds, strict=True))))
+    members = _(
+        "%(percent)s of party members completed their duties well or better (%(good)s of "
+        "%(rated)s rated)."
+    ) % {
+        "percent": format_percent(totals.members_good_or_better_percent),
+        "good": totals.members_good_or_better,
+        "rated": totals.members_rated,
+    }
+    table.body.append(("total", f"{cells_line(totals)}; {members}"))
+    return document.Annex(title=annex_title(report.year), lines=[], table=table)
 
 
 def task_workbook(cell, year, tasks):
@@ -97,7 +148,7 @@ def task_workbook(cell, year, tasks):
                 task.responsible,
                 task.due_date,
                 task.get_status_display(),
-                task.note,
+                task.note_shown,
             ]
             sheet.values(values, styles)
         sheet.landscape()

@@ -24,12 +24,12 @@ class CellTable(tables.Table):
     class Meta:
         orderable = False
         attrs = {"class": "cells"}
-        sequence = ["number", "name", "secretary", "members", "tasks", "rating"]
+        sequence = ["number", "name", "secretary", "members", "tasks", "rating", "illustrative"]
 
     def __init__(self, cells, **kwargs):
         extra = [
             (column.name, DeclaredColumn(column, of=lambda cell: cell.cell_year))
-            for column in columns("secretary", "rating")
+            for column in columns("secretary", "rating", "illustrative")
         ]
         super().__init__(cells, extra_columns=extra, **kwargs)
 
@@ -46,7 +46,7 @@ class TaskTable(tables.Table):
         template_name="cells/partials/target_progress.html",
         verbose_name=_("Target's progress"),
     )
-    note = tables.Column(_("Note"), default="")
+    note = tables.Column(_("Note"), accessor="note_shown", default="")
     edit = tables.TemplateColumn(
         template_name="cells/partials/task_edit_link.html", verbose_name=""
     )
@@ -71,6 +71,6 @@ class RatingHistoryTable(tables.Table):
     def __init__(self, cell_years, **kwargs):
         extra = [
             (column.name, DeclaredColumn(column))
-            for column in columns("secretary", "members", "rating", *LEVELS)
+            for column in columns("secretary", "members", "rating", *LEVELS, "illustrative")
         ]
         super().__init__(cell_years, extra_columns=extra, **kwargs)

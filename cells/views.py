@@ -35,6 +35,9 @@ def overview(request, year):
     year = get_object_or_404(Year, year=year)
     cells = list(Cell.objects.filter(is_active=True))
     cell_years = {cy.cell_id: cy for cy in CellYear.objects.filter(year=year)}
+    for cell in cells:
+        if cell.pk in cell_years:
+            cell_years[cell.pk].cell = cell  # what its line says of the cell, with no query
     counts = {}
     for row in Task.objects.filter(year=year).values("cell_id", "status").annotate(n=Count("pk")):
         counts.setdefault(row["cell_id"], {})[row["status"]] = row["n"]
@@ -45,7 +48,7 @@ def overview(request, year):
             for status, label in TaskStatus.choices
         ]
         cell.url = cell.url_in(year)
-    totals = RatingTotals(cell_years.values(), len(cells))
+    totals = RatingTotals(year, cell_years.values(), len(cells))
     offered = totals.offered_actuals()
     figures = Figure.objects.filter(year=year, target__rating_feed__in=offered).select_related(
         "target", "year"
@@ -89,6 +92,8 @@ def cell_detail(request, year, number):
         task.row = rows.get(task.target_id)
         sections.setdefault(task.target.area, []).append(task)
     cell.cell_year = cell_year = CellYear.objects.filter(cell=cell, year=year).first()
+    if cell_year is not None:
+        cell_year.cell = cell
     can_edit = request.user.has_perm("cells.change_task") and not year.is_closed
     return render(
         request,
@@ -103,7 +108,9 @@ def cell_detail(request, year, number):
                 for area, rows in sections.items()
             ],
             "history": RatingHistoryTable(
-                CellYear.objects.filter(cell=cell).select_related("year").order_by("-year__year")
+                CellYear.objects.filter(cell=cell)
+                .select_related("year", "cell")
+                .order_by("-year__year")
             ),
             "can_edit": can_edit,
             "can_rate": request.user.has_perm("cells.change_cellyear") and not year.is_closed,
@@ -189,7 +196,7 @@ def apply_rating(request, year):
     """Write a rating-derived figure ("10/10", "86 %") into its target's actual."""
     year = get_object_or_404(Year, year=year)
     totals = RatingTotals(
-        CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
+        year, CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
     )
     feed = request.POST.get("feed", "")
     if feed not in RatingFeed.values:

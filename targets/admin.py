@@ -4,8 +4,10 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from cauthia.admin import ModelAdmin
+
 from . import display
-from .models import Area, Change, Figure, FigureChange, Target, Year, YearEvent
+from .models import Area, Change, Figure, FigureChange, ReportText, Target, Year, YearEvent
 
 
 def shown(value):
@@ -47,7 +49,7 @@ class ChangeInline(ReadOnlyInline, GenericTabularInline):
         return changed_fields(change)
 
 
-class RecordedAdmin(admin.ModelAdmin):
+class RecordedAdmin(ModelAdmin):
     """For records that keep their history (targets.models.Recorded): every save and delete
     made here is recorded with the user who made it, and the history shows on the page."""
 
@@ -65,7 +67,7 @@ class RecordedAdmin(admin.ModelAdmin):
             obj.delete(changed_by=request.user)
 
 
-class OfOpenYearAdmin(admin.ModelAdmin):
+class OfOpenYearAdmin(ModelAdmin):
     """For records frozen when their year closes (figures, tasks, ratings): a closed year's
     records are shown read-only and cannot be deleted, one by one or in bulk."""
 
@@ -93,7 +95,7 @@ class OfOpenYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ModelAdmin):
     list_display = ["position", "name"]
     search_fields = ["name"]
 
@@ -117,9 +119,9 @@ class YearEventInline(ReadOnlyInline, admin.TabularInline):
 
 @admin.register(Year)
 class YearAdmin(RecordedAdmin):
-    list_display = ["year", "committee_name", "superior_body", "plan_document", "is_closed"]
+    list_display = ["year", "committee_name", "superior_party_body", "plan_document", "is_closed"]
     list_filter = ["is_closed"]
-    search_fields = ["committee_name", "superior_body", "plan_document"]
+    search_fields = ["committee_name", "superior_party_body", "plan_document"]
     # Closing and reopening go through the dashboard, which records who, when and why.
     readonly_fields = ["is_closed"]
     inlines = [YearEventInline, ChangeInline]
@@ -153,7 +155,19 @@ class FigureAdminForm(forms.ModelForm):
 
     class Meta:
         model = Figure
-        fields = ["target", "year", "plan", "actual", "note", "illustrative", "version"]
+        fields = [
+            "target",
+            "year",
+            "plan",
+            "actual_half",
+            "actual_estimate",
+            "actual",
+            "note",
+            "reason",
+            "comment",
+            "illustrative",
+            "version",
+        ]
         widgets = {"version": forms.HiddenInput}
 
     def clean(self):
@@ -195,7 +209,7 @@ class FigureAdmin(OfOpenYearAdmin):
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(admin.ModelAdmin):
+class FigureChangeAdmin(ModelAdmin):
     list_display = ["figure", "version", "changed_by", "changed_at", "old_actual", "new_actual"]
     list_filter = ["figure__year", "changed_by"]
     search_fields = ["figure__target__name"]
@@ -213,7 +227,7 @@ class FigureChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ModelAdmin):
     list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
     list_filter = ["content_type", "action", "changed_by"]
     list_select_related = ["content_type", "changed_by"]
@@ -238,4 +252,19 @@ class ChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportText)
+class ReportTextAdmin(RecordedAdmin, OfOpenYearAdmin):
+    """Shown here with its history; written on the report's own page, which checks the version
+    the editor opened."""
+
+    list_display = ["year", "stage", "is_final", "version", "updated_by", "updated_at"]
+    list_filter = ["year", "stage", "is_final"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

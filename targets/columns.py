@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from . import display
+from .numbers import format_number
 from .progress import Stage
 
 # How a column's values are laid out: text left, short text centred, numbers right. In a sheet,
@@ -48,7 +49,11 @@ class Column:
         if self.text is not None:
             return self.text(row)
         value = self.value(row)
-        return "" if value is None else str(value)
+        if value is None:
+            return ""
+        if self.kind == AMOUNT and not isinstance(value, str):
+            return format_number(value)  # "1.234", whatever the reader's settings
+        return str(value)
 
     def shown_html(self, row):
         return self.html(row) if self.html is not None else self.shown(row)
@@ -74,7 +79,7 @@ REPORT_COLUMNS = [
     Column(
         "plan",
         _("Plan"),
-        lambda row: row.amount(row.plan),
+        lambda row: row.amount(row.plan, plan=True),
         text=lambda row: row.plan_text or display.NONE,
         kind=AMOUNT,
         width=13,
@@ -148,7 +153,7 @@ REPORT_COLUMNS = [
     Column(
         "next_plan",
         _("Plan for next year"),
-        lambda row: row.amount(row.next_plan),
+        lambda row: row.amount(row.next_plan, plan=True),
         text=lambda row: row.next_plan_text or display.NONE,
         kind=AMOUNT,
         width=13,

@@ -20,18 +20,27 @@ SYMBOLS = {
 NONE = "–"
 
 
-def amount_text(kind, value):
-    """A plan or actual as people read it: "1.234.567", "95,77", or Có / Không for milestones;
-    empty while unknown."""
+def amount_text(kind, value, plan=False):
+    """A plan or actual as people read it: "1.234.567", "95,77"; for a qualitative target
+    (chỉ tiêu định tính) the plan "Duy trì" and the actual "Đạt" or "Chưa đạt". Empty while
+    unknown."""
     if value is None:
         return ""
     if kind == Kind.MILESTONE:
-        return str(_("Yes") if value else _("No"))
+        if plan:
+            return str(_("Maintain") if value else _("Not required"))
+        return str(_("Achieved") if value else _("Not achieved"))
     return format_number(value)
 
 
 def percent_text(percent):
-    """ "99,76 %", or "–" where there is no percent."""
+    """A percent in a table column, always with two decimals: "150,00%", "99,76%"; "–" where
+    there is none."""
+    return format_percent(percent, places=2)
+
+
+def percent_words(percent):
+    """A percent in a sentence: "150%", "208,33%"."""
     return format_percent(percent)
 
 
@@ -57,7 +66,7 @@ def actual_html(row):
 
 
 def percent_html(row):
-    """ "99,76 %" with a bar; the bar says nothing a screen reader needs."""
+    """ "99,76%" with a bar; the bar says nothing a screen reader needs."""
     text = format_html('<span class="percent-text">{}</span>', row.percent_text)
     if row.percent is None:
         return text

@@ -4,9 +4,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cauthia.forms import ChoiceLabels
+
 from . import files
 from .fields import CleanTextFormField
-from .models import MAX_TEXT, STAGE_FIELDS, Figure, StaleFigure, Target, Year
+from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
 from .progress import Kind, Stage
 
@@ -60,15 +62,35 @@ class CountField(AmountField):
         return int(value)
 
 
-MILESTONE_CHOICES = [("", _("— not known yet —")), ("1", _("Yes, achieved")), ("0", _("No"))]
+class DateInput(forms.DateInput):
+    """A date typed day/month/year (the formats of cauthia.formats.vi read it)."""
+
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
+
+
+# A qualitative target (chỉ tiêu định tính): the plan is to maintain it, the actual says
+# whether it was achieved; stored as 1 or 0.
+MILESTONE_PLAN_CHOICES = [
+    ("", _("— No plan yet —")),
+    ("1", _("Maintain")),
+    ("0", _("Not required")),
+]
+MILESTONE_CHOICES = [
+    ("", _("— No figure yet —")),
+    ("1", _("Achieved")),
+    ("0", _("Not achieved")),
+]
 
 
 class MilestoneField(forms.TypedChoiceField):
-    """Yes or no for a milestone target, stored as 1 or 0."""
+    """Achieved or not for a qualitative target, stored as 1 or 0; for its plan, maintain it."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, plan=False, **kwargs):
         super().__init__(
-            choices=MILESTONE_CHOICES,
+            choices=MILESTONE_PLAN_CHOICES if plan else MILESTONE_CHOICES,
             coerce=parse_number,
             empty_value=None,
             required=False,
@@ -112,7 +134,7 @@ class FigureForm(forms.Form):
     actual_estimate = AmountField(label=STAGE_LABELS[Stage.ESTIMATE], show_hidden_initial=True)
     actual = AmountField(label=STAGE_LABELS[Stage.FINAL], show_hidden_initial=True)
     note = NoteField(
-        label=_("Note"),
+        label=_("Note printed in the report"),
         required=False,
         max_length=MAX_TEXT,
         show_hidden_initial=True,
@@ -125,21 +147,33 @@ class FigureForm(forms.Form):
         show_hidden_initial=True,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    comment = NoteField(
+        label=_("Working comment (not printed)"),
+        help_text=_("For the office only: where the figure came from, what is still in doubt."),
+        required=False,
+        max_length=MAX_TEXT,
+        show_hidden_initial=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, figure, stages=tuple(Stage), **kwargs):
+    TEXTS = ("note", "reason", "comment")
+
+    def __init__(self, *args, figure, stages=tuple(Stage), texts=TEXTS, **kwargs):
         amounts = ["plan", *(STAGE_FIELDS[stage] for stage in stages)]
-        self.values = [*amounts, "note", "reason"]
+        self.values = [*amounts, *texts]
         kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.values})
         kwargs["initial"].setdefault("version", figure.version)
         super().__init__(*args, **kwargs)
         self.figure = figure
-        for name in set(STAGE_FIELDS.values()) - set(amounts):
+        for name in (set(STAGE_FIELDS.values()) - set(amounts)) | (set(self.TEXTS) - set(texts)):
             del self.fields[name]
         for name in amounts:
             field = self.fields[name]
             if figure.target.kind == Kind.MILESTONE:
-                self.fields[name] = MilestoneField(label=field.label, show_hidden_initial=True)
+                self.fields[name] = MilestoneField(
+                    plan=name == "plan", label=field.label, show_hidden_initial=True
+                )
             elif figure.unit:
                 field.help_text = _("Unit: %(unit)s") % {"unit": figure.unit}
 
@@ -165,7 +199,9 @@ class FigureForm(forms.Form):
         for name in self.values:
             shown = self.fields[name].prepare_value(getattr(current, name))
             data[self.add_initial_prefix(name)] = "" if shown is None else shown
-        form = type(self)(data, figure=figure, stages=self.stages, prefix=self.prefix)
+        form = type(self)(
+            data, figure=figure, stages=self.stages, texts=self.texts, prefix=self.prefix
+        )
         form.conflict = figure
         form.is_valid()
         return form
@@ -175,16 +211,18 @@ class FigureForm(forms.Form):
         return [stage for stage in Stage if STAGE_FIELDS[stage] in self.values]
 
     @property
+    def texts(self):
+        return [name for name in self.TEXTS if name in self.values]
+
+    @property
     def amount_fields(self):
         """The bound fields of the plan and the actuals, in order."""
         return [self[name] for name in self.values if name not in self.TEXTS]
 
     @property
     def text_fields(self):
-        """The bound fields of the reason and the note."""
+        """The bound fields of the reason and the note, as the grid shows them."""
         return [self[name] for name in ("reason", "note")]
-
-    TEXTS = ("note", "reason")
 
     conflict = None
 
@@ -218,7 +256,9 @@ class FigureGrid:
         if data is not None and f"{prefix}-version" not in data:
             # A row the page did not show (a figure added since it was opened) is left alone.
             data = None
-        return FigureForm(data, figure=figure, stages=[self.stage], prefix=prefix)
+        return FigureForm(
+            data, figure=figure, stages=[self.stage], texts=("note", "reason"), prefix=prefix
+        )
 
     def save(self, user):
         """Save the changed rows; returns the number saved. Raises YearClosed if the year was
@@ -288,7 +328,7 @@ class EvidenceForm(forms.Form):
         return upload
 
 
-class NextYearForm(forms.ModelForm):
+class NextYearForm(ChoiceLabels, forms.ModelForm):
     """The next year's names, copied from this year's as a starting point, and which of this
     year's targets it carries over."""
 
@@ -305,11 +345,16 @@ class NextYearForm(forms.ModelForm):
         fields = [
             "committee_name",
             "executive_name",
-            "superior_body",
+            "superior_party_body",
             "place_name",
             "plan_document",
+            "signer_title",
             "secretary_name",
+            "recipients",
             "document_code",
+            "rating_rule",
+            "excellent_cap_percent",
+            "excellent_cap_base",
         ]
 
     def __init__(self, *args, year, **kwargs):
@@ -324,7 +369,7 @@ class NextYearForm(forms.ModelForm):
         self.fields["carried"].label_from_instance = lambda t: f"{t.position}. {t.name}"
 
 
-class NewTargetForm(forms.ModelForm):
+class NewTargetForm(ChoiceLabels, forms.ModelForm):
     """A target the next year adds; its number comes after the last one's."""
 
     class Meta:
@@ -333,3 +378,96 @@ class NewTargetForm(forms.ModelForm):
 
 
 NewTargetFormSet = forms.modelformset_factory(Target, form=NewTargetForm, extra=3, can_delete=False)
+
+
+class ReportTextForm(forms.Form):
+    """The three sections of a report as the office writes them, drafted from the figures until
+    saved, whether the text is final, and the version it was opened on (0: the draft)."""
+
+    results = NoteField(label=_("I. Results"), max_length=20_000, widget=forms.Textarea)
+    shortcomings = NoteField(
+        label=_("II. Shortcomings and their causes"), max_length=20_000, widget=forms.Textarea
+    )
+    directions = NoteField(
+        label=_("III. Directions and tasks"), max_length=20_000, widget=forms.Textarea
+    )
+    is_final = forms.BooleanField(
+        label=_("Final text: print without the mark “DỰ THẢO”"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    conflict = None
+
+    def __init__(self, *args, text, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {name: getattr(text, name) for name in (*text.SECTIONS, "is_final")}
+            | {"version": text.version if text.pk else 0},
+        )
+        super().__init__(*args, **kwargs)
+        for name in text.SECTIONS:
+            self.fields[name].widget.attrs["rows"] = 12
+
+    @property
+    def values(self):
+        return {name: self.cleaned_data[name] for name in (*ReportText.SECTIONS, "is_final")}
+
+    def after_conflict(self, current):
+        """The form again with what this user typed, over ``current`` (the text as someone
+        else saved it): saving it again is a deliberate overwrite of the version now seen."""
+        data = self.data.copy()
+        data["version"] = current.version
+        form = type(self)(data, text=current)
+        form.conflict = current
+        form.is_valid()
+        return form
+
+
+class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
+    """What the year's documents print beside the text: the header's names, the number and date
+    of the report at a stage, the signer and the recipients."""
+
+    number = forms.CharField(
+        label=_("Number"),
+        max_length=20,
+        required=False,
+        help_text=_("Empty until the report is issued: the document leaves a blank for it."),
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Day/month/year, e.g. 05/01/2024; empty: blanks to write it by hand."),
+    )
+
+    class Meta:
+        model = Year
+        fields = [
+            "superior_party_body",
+            "executive_name",
+            "document_code",
+            "signer_title",
+            "secretary_name",
+            "recipients",
+        ]
+        widgets = {"recipients": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, stage, **kwargs):
+        self.stage = stage
+        super().__init__(*args, **kwargs)
+        number, date = self.instance.issued_as(stage)
+        self.fields["number"].initial, self.fields["date"].initial = number, date
+
+    def save(self, by):
+        """Save the year with the number and date at the form's stage; True if anything
+        changed."""
+        year = self.instance
+        number, date = self.cleaned_data["number"].strip(), self.cleaned_data["date"]
+        if self.stage == Stage.HALF:
+            year.half_report_number, year.half_report_date = number, date
+        else:
+            year.report_number, year.report_date = number, date
+        if not self.has_changed():
+            return False
+        year.save(changed_by=by)
+        return True

@@ -1,4 +1,5 @@
 import json
+import string
 import unicodedata
 import uuid
 
@@ -8,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -204,6 +206,22 @@ class RatingFeed(models.TextChoices):
     MEMBERS_GOOD = "members_good", _("members rated well or better (share in %)")
 
 
+PHRASE_FIELDS = {"actual", "plan", "unit"}
+
+
+def validate_phrase(phrase):
+    """A target's phrase in the report may name {actual}, {plan} and {unit}, nothing else."""
+    try:
+        names = {name for _text, name, _spec, _conv in string.Formatter().parse(phrase) if name}
+    except ValueError:
+        names = None
+    if names is None or not names <= PHRASE_FIELDS:
+        raise ValidationError(
+            _("Write the figures as {actual}, {plan} and {unit}; other braces cannot be used."),
+            code="phrase",
+        )
+
+
 class Target(Recorded):
     """One of the ward's targets (chỉ tiêu): what is measured, in which unit, and which way is good.
 
@@ -222,6 +240,16 @@ class Target(Recorded):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    report_phrase = CleanCharField(
+        _("phrase in the report"),
+        max_length=300,
+        blank=True,
+        validators=[validate_phrase],
+        help_text=_(
+            "How the report's text states the result, with {actual}, {plan} and {unit}: "
+            "“thành lập mới {actual}/{plan} tổ hợp tác”. Empty: the name, then the figures."
+        ),
     )
     rating_feed = models.CharField(
         _("actual from the ratings"),
@@ -311,6 +339,20 @@ def refuse_to_reword_closed_reports(obj, fields, records, **lookup):
         )
 
 
+class SignerTitle(models.TextChoices):
+    """Who signs for the committee (T/M ĐẢNG ỦY): the secretary or a deputy."""
+
+    SECRETARY = "secretary", _("SECRETARY")
+    DEPUTY = "deputy", _("DEPUTY SECRETARY")
+
+
+class CapBase(models.TextChoices):
+    """What the cap on "xuất sắc" is a share of: read differently from place to place."""
+
+    GOOD_OR_BETTER = "good_or_better", _("well completed or better (excellent included)")
+    GOOD_ONLY = "good_only", _("well completed (excellent not included)")
+
+
 class YearQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_closed=False)
@@ -336,7 +378,11 @@ class Year(Recorded):
         max_length=200,
         help_text=_("The executive that issues the reports, e.g. Đảng ủy phường Cầu Thia."),
     )
-    superior_body = CleanCharField(_("superior body"), max_length=200)
+    superior_party_body = CleanCharField(
+        _("superior party organisation"),
+        max_length=200,
+        help_text=_("Printed above the issuing committee, e.g. Đảng bộ thị xã Nghĩa Lộ."),
+    )
     place_name = CleanCharField(
         _("place"), max_length=100, help_text=_("Printed before the date on reports.")
     )
@@ -346,12 +392,44 @@ class Year(Recorded):
         blank=True,
         help_text=_("The superior committee's plan the targets follow, e.g. Kế hoạch số 73."),
     )
-    secretary_name = CleanCharField(_("secretary"), max_length=200, blank=True)
+    signer_title = models.CharField(
+        _("signer's title"), max_length=20, choices=SignerTitle.choices, default="secretary"
+    )
+    secretary_name = CleanCharField(
+        _("signer"), max_length=200, blank=True, help_text=_("Who signs the year's reports.")
+    )
+    recipients = CleanTextField(
+        _("recipients"),
+        blank=True,
+        max_length=MAX_TEXT,
+        help_text=_(
+            "One a line, as “Nơi nhận” lists them, e.g. Thường trực Thị ủy (b/c); the last is "
+            "usually Lưu Văn phòng Đảng ủy."
+        ),
+    )
+    rating_rule = CleanCharField(
+        _("rating rule"),
+        max_length=200,
+        blank=True,
+        help_text=_("The rule the year's ratings follow, e.g. Quy định 124-QĐ/TW."),
+    )
+    excellent_cap_percent = models.PositiveSmallIntegerField(
+        _("cap on “excellent” (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text=_("“Excellent” ratings may be at most this share of …"),
+    )
+    excellent_cap_base = models.CharField(
+        _("… of those rated"), max_length=20, choices=CapBase.choices, default="good_or_better"
+    )
     report_number = CleanCharField(
-        _("report number"),
+        _("year-end report number"),
         max_length=20,
         blank=True,
-        help_text=_("The number the report was issued under, e.g. 125; empty until issued."),
+        help_text=_(
+            "The number the year-end report was issued under, e.g. 125; empty until issued, "
+            "and the document leaves a blank to write it in."
+        ),
     )
     document_code = CleanCharField(
         _("document code"),
@@ -359,7 +437,14 @@ class Year(Recorded):
         default="BC/ĐU",
         help_text=_("Printed after the number: Số 125-BC/ĐU."),
     )
-    report_date = models.DateField(_("report date"), null=True, blank=True)
+    report_date = models.DateField(_("year-end report date"), null=True, blank=True)
+    half_report_number = CleanCharField(
+        _("six-month report number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number of the six-month review's report (sơ kết 6 tháng)."),
+    )
+    half_report_date = models.DateField(_("six-month report date"), null=True, blank=True)
     is_closed = models.BooleanField(_("closed"), default=False)
 
     objects = YearQuerySet.as_manager()
@@ -375,7 +460,11 @@ class Year(Recorded):
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="year_plausible"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(excellent_cap_percent__lte=100), name="year_cap_a_percent"
+            ),
+            at_most("recipients"),
         ]
 
     def __str__(self):
@@ -469,6 +558,19 @@ class Year(Recorded):
                 )
             self.is_closed = closed
             return True
+
+    def issued_as(self, stage):
+        """The number and date a report at ``stage`` was issued under ("" and None until it
+        is): the six-month review's, or the year-end report's for both full-year stages."""
+        if stage == Stage.HALF:
+            return self.half_report_number, self.half_report_date
+        return self.report_number, self.report_date
+
+    @property
+    def recipient_lines(self):
+        """ "Nơi nhận" as printed: "- Thường trực Thị ủy (b/c)," … "- Lưu Văn phòng Đảng ủy."."""
+        lines = [line.strip(" -,.;") for line in self.recipients.splitlines() if line.strip()]
+        return [f"- {line}{'.' if n == len(lines) - 1 else ','}" for n, line in enumerate(lines)]
 
     def open_following(self, names, carried, new_targets, by):
         """Set up the year after this one: its names (``names``, a dict of Year fields), a
@@ -576,7 +678,7 @@ STAGE_FIELDS = {
 
 # A figure's amounts and texts, whose old and new values each change of it keeps.
 FIGURE_AMOUNTS = ("plan", *STAGE_FIELDS.values())
-FIGURE_TEXTS = ("note", "reason")
+FIGURE_TEXTS = ("note", "reason", "comment")
 
 
 def _amount_field(verbose_name, **kwargs):
@@ -683,12 +785,23 @@ class Figure(OfOpenYear):
     actual_half = _amount_field(_("actual at six months"), null=True, blank=True)
     actual_estimate = _amount_field(_("estimated actual for the year"), null=True, blank=True)
     actual = _amount_field(_("actual for the year"), null=True, blank=True)
-    note = CleanTextField(_("note"), blank=True, max_length=MAX_TEXT)
+    note = CleanTextField(
+        _("note"),
+        blank=True,
+        max_length=MAX_TEXT,
+        help_text=_("Printed in the report's table: what the committee says of the figure."),
+    )
     reason = CleanTextField(
         _("reason"),
         blank=True,
         max_length=MAX_TEXT,
         help_text=_("Why the target fell short of its plan (hạn chế, nguyên nhân)."),
+    )
+    comment = CleanTextField(
+        _("working comment"),
+        blank=True,
+        max_length=MAX_TEXT,
+        help_text=_("For the office only, never printed: where a figure came from, doubts."),
     )
     illustrative = models.BooleanField(
         _("illustrative"),
@@ -737,7 +850,8 @@ class Figure(OfOpenYear):
         """
         self.updated_by = changed_by
         self.updated_at = timezone.now()
-        self.note, self.reason = clean_text(self.note), clean_text(self.reason)
+        for name in FIGURE_TEXTS:
+            setattr(self, name, clean_text(getattr(self, name)))
         with transaction.atomic():
             if self.pk is None:
                 self.version = 1
@@ -827,14 +941,96 @@ class Figure(OfOpenYear):
 
     @property
     def plan_display(self):
-        return self._amount_display(self.plan)
+        return display.amount_text(self.target.kind, self.plan, plan=True)
 
     @property
     def actual_display(self):
-        return self._amount_display(self.actual)
+        return display.amount_text(self.target.kind, self.actual)
 
-    def _amount_display(self, value):
-        return display.amount_text(self.target.kind, value)
+
+class ReportText(Recorded, OfOpenYear):
+    """The words of a year's report at a stage (báo cáo), edited in the browser: what was
+    achieved, what fell short and why, and the direction for the year after. Drafted from the
+    figures (targets.narrative) until the office saves its own; a draft is printed with the mark
+    "DỰ THẢO", a text marked final without."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="report_texts", verbose_name=_("year")
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    results = CleanTextField(_("I. Results"), max_length=20_000)
+    shortcomings = CleanTextField(_("II. Shortcomings and their causes"), max_length=20_000)
+    directions = CleanTextField(_("III. Directions and tasks"), max_length=20_000)
+    is_final = models.BooleanField(
+        _("final text"),
+        default=False,
+        help_text=_("A final text is printed without the mark “DỰ THẢO”."),
+    )
+    updated_by = person_field(_("last changed by"))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    SECTIONS = ("results", "shortcomings", "directions")
+
+    class Meta:
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "stage"], name="reporttext_one_per_stage"),
+            models.CheckConstraint(
+                condition=Q(stage__in=["half", "estimate", "final"]), name="reporttext_stage_known"
+            ),
+            *(at_most(name, 20_000) for name in ("results", "shortcomings", "directions")),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.get_stage_display()}"
+
+    @classmethod
+    def write(cls, year, stage, values, by, expected_version):
+        """Save the office's text of ``year`` at ``stage`` (``values``: the sections and
+        is_final) over the version the editor opened (0 for the draft from the figures).
+
+        Raises StaleText if someone saved since, YearClosed for a closed year; returns False
+        and writes nothing when nothing changed. The change is recorded (Recorded).
+        """
+        with transaction.atomic():
+            Year.lock_open(year.pk)  # also serialises two editors of the same year
+            text = cls.objects.select_related("updated_by").filter(year=year, stage=stage).first()
+            if (text.version if text else 0) != expected_version:
+                raise StaleText(text or cls(year=year, stage=stage, version=0))
+            text = text or cls(year=year, stage=stage, version=0)
+            if text.pk and all(getattr(text, name) == value for name, value in values.items()):
+                return False
+            for name, value in values.items():
+                setattr(text, name, value)
+            text.version += 1
+            text.updated_by = by
+            text.save(changed_by=by)
+            return True
+
+    def history_lines(self):
+        """[(change, [what it changed, by the fields' names])] of this text, latest first."""
+        if self.pk is None:
+            return []
+        labels = {field.attname: field.verbose_name for field in self._meta.concrete_fields}
+        changes = Change.objects.filter(
+            content_type=ContentType.objects.get_for_model(ReportText), object_id=self.pk
+        ).select_related("changed_by")
+        shown = (*self.SECTIONS, "is_final")
+        return [
+            (change, [labels[name] for name in shown if name in change.changed_fields])
+            for change in changes
+        ]
+
+
+class StaleText(Exception):
+    """Raised when a report's text was saved by someone else since the editor opened it;
+    ``current`` is the text now stored (a ReportText)."""
+
+    def __init__(self, current):
+        super().__init__("report text changed")
+        self.current = current
 
 
 def evidence_storage():
@@ -918,6 +1114,8 @@ class FigureChange(models.Model):
     new_note = CleanTextField(_("new note"), blank=True, max_length=MAX_TEXT)
     old_reason = CleanTextField(_("old reason"), blank=True, max_length=MAX_TEXT)
     new_reason = CleanTextField(_("new reason"), blank=True, max_length=MAX_TEXT)
+    old_comment = CleanTextField(_("old comment"), blank=True, max_length=MAX_TEXT)
+    new_comment = CleanTextField(_("new comment"), blank=True, max_length=MAX_TEXT)
 
     class Meta:
         ordering = ["-changed_at", "-version"]
@@ -947,10 +1145,10 @@ class FigureChange(models.Model):
     def amount_change(self, name):
         """ "90 → 95,77", or the value alone where this change left it as it was."""
         old, new = getattr(self, f"old_{name}"), getattr(self, f"new_{name}")
-        kind = self.figure.target.kind
+        kind, plan = self.figure.target.kind, name == "plan"
         if old == new:
-            return display.amount_text(kind, new) or display.NONE
-        old, new = display.amount_text(kind, old), display.amount_text(kind, new)
+            return display.amount_text(kind, new, plan) or display.NONE
+        old, new = display.amount_text(kind, old, plan), display.amount_text(kind, new, plan)
         return f"{old or display.NONE} → {new or display.NONE}"
 
     @classmethod

@@ -1,7 +1,8 @@
 """Reading and writing numbers the Vietnamese way: "1.234.567", "95,77".
 
 Django's ``number_format`` truncates (99,765 becomes "99,76") and its ``vi`` locale has no
-grouping, so the app formats its own figures here, rounding half-up.
+grouping, so the app formats its own figures here, rounding half-up, whatever the locale of the
+request or the computer: a document is written the Vietnamese way for every reader.
 """
 
 import re
@@ -124,8 +125,13 @@ def format_number(value, places=None):
     return result
 
 
-def format_percent(value):
-    """Format a percent of plan as "99,76 %", or "–" where there is none."""
+def format_percent(value, places=None):
+    """Format a percent as the ward writes it, with no space before the sign: "99,76%", "150%"
+    in text (two decimals where the value has them, none where it is whole), or always with
+    ``places`` decimals in a table column ("150,00%"); "–" where there is none."""
     if value is None:
         return "–"
-    return format_number(value, places=2) + " %"
+    value = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if places is None:
+        places = 0 if value == value.to_integral_value() else 2
+    return format_number(value, places=places) + "%"

@@ -16,15 +16,17 @@ CENT = Decimal("0.01")
 
 class Kind(models.TextChoices):
     COUNT = "count", _("count")
-    MONEY = "money", _("money")
+    MONEY = "money", _("value (money)")
     RATE = "rate", _("rate (%)")
-    REDUCTION = "reduction", _("reduction")
-    MILESTONE = "milestone", _("milestone (yes/no)")
+    REDUCTION = "reduction", _("number reduced")
+    # A qualitative target (chỉ tiêu định tính): maintained or not, no percent.
+    MILESTONE = "milestone", _("qualitative (achieved or not)")
 
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("higher is better")
-    LOWER = "lower", _("lower is better (ceiling)")
+    # A ceiling (chỉ tiêu khống chế): crime cases, the poverty rate.
+    LOWER = "lower", _("at most (a ceiling)")
 
 
 class Stage(models.TextChoices):
@@ -45,8 +47,8 @@ class Stage(models.TextChoices):
 class Assessment(models.TextChoices):
     """The verdict a report prints beside each target, in the order reports count them."""
 
-    EXCEEDED = "exceeded", _("Exceeded")
-    MET = "met", _("Met")
+    EXCEEDED = "exceeded", _("Exceeded plan")
+    MET = "met", _("Met plan")
     NOT_MET = "not_met", _("Not met")
     REACHED = "reached", _("Six months' level")
     NO_DATA = "no_data", _("No data yet")
@@ -114,8 +116,9 @@ def percent_of(previous, actual):
 
 
 class Summary:
-    """Counts of a year's assessments at a stage, printed as the reports say it:
-    "40 chỉ tiêu: 19 vượt, 8 đạt, 12 chưa đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch"."""
+    """Counts of a year's assessments at a stage, printed as the reports say it: "Tổng số 40 chỉ
+    tiêu: 19 chỉ tiêu vượt KH, 8 chỉ tiêu đạt KH, 12 chỉ tiêu chưa đạt, 0 chỉ tiêu chưa có số
+    liệu", and how many have no plan yet where any has none."""
 
     def __init__(self, assessments, stage=Stage.FINAL):
         assessments = list(assessments)
@@ -136,12 +139,14 @@ class Summary:
     def __str__(self):
         if self.stage.has_verdict:
             text = _(
-                "%(total)s targets: %(exceeded)s exceeded, %(met)s met, %(not_met)s not met, "
-                "%(no_data)s without data, %(no_plan)s without a plan"
+                "In all %(total)s targets: %(exceeded)s targets exceeded plan, %(met)s targets "
+                "met plan, %(not_met)s targets not met, %(no_data)s targets without data"
             )
         else:
             text = _(
-                "%(total)s targets: %(reached)s with a six months' figure, %(no_data)s without "
-                "data, %(no_plan)s without a plan"
+                "In all %(total)s targets: %(reached)s targets with a six months' figure, "
+                "%(no_data)s targets without data"
             )
+        if self.counts[Assessment.NO_PLAN]:
+            text += _(", %(no_plan)s targets without a plan")
         return text % {"total": self.total, **self.counts}

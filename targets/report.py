@@ -5,14 +5,15 @@ the same period of the year before, and the summary line.
 show; what each column of a row says is declared once, in targets.columns.
 """
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.urls import reverse
 
-from . import columns, display, progress
-from .models import Figure, Year
+from . import columns, display, narrative, progress
+from .models import Figure, ReportText, Year
 from .progress import Assessment, Kind, Stage, Summary
 
 # A placeholder reversed once per report and replaced per row: one reverse() per report instead
@@ -77,7 +78,7 @@ class Row:
 
     @property
     def plan_text(self):
-        return display.amount_text(self.target.kind, self.plan)
+        return display.amount_text(self.target.kind, self.plan, plan=True)
 
     @property
     def actual_text(self):
@@ -120,7 +121,7 @@ class Row:
 
     @property
     def next_plan_text(self):
-        return display.amount_text(self.target.kind, self.next_plan)
+        return display.amount_text(self.target.kind, self.next_plan, plan=True)
 
     # Sort keys: unknown values sort last, whatever the direction.
 
@@ -136,11 +137,12 @@ class Row:
     def percent_order(self):
         return self.sort_key(self.percent)
 
-    def amount(self, value):
-        """A plan or actual as a sheet holds it: the number, or Có/Không for a milestone."""
+    def amount(self, value, plan=False):
+        """A plan or actual as a sheet holds it: the number, or for a qualitative target its
+        words ("Duy trì", "Đạt", "Chưa đạt")."""
         if value is None or self.target.kind != Kind.MILESTONE:
             return value
-        return display.amount_text(Kind.MILESTONE, value)
+        return display.amount_text(Kind.MILESTONE, value, plan=plan)
 
     @staticmethod
     def sort_key(value):
@@ -202,10 +204,17 @@ class YearReport:
     def summary(self):
         return Summary((row.assessment for row in self.rows), self.stage)
 
+    @functools.cached_property
+    def text(self):
+        """The report's words at its stage: the office's saved text, or else a draft from the
+        figures (unsaved). One query."""
+        saved = ReportText.objects.filter(year=self.year, stage=self.stage).first()
+        return saved or ReportText(year=self.year, stage=self.stage, **narrative.draft(self))
+
     @property
-    def is_final(self):
-        """Only a closed year's figures are official; an open year's may still change."""
-        return self.year.is_closed
+    def is_draft(self):
+        """A report is a draft (DỰ THẢO) until the office marks its text final."""
+        return not self.text.is_final
 
     @property
     def has_next_plans(self):

@@ -2,17 +2,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import charts, wording, xlsx
-from .forms import EvidenceForm, FigureForm, FigureGrid, NewTargetFormSet, NextYearForm
-from .models import Area, Evidence, Figure, StaleFigure, Target, Year
+from . import charts, document, narrative, word, xlsx
+from .forms import (
+    DocumentDetailsForm,
+    EvidenceForm,
+    FigureForm,
+    FigureGrid,
+    NewTargetFormSet,
+    NextYearForm,
+    ReportTextForm,
+)
+from .models import Area, Evidence, Figure, ReportText, StaleFigure, StaleText, Target, Year
 from .progress import Assessment, Stage
 from .report import Row, YearReport
 from .tables import FigureTable, HistoryTable, YearsTable
@@ -272,22 +280,81 @@ def report_workbook(request, year):
 @permission_required("targets.export_report", raise_exception=True)
 @require_safe
 def report_print(request, year):
-    """The year-end report as a page that prints cleanly on A4."""
+    """The report as a page that prints cleanly on A4: the same Document as the .docx."""
     report = year_end_report(request, year)
-    with translation.override("vi"):  # the report is filed in Vietnamese
-        context = {
+    return render(
+        request,
+        "targets/document.html",
+        {
             "report": report,
             "year": report.year,
-            "executive_line": wording.executive_line(report.year),
-            "number_line": wording.number_line(report.year),
-            "date_line": wording.place_and_date_line(report.year),
-            "status_line": wording.status_line(report.is_final),
-            "stage_line": wording.stage_line(report.stage),
-            "subject": wording.report_subject(report.year),
-            "headings": [str(column.heading) for column in report.columns],
-            "sections": report.printed_sections(),
-        }
-    return render(request, "targets/report.html", context)
+            "stages": Stage,
+            "document": document.build(report),
+        },
+    )
+
+
+@permission_required("targets.export_report", raise_exception=True)
+@require_safe
+def report_docx(request, year):
+    """The report as a Word document (BÁO CÁO with its annexes), for the office to file."""
+    report = year_end_report(request, year)
+    response = HttpResponse(word.docx_bytes(report), content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{word.filename(report)}"'
+    return response
+
+
+@permission_required("targets.change_reporttext", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def report_text(request, year):
+    """The office's text of the report at a stage, drafted from the figures until saved, and
+    what the document prints beside it (number, date, signer, recipients)."""
+    report = year_end_report(request, year)
+    year, stage, text = report.year, report.stage, report.text
+    if request.method == "POST":
+        year.require_open()
+        form = ReportTextForm(request.POST, text=text)
+        details = DocumentDetailsForm(request.POST, instance=year, stage=stage, prefix="doc")
+        if form.is_valid() and details.is_valid():
+            try:
+                with transaction.atomic():
+                    changed = details.save(by=request.user)
+                    changed |= ReportText.write(
+                        year, stage, form.values, request.user, form.cleaned_data["version"]
+                    )
+            except StaleText as stale:
+                form = form.after_conflict(stale.current)
+                status = 409
+            else:
+                if changed:
+                    messages.success(request, _("The report's text is saved."))
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect(f"{request.path}?stage={stage}")
+        else:
+            status = 400
+    else:
+        status = 200
+        if request.GET.get("draft") == "1":
+            # The text drafted again from today's figures, to save over the stored one.
+            text = ReportText(year=year, stage=stage, **narrative.draft(report))
+            text.pk, text.version = report.text.pk, report.text.version
+        form = ReportTextForm(text=text)
+        details = DocumentDetailsForm(instance=year, stage=stage, prefix="doc")
+    return render(
+        request,
+        "targets/report_text.html",
+        {
+            "year": year,
+            "report": report,
+            "stages": Stage,
+            "form": form,
+            "details": details,
+            "saved": form.conflict or (report.text if report.text.pk else None),
+            "can_edit": not year.is_closed,
+        },
+        status=status,
+    )
 
 
 @permission_required("targets.add_year", raise_exception=True)

@@ -1,10 +1,19 @@
-"""The year-end report as an Excel workbook, and the toolkit every sheet of the app is written
-with (the cells' sheets too, through ``TableSheet``).
+"""The tables of the report as an Excel workbook (Biểu kết quả thực hiện chỉ tiêu năm), and
+the toolkit every sheet of the app is written with (the cells' sheets too, through
+``TableSheet``).
 
-The "Chỉ tiêu" sheet follows the layout secretaries expect of a Party report: the committee block
-top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date top right, the title, the table grouped
-by area (its columns are targets.columns.REPORT_COLUMNS), the summary line and the signature. Its
-words are Vietnamese whatever the reader's language, because the document is filed in Vietnamese.
+The "Chỉ tiêu" sheet is the report's first annex as a table to work with: the committee block
+top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date top right, "PHỤ LỤC I", its title and
+the "Kèm theo Báo cáo số …" line, "DỰ THẢO" on a draft, then the table grouped by area (its
+columns are targets.columns.REPORT_COLUMNS) and the summary line. Its words are Vietnamese
+whatever the reader's language, because the document is filed in Vietnamese.
+
+Numbers stay numbers, so a reader can sum and sort them. How they look depends on the reader's
+Excel: a number format says "group thousands" and "decimals here", and Excel draws the separators
+of the computer's regional settings. No format shows "1.262,5" everywhere: a quoted or escaped
+"." and "," are literal characters, which cannot stand for the decimal point without storing a
+different number. So the sheet says above its table how to read the numbers on a computer set to
+English ("1,262.5" is 1.262,5).
 """
 
 import functools
@@ -28,7 +37,7 @@ FONT_NAME = "Times New Roman"  # what Vietnamese administrative documents are pr
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"  # 1,6 and 95,77, as the page writes them
 # The cell holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
-PERCENT_FORMAT = '0.00" %"'
+PERCENT_FORMAT = '0.00"%"'
 DATE_FORMAT = "DD/MM/YYYY"
 # The tallest row Excel accepts, in points; a taller one makes it repair the file.
 MAX_ROW_HEIGHT = 409
@@ -238,11 +247,9 @@ def write_targets_sheet(ws, report):
                     if isinstance(value, str)
                 ]
             )
-    sheet.merged((1, sheet.width), str(report.summary), bold=True, border=BORDER, alignment=LEFT)
+    sheet.merged((1, sheet.width), f"{report.summary}.", bold=True, border=BORDER, alignment=LEFT)
     for column in range(2, sheet.width + 1):
         ws.cell(row=sheet.row, column=column).border = BORDER
-    sheet.row += 2
-    write_signature(sheet, report)
     sheet.landscape()
 
 
@@ -253,52 +260,41 @@ def blocks(sheet):
 
 
 def write_heading(sheet, report):
-    """The committee block, the title and the status line."""
-    year = report.year
+    """The committee block, the annex's title and "Kèm theo" line, the draft mark, and how to
+    read the numbers."""
+    year, stage = report.year, report.stage
     left, right = blocks(sheet)
-    sheet.merged(left, year.superior_body.upper(), size=13)
+    sheet.merged(left, wording.superior_line(year), size=13)
     sheet.merged(right, _("COMMUNIST PARTY OF VIETNAM"), size=13, bold=True, underline=True)
     sheet.row += 1
     sheet.merged(left, wording.executive_line(year), size=13, bold=True)
+    sheet.merged(right, wording.place_and_date_line(year, stage), size=13, italic=True)
     sheet.row += 1
     sheet.merged(left, "*", size=13)
-    sheet.row += 1
-    sheet.merged(left, wording.number_line(year), size=13)
-    # The date sits on the number's line, as on a printed Party document.
-    sheet.merged(right, wording.place_and_date_line(year), size=13, italic=True)
     sheet.row += 2
     everything = (1, sheet.width)
-    sheet.merged(everything, _("REPORT"), size=16, bold=True)
-    sheet.ws.row_dimensions[sheet.row].height = 24
-    sheet.row += 1
-    sheet.merged(everything, wording.report_subject(year), size=14, bold=True)
-    sheet.row += 1
-    if year.plan_document:
-        following = _("(Following %(document)s)") % {"document": year.plan_document}
-        sheet.merged(everything, following, size=13, italic=True)
+    if report.is_draft:
+        sheet.merged(everything, wording.draft_mark(), size=13, bold=True)
         sheet.row += 1
-    sheet.merged(everything, wording.stage_line(report.stage), size=13, italic=True)
+    sheet.merged(everything, wording.annex_title("I"), size=14, bold=True)
     sheet.row += 1
-    sheet.merged(everything, wording.status_line(report.is_final), size=13, italic=True)
-    sheet.row += 2
+    sheet.merged(everything, wording.report_subject(year, stage).upper(), size=14, bold=True)
+    sheet.row += 1
+    sheet.merged(everything, wording.attached_line(year, stage), size=13, italic=True)
+    sheet.row += 1
+    sheet.merged(everything, wording.stage_line(stage), size=13, italic=True)
+    sheet.row += 1
+    # Just above the table's header row, two lines high: spreadsheet programs do not grow a row.
+    sheet.line(reading_note(), size=10, italic=True)
+    sheet.ws.row_dimensions[sheet.row - 1].height = 28
 
 
-def write_signature(sheet, report):
-    """Recipients on the left, the secretary's signature on the right, on the same rows."""
-    year = report.year
-    left, right = blocks(sheet)
-    recipients = Alignment(horizontal="left", vertical="center")
-    top = sheet.row
-    sheet.merged(left, _("Recipients:"), bold=True, italic=True, alignment=recipients)
-    sheet.merged(right, _("FOR THE PARTY COMMITTEE"), size=13, bold=True)
-    sheet.row += 1
-    sheet.merged(left, f"- {year.superior_body},", alignment=recipients)
-    sheet.merged(right, _("SECRETARY"), size=13, bold=True)
-    sheet.row += 1
-    sheet.merged(left, _("- Filed at the committee's office."), alignment=recipients)
-    sheet.row = top + 4  # two empty rows for the signature and seal
-    sheet.merged(right, year.secretary_name, size=13, bold=True)
-    sheet.row += 1
+def reading_note():
+    return _(
+        "The figures are numbers, written the Vietnamese way: a comma before decimals, a dot "
+        "between thousands. On a computer set to English, Excel shows them the English way: "
+        "“1,262.5” is 1.262,5 and “101.00%” is 101,00%."
+    )
 
 
 # --- The workbook -------------------------------------------------------------------------------
@@ -326,7 +322,8 @@ def build_workbook(report, extra_sheets=None):
         write_targets_sheet(workbook.active, report)
         for add_sheet in EXTRA_SHEETS if extra_sheets is None else extra_sheets:
             add_sheet(workbook, report)
-        workbook.properties.title = sheet_text(wording.report_subject(report.year), False)
+        title = wording.report_subject(report.year, report.stage)
+        workbook.properties.title = sheet_text(title, False)
         workbook.properties.creator = sheet_text(report.year.committee_name, False)
     return workbook
 

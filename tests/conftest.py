@@ -7,11 +7,17 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from cells.roles import WARD_STAFF
 from targets.models import Evidence, Year
 
 from .helpers import signed_in
+
+# Tests pin behaviour and query counts, not times (bench/ measures speed): no per-example
+# deadline, which a loaded machine running every core's worker would miss now and then.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)

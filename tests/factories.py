@@ -10,7 +10,7 @@ from targets.models import Area, Figure, Target, Year
 def make_year(year=2023, **fields):
     fields = {
         "committee_name": "Đảng bộ phường Cầu Thia",
-        "superior_body": "Thị ủy Nghĩa Lộ",
+        "superior_party_body": "Thị ủy Nghĩa Lộ",
         "place_name": "Cầu Thia",
         **fields,
     }

@@ -25,13 +25,19 @@ READ = {
     "cells:task_sheet",
 }
 # Pages that only ward staff may read: the ward's year-end report.
-STAFF_READ = {"targets:report", "targets:report_workbook", "targets:evidence"}
+STAFF_READ = {
+    "targets:report",
+    "targets:report_docx",
+    "targets:report_workbook",
+    "targets:evidence",
+}
 # Pages that change the ward's data: ward staff only.
 WRITE = {
     "targets:edit",
     "targets:grid",
     "targets:evidence_upload",
     "targets:next_year",
+    "targets:report_text",
     "cells:task_add",
     "cells:task_edit",
     "cells:rating_edit",

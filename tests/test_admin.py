@@ -73,3 +73,26 @@ def test_figures_cannot_be_deleted_in_the_admin(admin_client_alice, demo):
     figure = Figure.objects.first()
     response = admin_client_alice.get(reverse("admin:targets_figure_delete", args=[figure.pk]))
     assert response.status_code == 403
+
+
+def test_the_admin_is_titled_with_the_committees_name_and_speaks_to_a_comrade(
+    admin_client_alice, demo
+):
+    """ "Quản trị – Đảng ủy phường Cầu Thia" from the year's data, not "Trang quản trị cho
+    Django"; its messages, the JavaScript ones too, address "đồng chí", never "bạn"."""
+    admin_client_alice.cookies["django_language"] = "vi"
+    page = admin_client_alice.get(reverse("admin:index")).content.decode()
+    assert "<title>Dữ liệu của Đảng ủy | Quản trị – Đảng ủy phường Cầu Thia</title>" in page
+    assert "Django" not in page.split("<body")[1]
+    add = admin_client_alice.get(reverse("admin:targets_target_add")).content.decode()
+    assert "Quản trị – Đảng ủy phường Cầu Thia" in add
+    script = admin_client_alice.get(reverse("admin:jsi18n")).content.decode()
+    assert "\\u0110\\u1ed3ng ch\\u00ed" in script or "Đồng chí" in script
+    assert "bạn" not in script.lower() and "b\\u1ea1n" not in script.lower()
+
+
+def test_an_empty_choice_says_what_to_choose(admin_client_alice, demo):
+    page = admin_client_alice.get(reverse("admin:cells_task_add"), HTTP_ACCEPT_LANGUAGE="vi")
+    html = page.content.decode()
+    assert "---------" not in html
+    assert "— Chọn chi bộ —" in html

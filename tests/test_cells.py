@@ -27,7 +27,7 @@ def test_the_2023_overview_shows_10_of_10_cells_and_86_percent_of_members(bithu)
     response = bithu.get(reverse("cells:overview", args=[2023]))
     html = response.content.decode()
     assert re.search(r'id="cells-good"><strong>10/10</strong>', html)
-    assert re.search(r'id="members-good"><strong>86 %</strong>', html)
+    assert re.search(r'id="members-good"><strong>86%</strong>', html)
     assert "172 trên 200" in text_of(response)
 
 
@@ -38,15 +38,17 @@ def test_the_totals_are_computed_from_the_stored_counts(bithu):
     html = bithu.get(reverse("cells:overview", args=[2023])).content.decode()
     assert re.search(r'id="cells-good"><strong>9/10</strong>', html)
     # 172 - 19 good or better in cell 1 = 153 of 200 rated
-    assert re.search(r'id="members-good"><strong>76,5 %</strong>', html)
+    assert re.search(r'id="members-good"><strong>76,50%</strong>', html)
 
 
 def test_the_overview_lists_every_cell_with_task_counts_and_rating(bithu):
     rows = rows_of(bithu.get(reverse("cells:overview", args=[2023])))
     cells = [row for row in rows if row[:1].isdigit()]
     assert len(cells) == 10
+    # Cell 2's name, secretary and members are the article's; its rating is not.
     assert "Chi bộ tổ dân phố số 2 | Đồng Thị Dưỡng | 25 |" in cells[1]
-    assert cells[1].endswith("Hoàn thành xuất sắc nhiệm vụ")
+    assert cells[1].endswith("| Hoàn thành xuất sắc nhiệm vụ | Minh họa: xếp loại")
+    assert cells[2].endswith("| Minh họa: tên chi bộ, bí thư, số đảng viên, xếp loại")
 
 
 def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo4_does_not(

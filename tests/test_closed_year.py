@@ -129,7 +129,7 @@ def test_a_closed_years_number_and_names_cannot_be_edited_in_the_admin(superuser
     data = {
         "year": 2023,
         "committee_name": "Đảng bộ phường Cầu Thia",
-        "superior_body": "Thị ủy Nghĩa Lộ",
+        "superior_party_body": "Thị ủy Nghĩa Lộ",
         "place_name": "Cầu Thia",
         "report_number": "999-BC/ĐU",
         "events-TOTAL_FORMS": "0",

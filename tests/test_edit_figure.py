@@ -39,7 +39,7 @@ def test_editing_an_actual_to_95_77_stores_it_and_the_dashboard_shows_the_new_pe
     assert bhyt().actual == Decimal("95.77")
 
     dashboard = alice_client.get(reverse("targets:dashboard", args=[2023]))
-    assert "| 96 | 95,77 | 99,76 % | ▼ Không đạt" in row_for(
+    assert "| 96 | 95,77 | 99,76% | ▼ Chưa đạt" in row_for(
         dashboard, "Tỷ lệ dân số tham gia bảo hiểm y tế"
     )
     history = text_of(alice_client.get(reverse("targets:target", args=[2023, BHYT])))

@@ -142,7 +142,7 @@ def formula_like(demo):
         cell = cell_year.cell
         cell.name = text
         cell.save()
-    year.committee_name, year.superior_body, year.secretary_name = FORMULAS[0], *FORMULAS[3:]
+    year.committee_name, year.superior_party_body, year.secretary_name = FORMULAS[0], *FORMULAS[3:]
     year.executive_name = FORMULAS[0]
     year.save()
     cell = Cell.objects.get(number=3)

@@ -285,6 +285,7 @@ def figure_form(figure, **changes):
         "actual": figure.actual_display,
         "note": figure.note,
         "reason": figure.reason,
+        "comment": figure.comment,
         "version": figure.version,
     } | changes
 

@@ -23,7 +23,7 @@ def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(b
     data = form_data(bithu.get(url), {"class": "figure-form next-year-form"})
     assert data["committee_name"] == "Đảng bộ phường Cầu Thia"  # copied as a starting point
     retired = Target.objects.get(slug="dien-tich-lua")
-    data["superior_body"] = "Đảng bộ tỉnh Lào Cai"
+    data["superior_party_body"] = "Đảng bộ tỉnh Lào Cai"
     data.pop("carried")
     carried = [
         str(f.target_id) for f in Figure.objects.filter(year__year=2024) if f.target != retired
@@ -40,7 +40,7 @@ def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(b
     assert response.url == reverse("targets:grid", args=[2025])
 
     year = Year.objects.get(year=2025)
-    assert (year.superior_body, year.executive_name, year.is_closed) == (
+    assert (year.superior_party_body, year.executive_name, year.is_closed) == (
         "Đảng bộ tỉnh Lào Cai",
         "Đảng ủy phường Cầu Thia",
         False,

@@ -86,8 +86,23 @@ def test_it_writes_vietnamese_numbers(value, places, shown):
     assert format_number(value, places) == shown
 
 
-def test_percent_reads_as_the_ward_writes_it():
-    assert format_percent(D("99.76")) == "99,76 %"
+@pytest.mark.parametrize(
+    ("value", "in_text", "in_a_column"),
+    [
+        (D("99.76"), "99,76%", "99,76%"),
+        (D("150"), "150%", "150,00%"),
+        (D("150.00"), "150%", "150,00%"),
+        (D("208.33"), "208,33%", "208,33%"),
+        (D("99.7"), "99,70%", "99,70%"),
+        (D("99.995"), "100%", "100,00%"),  # rounded half-up first, then whole
+        (D("1262.5"), "1.262,50%", "1.262,50%"),
+    ],
+)
+def test_percent_reads_as_the_ward_writes_it(value, in_text, in_a_column):
+    # No space before the sign; two decimals where the value has them, none where it is whole
+    # in a sentence; always two in a table column.
+    assert format_percent(value) == in_text
+    assert format_percent(value, places=2) == in_a_column
 
 
 # Every amount a figure can hold: 0 to 10^12, with no, one or two decimals.

@@ -145,7 +145,8 @@ def site(wheel):
     manage = [scripts / "cauthia-manage"]
     run([*manage, "migrate", "--no-input"], cwd=here, env=environment)
     run([*manage, "collectstatic", "--no-input"], cwd=here, env=environment)
-    run([*manage, "load_demo", "--password", PASSWORD], cwd=here, env=environment)
+    # One argument: a random password may begin with "-".
+    run([*manage, "load_demo", f"--password={PASSWORD}"], cwd=here, env=environment)
 
     port, log = free_port(), here / "gunicorn.log"
     with log.open("wb") as output:

@@ -12,18 +12,21 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from targets import wording, xlsx
-from targets.models import Figure, Year
+from targets.models import Figure, ReportText, Year
 from targets.progress import Kind
 from targets.report import YearReport
 
-SUMMARY_2023 = "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch"
+SUMMARY_2023 = (
+    "Tổng số 40 chỉ tiêu: 19 chỉ tiêu vượt KH, 9 chỉ tiêu đạt KH, 11 chỉ tiêu chưa đạt, "
+    "0 chỉ tiêu chưa có số liệu, 1 chỉ tiêu chưa giao kế hoạch"
+)
 ARTICLE = [
     # target name, plan, actual, percent, assessment as printed
-    ("Thành lập mới tổ hợp tác", 2, 3, Decimal("150.00"), "Vượt"),
-    ("Giảm hộ nghèo", 10, 13, Decimal("130.00"), "Vượt"),
-    ("Giảm hộ cận nghèo", 12, 25, Decimal("208.33"), "Vượt"),
-    ("Tỷ lệ dân số tham gia bảo hiểm y tế", 96, Decimal("95.77"), Decimal("99.76"), "Không đạt"),
-    ("Chi bộ hoàn thành tốt nhiệm vụ trở lên", 10, 10, Decimal("100.00"), "Đạt"),
+    ("Thành lập mới tổ hợp tác", 2, 3, Decimal("150.00"), "Vượt KH"),
+    ("Giảm hộ nghèo", 10, 13, Decimal("130.00"), "Vượt KH"),
+    ("Giảm hộ cận nghèo", 12, 25, Decimal("208.33"), "Vượt KH"),
+    ("Tỷ lệ dân số tham gia bảo hiểm y tế", 96, Decimal("95.77"), Decimal("99.76"), "Chưa đạt"),
+    ("Chi bộ hoàn thành tốt nhiệm vụ trở lên", 10, 10, Decimal("100.00"), "Đạt KH"),
 ]
 
 
@@ -74,7 +77,7 @@ def test_the_export_command_writes_the_workbook_where_asked(demo, tmp_path, caps
     assert capsys.readouterr().out.strip() == str(path)
     ws = load_workbook(path)["Chỉ tiêu"]
     assert len(figure_rows(ws)) == 40
-    assert SUMMARY_2023 in texts(ws)
+    assert f"{SUMMARY_2023}." in texts(ws)
 
 
 def test_the_export_command_writes_to_the_current_directory_by_default(demo, tmp_path, monkeypatch):
@@ -136,7 +139,7 @@ def test_numbers_are_numbers_with_number_formats_not_text(demo):
             checked["integral" if integral else "decimal"] += 1
         if row[5].value != "–":
             assert isinstance(row[5].value, int | float)
-            assert row[5].number_format == '0.00" %"'
+            assert row[5].number_format == '0.00"%"'
             checked["percent"] += 1
     # Both formats and the percent format are really exercised by the demo data.
     assert checked["integral"] > 0 and checked["decimal"] > 0 and checked["percent"] > 30
@@ -144,9 +147,9 @@ def test_numbers_are_numbers_with_number_formats_not_text(demo):
 
 def test_the_summary_line_agrees_with_the_assessment_column(demo):
     ws = report_sheet()
-    assert SUMMARY_2023 in texts(ws)
+    assert f"{SUMMARY_2023}." in texts(ws)
     counts = Counter(row[6].value for row in figure_rows(ws).values())
-    assert counts == {"Vượt": 20, "Đạt": 8, "Không đạt": 11, "Chưa giao kế hoạch": 1}
+    assert counts == {"Vượt KH": 19, "Đạt KH": 9, "Chưa đạt": 11, "Chưa giao kế hoạch": 1}
 
 
 def test_areas_head_their_figures_in_order(demo):
@@ -159,55 +162,72 @@ def test_areas_head_their_figures_in_order(demo):
     assert ws.cell(row=first.row + 1, column=1).value == 1
 
 
-def test_the_heading_and_signature_read_as_a_party_report(demo):
+def test_the_sheet_is_the_reports_first_annex_under_the_committees_block(demo):
     ws = report_sheet()
     for text in [
-        "THỊ ỦY NGHĨA LỘ",
+        "ĐẢNG BỘ THỊ XÃ NGHĨA LỘ",  # the superior đảng bộ, not its committee (Thị ủy)
         "ĐẢNG ỦY PHƯỜNG CẦU THIA",
         "*",
-        "Số 125-BC/ĐU",
         "Cầu Thia, ngày 05 tháng 01 năm 2024",
-        "BÁO CÁO",
-        "Kết quả thực hiện các chỉ tiêu năm 2023",
-        "(Theo Kế hoạch số 73-KH/TU của Thị ủy Nghĩa Lộ)",
-        "T/M ĐẢNG ỦY",
-        "BÍ THƯ",
-        "Bùi Xuân Vượng",
-        "Nơi nhận:",
-        "- Thị ủy Nghĩa Lộ,",
+        "PHỤ LỤC I",
+        "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU NĂM 2023",
+        "(Kèm theo Báo cáo số 125-BC/ĐU, ngày 05/01/2024 của Đảng ủy phường Cầu Thia)",
+        "(Số liệu thực hiện cả năm)",
     ]:
         assert text in texts(ws), text
     party = cell_with(ws, "ĐẢNG CỘNG SẢN VIỆT NAM").font
     assert party.u == "single" and party.b
+    assert not cell_with(ws, "ĐẢNG BỘ THỊ XÃ NGHĨA LỘ").font.b
     assert cell_with(ws, "ĐẢNG ỦY PHƯỜNG CẦU THIA").font.b
     assert cell_with(ws, "Cầu Thia, ngày 05 tháng 01 năm 2024").font.i
-    assert cell_with(ws, "BÍ THƯ").row < cell_with(ws, "Bùi Xuân Vượng").row
-    assert cell_with(ws, "Tỷ lệ % so KH").row < cell_with(ws, "T/M ĐẢNG ỦY").row
+    # The table is an annex of the report, which alone is titled BÁO CÁO and signed.
+    assert not {"BÁO CÁO", "T/M ĐẢNG ỦY", "BÍ THƯ"} & set(texts(ws))
+    assert cell_with(ws, "PHỤ LỤC I").row < cell_with(ws, "Tỷ lệ % so KH").row
+
+
+def test_the_sheet_says_how_to_read_its_numbers_in_an_english_excel(demo):
+    """No number format shows "1.262,5" whatever Excel's language (a quoted "," or "." is a
+    literal, not the decimal sign): the cells stay numbers, and the line above the table says
+    how they read on a computer set to English."""
+    ws = report_sheet()
+    note = next(text for text in texts(ws) if "“1,262.5” là 1.262,5" in text)
+    assert cell_with(ws, note).row == cell_with(ws, "Tỷ lệ % so KH").row - 1
+    assert cell_with(ws, note).font.i
 
 
 def test_a_year_without_number_or_date_leaves_blanks_to_fill_in(demo):
     ws = report_sheet(2024)
-    assert "Số      -BC/ĐU" in texts(ws)
-    assert "Cầu Thia, ngày     tháng     năm 2025" in texts(ws)
+    assert "Cầu Thia, ngày      tháng      năm 2025" in texts(ws)
+    assert (
+        "(Kèm theo Báo cáo số       -BC/ĐU, ngày     /    /2025 của Đảng ủy phường Cầu Thia)"
+        in (texts(ws))
+    )
 
 
-def test_an_open_year_is_marked_provisional_and_a_closed_one_official(demo):
-    assert "Số liệu tạm thời (chưa khóa sổ)" in texts(report_sheet())
-    Year.objects.filter(year=2023).update(is_closed=True)
-    ws = report_sheet()
-    assert "Số liệu chính thức" in texts(ws)
-    assert not any("tạm thời" in text for text in texts(ws))
+def test_a_draft_is_marked_and_a_final_text_is_not(demo, bithu):
+    """No "Số liệu tạm thời (chưa khóa sổ)": the draft mark of a Party document, until the
+    office marks the report's text final."""
+    assert "DỰ THẢO" in texts(report_sheet())
+    assert not any("tạm thời" in text or "khóa sổ" in text for text in texts(report_sheet()))
+    year = Year.objects.get(year=2023)
+    report = YearReport.year_end(year)
+    values = {name: getattr(report.text, name) for name in report.text.SECTIONS}
+    ReportText.write(year, report.stage, values | {"is_final": True}, None, 0)
+    assert "DỰ THẢO" not in texts(report_sheet())
 
 
 @pytest.mark.parametrize(
     ("day", "words"),
     [
         (date(2024, 1, 5), "ngày 05 tháng 01 năm 2024"),
+        (date(2024, 2, 5), "ngày 05 tháng 02 năm 2024"),
+        (date(2024, 6, 20), "ngày 20 tháng 6 năm 2024"),
+        (date(2024, 3, 10), "ngày 10 tháng 3 năm 2024"),
         (date(2024, 12, 25), "ngày 25 tháng 12 năm 2024"),
         (date(2025, 10, 9), "ngày 09 tháng 10 năm 2025"),
     ],
 )
-def test_the_date_pads_day_and_month_below_ten(day, words):
+def test_the_date_pads_days_below_ten_and_months_one_and_two_only(day, words):
     assert wording.date_words(day) == words
 
 
@@ -282,14 +302,14 @@ def test_it_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(d
 def test_the_report_is_vietnamese_whatever_the_request_language(demo):
     with translation.override("en"):
         ws = report_sheet()
-    assert SUMMARY_2023 in texts(ws)
-    assert "Exceeded" not in texts(ws)
+    assert f"{SUMMARY_2023}." in texts(ws)
+    assert "Exceeded plan" not in texts(ws)
 
 
 def test_the_workbook_names_its_title_and_author(demo):
     data = workbook_response_bytes(YearReport.for_year(Year.objects.get(year=2023)))
     properties = load_workbook(io.BytesIO(data)).properties
-    assert properties.title == "Kết quả thực hiện các chỉ tiêu năm 2023"
+    assert properties.title == "kết quả thực hiện các chỉ tiêu chủ yếu năm 2023"
     assert properties.creator == "Đảng bộ phường Cầu Thia"
 
 
@@ -306,7 +326,7 @@ def test_the_report_groups_figures_by_area_in_order(demo):
     assert [area.roman for area, _figures in report.sections] == ["I", "II", "III", "IV"]
     assert [row for _area, rows in report.sections for row in rows] == report.rows
     assert str(report.summary) == SUMMARY_2023
-    assert not report.is_final
+    assert report.is_draft
 
 
 def test_building_the_workbook_costs_the_same_queries_with_ten_times_the_data(
@@ -316,10 +336,11 @@ def test_building_the_workbook_costs_the_same_queries_with_ten_times_the_data(
 
     year = Year.objects.get(year=2023)
     # 1 the year's figures with their target, area, year and last editor, 2 the same targets'
-    # figures of the years before and after; nothing per row. The cells' sheet: 3 the year's
-    # cell records with their cells, 4 the active cells' count.
-    with django_assert_num_queries(4):
+    # figures of the years before and after; nothing per row; 3 the report's text (for the
+    # draft mark). The cells' sheet: 4 the year's cell records with their cells, 5 the active
+    # cells' count.
+    with django_assert_num_queries(5):
         workbook_response_bytes(YearReport.for_year(year))
     grow(10)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         workbook_response_bytes(YearReport.for_year(year))

@@ -58,9 +58,9 @@ def test_an_estimate_then_a_final_figure_are_kept_apart_in_the_figure_and_its_hi
 def test_each_stage_shows_in_the_reports_of_its_stage(bithu):
     edit(bithu, actual_estimate="96,8", actual="96,3")
     for stage, value, percent in [
-        ("half", "96,13", "99,62 %"),
-        ("estimate", "96,8", "100,31 %"),
-        ("final", "96,3", "99,79 %"),
+        ("half", "96,13", "99,62%"),
+        ("estimate", "96,8", "100,31%"),
+        ("final", "96,3", "99,79%"),
     ]:
         page = bithu.get(reverse("targets:dashboard", args=[2024]), {"stage": stage})
         row = row_for(page, BHYT_NAME)  # an illustrative actual is marked "minh họa"
@@ -109,7 +109,7 @@ def test_at_six_months_every_kind_reads_as_a_share_of_the_years_plan(
 
 def test_the_articles_2023_figures_are_final_figures_and_come_out_as_before(bithu):
     page = bithu.get(reverse("targets:dashboard", args=[2023]))
-    assert "| 96 | 95,77 | 99,76 %" in row_for(page, BHYT_NAME)
+    assert "| 96 | 95,77 | 99,76%" in row_for(page, BHYT_NAME)
     assert YearReport.for_year(Year.objects.get(year=2023)).stage == Stage.FINAL
 
 
@@ -136,9 +136,9 @@ def test_a_target_with_an_actual_but_no_plan_is_without_a_plan_not_without_data(
     page = bithu.get(reverse("targets:dashboard", args=[2023]))
     assert "Chưa giao kế hoạch" in row_for(page, "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ")
     summary = text_of(page)
-    assert "0 chưa có số liệu, 1 chưa giao kế hoạch" in summary
+    assert "0 chỉ tiêu chưa có số liệu, 1 chỉ tiêu chưa giao kế hoạch" in summary
     ws, _response = sheet(bithu, year=2023)
-    assert any("1 chưa giao kế hoạch" in str(text) for text in texts(ws))
+    assert any("1 chỉ tiêu chưa giao kế hoạch" in str(text) for text in texts(ws))
 
 
 # --- Same period last year ----------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_the_report_compares_with_the_same_period_of_last_year(bithu):
     assert Decimal(str(previous)) == Decimal("95.77")
     assert Decimal(str(row[header.index("% so cùng kỳ")])) == Decimal("101.28")  # 97 / 95,77
     page = bithu.get(reverse("targets:dashboard", args=[2024]), {"stage": "final", "compare": "1"})
-    assert "95,77 | 101,28 %" in row_for(page, BHYT_NAME)
+    assert "95,77 | 101,28%" in row_for(page, BHYT_NAME)
 
 
 def test_the_year_end_report_shows_next_years_plan_once_set(bithu):

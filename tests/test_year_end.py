@@ -46,7 +46,7 @@ def test_the_workbook_and_the_dashboard_never_disagree(bithu):
             unit or "",
             shown(plan) or "–",
             shown(actual) or "–",
-            percent if isinstance(percent, str) else format_percent(Decimal(str(percent))),
+            percent if isinstance(percent, str) else format_percent(Decimal(str(percent)), 2),
             assessment,
         )
         for stt, name, unit, plan, actual, percent, assessment in sheet_rows(workbook["Chỉ tiêu"])
@@ -78,25 +78,42 @@ def test_the_cells_sheet_has_each_cell_and_the_derived_totals(bithu):
     assert "172 trên 200 đảng viên được xếp loại" in values
 
 
-def test_the_print_view_shows_the_same_report(bithu):
+def test_the_print_view_is_the_report_with_its_annexes(bithu):
     response = bithu.get(reverse("targets:report", args=[2023]))
     text = text_of(response)
     for words in (
+        "ĐẢNG BỘ THỊ XÃ NGHĨA LỘ",
         "ĐẢNG ỦY PHƯỜNG CẦU THIA",
+        "Số 125-BC/ĐU",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
         "Cầu Thia, ngày 05 tháng 01 năm 2024",
+        "DỰ THẢO",
         "BÁO CÁO",
-        "Kết quả thực hiện các chỉ tiêu năm 2023",
+        "kết quả thực hiện các chỉ tiêu chủ yếu năm 2023",
+        "I- KẾT QUẢ THỰC HIỆN",
+        "thành lập mới 3/2 tổ hợp tác, đạt 150% kế hoạch",
+        "II- HẠN CHẾ, NGUYÊN NHÂN",
+        "III- PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024",
         "T/M ĐẢNG ỦY",
         "BÍ THƯ",
         "Bùi Xuân Vượng",
-        "40 chỉ tiêu: 20 vượt, 8 đạt, 11 không đạt, 0 chưa có số liệu, 1 chưa giao kế hoạch",
-        "Số liệu tạm thời",
+        "- Thường trực Thị ủy (b/c),",
+        "- Lưu Văn phòng Đảng ủy.",
+        "PHỤ LỤC I",
+        "(Kèm theo Báo cáo số 125-BC/ĐU, ngày 05/01/2024 của Đảng ủy phường Cầu Thia)",
+        "Tổng số 40 chỉ tiêu: 19 chỉ tiêu vượt KH, 9 chỉ tiêu đạt KH, 11 chỉ tiêu chưa đạt",
+        "PHỤ LỤC II",
+        "10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên; 86% đảng viên",
     ):
-        assert words in text
+        assert words in text, words
+    # Nothing of the press, the software or the cap on "xuất sắc" is printed.
+    printed_never = ("Số liệu tạm thời", "khóa sổ", "báo Yên Bái", "ứng dụng hiển thị", "không quá")
+    for words in (*printed_never, "124-QĐ"):
+        assert words.lower() not in text.lower(), words
+    assert "Nơi nhận:" in text.replace("Nơi nhận :", "Nơi nhận:")
     rows = rows_of(response)
     assert (
-        "18 | Tỷ lệ dân số tham gia bảo hiểm y tế | % | 96 | 95,77 | 99,76 % | Không đạt"
+        "18 | Tỷ lệ dân số tham gia bảo hiểm y tế | % | 96 | 95,77 | 99,76% | Chưa đạt"
         in "\n".join(rows)
     )
 
@@ -116,8 +133,8 @@ def test_closing_2023_then_editing_a_figure_is_refused_and_changes_nothing(bithu
     assert (after.actual, after.version) == (figure.actual, figure.version)
     assert FigureChange.objects.count() == changes
     sheet = workbook_of(bithu.get(reverse("targets:report_workbook", args=[2023])))["Chỉ tiêu"]
-    texts = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
-    assert "Số liệu chính thức" in texts
+    bhyt = next(row for row in sheet_rows(sheet) if row[0] == figure.target.position)
+    assert Decimal(str(bhyt[4])) == figure.actual
 
 
 def test_a_closed_year_is_read_only_in_the_admin_too(bithu):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from targets.numbers import format_number
+from targets.numbers import format_number, format_percent
 
 register = template.Library()
 
@@ -11,3 +11,9 @@ register = template.Library()
 def number(value):
     """1234567.5 → "1.234.567,5"; None → "–"."""
     return "–" if value is None or value == "" else format_number(value)
+
+
+@register.filter
+def percent(value):
+    """99.76 → "99,76%", 150 → "150%"; None → "–"."""
+    return format_percent(None if value == "" else value)

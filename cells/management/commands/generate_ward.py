@@ -173,7 +173,8 @@ class Command(BaseCommand):
             Year(
                 year=number,
                 committee_name=model.committee_name,
-                superior_body=model.superior_body,
+                superior_party_body=model.superior_party_body,
+                recipients=model.recipients,
                 place_name=model.place_name,
                 secretary_name=model.secretary_name,
             )

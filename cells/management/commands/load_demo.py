@@ -77,7 +77,15 @@ class Command(BaseCommand):
                     Area, {"position": area_row["position"]}, {"name": area_row["name"]}
                 )
                 for row in area_row["targets"]:
-                    fields = ("position", "name", "unit", "kind", "direction", "rating_feed")
+                    fields = (
+                        "position",
+                        "name",
+                        "unit",
+                        "kind",
+                        "direction",
+                        "rating_feed",
+                        "report_phrase",
+                    )
                     target = self.put(
                         Target,
                         {"slug": row["slug"]},
@@ -88,7 +96,11 @@ class Command(BaseCommand):
                         if int(year) in years:
                             self.put_figure(target, years[int(year)], figure_row)
             cells = {
-                row["number"]: self.put(Cell, {"number": row["number"]}, {"name": row["name"]})
+                row["number"]: self.put(
+                    Cell,
+                    {"number": row["number"]},
+                    {"name": row["name"], "illustrative": row["illustrative"]},
+                )
                 for row in data["cells"]
             }
             for row in cells_data["cell_years"]:
@@ -132,6 +144,7 @@ class Command(BaseCommand):
             setattr(figure, field, amount(row.get(field)))
         figure.note = row.get("note", "")
         figure.reason = row.get("reason", "")
+        figure.comment = row.get("comment", "")
         figure.illustrative = row.get("illustrative", True)
         saved = figure.save()
         if created:
@@ -149,7 +162,7 @@ class Command(BaseCommand):
                 "target": targets[row["target"]],
                 "description": row["description"],
             }
-            fields = ("responsible", "due_date", "status", "note")
+            fields = ("responsible", "due_date", "status", "note", "illustrative")
             self.put(Task, lookup, {key: row[key] for key in fields})
 
     def put_users(self, cells, password):

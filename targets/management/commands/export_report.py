@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import xlsx
+from targets import word, xlsx
 from targets.models import Year
 from targets.progress import Stage
 from targets.report import YearReport
@@ -10,8 +10,9 @@ from targets.report import YearReport
 
 class Command(BaseCommand):
     help = (
-        "Write the year-end report (targets, plan, actual, % of plan, assessment) as an Excel "
-        "workbook, e.g. `export_report 2023 -o bao-cao-2023.xlsx`."
+        "Write the year's report: its tables as an Excel workbook (targets, plan, actual, % of "
+        "plan, assessment; `export_report 2023 -o bao-cao-2023.xlsx`), or the whole report as "
+        "a Word document (`export_report 2023 -o bao-cao-2023.docx`, or --word)."
     )
 
     def add_arguments(self, parser):
@@ -20,7 +21,13 @@ class Command(BaseCommand):
             "-o",
             "--output",
             type=Path,
-            help="Where to write the workbook (default: bao-cao-<year>.xlsx here).",
+            help="Where to write it (default: bao-cao-<year>.xlsx, or .docx with --word, here).",
+        )
+        parser.add_argument(
+            "--word",
+            action="store_true",
+            dest="as_word",
+            help="The report as a Word document (also chosen by an output ending in .docx).",
         )
         parser.add_argument(
             "--stage",
@@ -28,7 +35,7 @@ class Command(BaseCommand):
             help="Which figures: half, estimate or final (default: the latest the year has).",
         )
 
-    def handle(self, *args, year, output, stage, **options):
+    def handle(self, *args, year, output, stage, as_word=False, **options):
         found = Year.objects.filter(year=year).first()
         if found is None:
             known = sorted(Year.objects.values_list("year", flat=True))
@@ -38,9 +45,13 @@ class Command(BaseCommand):
                 f"There is no year {year}; the years are: {', '.join(map(str, known))}."
             )
         report = YearReport.year_end(found, stage)
-        output = output or Path(xlsx.filename(report))
+        as_word = as_word or (output is not None and output.suffix.lower() == ".docx")
+        output = output or Path((word if as_word else xlsx).filename(report))
         try:
-            output.write_bytes(xlsx.workbook_bytes(xlsx.build_workbook(report)))
+            if as_word:
+                output.write_bytes(word.docx_bytes(report))
+            else:
+                output.write_bytes(xlsx.workbook_bytes(xlsx.build_workbook(report)))
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error}") from error
         self.stdout.write(str(output))

@@ -1,0 +1,31 @@
+"""The admin site under the committee's own name: "Quản trị – Đảng ủy phường Cầu Thia", read from
+the latest year, so it follows the committee through reorganisations."""
+
+from django.contrib import admin
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .forms import AdminSignInForm, choose_label
+
+
+class ModelAdmin(admin.ModelAdmin):
+    """The app's admin pages: select boxes say what to choose (cauthia.forms.choose_label)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return choose_label(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class CommitteeAdminSite(admin.AdminSite):
+    login_form = AdminSignInForm
+    index_title = gettext_lazy("The committee's records")
+
+    def each_context(self, request):
+        from targets.models import Year  # the admin site is made before the apps' models
+
+        context = super().each_context(request)
+        year = Year.objects.current()
+        name = year.executive_name if year else _("the Party committee")
+        context["site_header"] = context["site_title"] = _("Administration – %(committee)s") % {
+            "committee": name
+        }
+        return context

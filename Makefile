@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1:8000
 # The browser tests' checkers come from npm (package-lock.json); without npm those tests skip.
 NPM := $(shell command -v npm 2>/dev/null)
 
-.PHONY: run test lint format check messages lock backup bench clean
+.PHONY: run test lint format check messages pictures lock backup bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -45,7 +45,7 @@ node_modules/.installed: package.json package-lock.json
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	$(PY) manage.py load_demo $(if $(DEMO_PASSWORD),--password='$(DEMO_PASSWORD)')
 	$(PY) manage.py runserver $(HOST)
 
 # One test worker a core (each with its own test database); TEST_WORKERS=0 runs in one process.
@@ -68,8 +68,13 @@ check: lint
 
 messages: export DEBUG ?= 1
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '$(VENV)/*'
-	$(PY) manage.py compilemessages -l vi
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '$(VENV)/*' --ignore 'node_modules/*'
+	$(PY) manage.py compilemessages -l vi --ignore '$(VENV)/*' --ignore 'node_modules/*'
+
+# The README's pictures of the 2023 report and workbook as LibreOffice renders them, in a
+# Vietnamese and an English regional setting (needs LibreOffice and poppler-utils).
+pictures: $(VENV)/.installed
+	$(PY) docs/pictures.py
 
 # Pinned, hashed dependencies from pyproject.toml: the runtime lock, then the dev lock with the
 # same runtime pins. Pins that still fit are kept; LOCK_ARGS=--upgrade takes the newest allowed.

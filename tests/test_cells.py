@@ -6,7 +6,7 @@ from django.urls import reverse
 from cells.models import Cell, CellYear, Task
 from targets.models import Figure, Target, Year
 
-from .helpers import rows_of, signed_in, task_url, text_of
+from .helpers import plain_text, rows_of, signed_in, task_url, text_of
 
 
 def test_each_cell_secretary_sees_their_own_cell_and_no_other(secretary):
@@ -173,3 +173,34 @@ def test_the_cells_pages_cost_the_same_queries_with_more_cells_and_tasks(
     for url, queries in pages:
         with django_assert_num_queries(queries):
             assert bithu.get(url).status_code == 200
+
+
+def test_the_cap_on_excellent_is_the_years_and_shown_where_ratings_are_proposed(bithu):
+    year = Year.objects.get(year=2024)
+    year.excellent_cap_percent, year.excellent_cap_base = 15, "good_only"
+    year.rating_rule = "Quy định 366-QĐ/TW"
+    year.save()
+    for url in (
+        reverse("cells:overview", args=[2024]),
+        reverse("cells:rating_edit", kwargs={"year": 2024, "number": 3}),
+    ):
+        cap = re.search(r'<p class="cap" id="cap">(.*?)</p>', bithu.get(url).content.decode(), re.S)
+        text = plain_text(cap.group(1))
+        assert "không quá 15% so với số hoàn thành tốt nhiệm vụ (không kể xuất sắc)" in text
+        assert "Quy định 366-QĐ/TW" in text
+    overview = bithu.get(reverse("cells:overview", args=[2023])).content.decode()
+    assert "không quá 20% so với số hoàn thành tốt nhiệm vụ trở lên (kể cả xuất sắc)" in overview
+
+
+def test_what_the_cap_is_a_share_of_is_the_years_reading(demo):
+    """3 "xuất sắc" among 12 "tốt": 20% of those rated well or better (3 of 15), within a 20%
+    cap; 25% of those rated "tốt" alone, over it."""
+    from cells.models import RatingTotals
+
+    year = Year.objects.get(year=2024)
+    rated = CellYear(members=20, members_excellent=3, members_good=12, members_completed=5)
+    within = RatingTotals(year, [rated], 1)
+    assert (within.members_excellent_share, within.members_over_cap) == (20, False)
+    year.excellent_cap_base = "good_only"
+    over = RatingTotals(year, [rated], 1)
+    assert (over.members_excellent_share, over.members_over_cap) == (25, True)

@@ -15,6 +15,20 @@ class ModelAdmin(admin.ModelAdmin):
         return choose_label(super().formfield_for_dbfield(db_field, request, **kwargs))
 
 
+class ReadOnlyAdmin(ModelAdmin):
+    """Records shown in the admin and written only by the app itself: histories, and what the
+    app's pages write with a check the admin would skip (a version, who took a step)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CommitteeAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
     index_title = gettext_lazy("The committee's records")

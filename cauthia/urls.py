@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from targets.views import health, home
+from targets.views import health
 
 from .converters import IdConverter, YearConverter
 from .forms import SignInForm
+from .views import home
 
 # Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
 register_converter(YearConverter, "year")

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from cauthia.admin import ModelAdmin
+from cauthia.admin import ModelAdmin, ReadOnlyAdmin
 from targets.admin import OfOpenYearAdmin, RecordedAdmin
 
-from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, Task
+from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, RatingStep, Share, Task, TaskNote
 
 
 @admin.register(Cell)
@@ -48,3 +48,24 @@ class TaskAdmin(RecordedAdmin, OfOpenYearAdmin):
     list_select_related = ["cell", "year", "target"]
     search_fields = ["description", "responsible", "target__name", "cell__name"]
     date_hierarchy = "due_date"
+
+
+@admin.register(Share)
+class ShareAdmin(ReadOnlyAdmin):
+    list_display = ["figure", "cell", "plan", "actual_half", "actual_estimate", "actual", "version"]
+    list_filter = ["year", "cell"]
+    list_select_related = ["figure__target", "figure__year", "cell"]
+
+
+@admin.register(TaskNote)
+class TaskNoteAdmin(ReadOnlyAdmin):
+    list_display = ["task", "written_by", "written_at"]
+    list_filter = ["year"]
+    list_select_related = ["task__cell", "written_by"]
+
+
+@admin.register(RatingStep)
+class RatingStepAdmin(ReadOnlyAdmin):
+    list_display = ["cell_year", "step", "rating", "by", "at"]
+    list_filter = ["year", "step"]
+    list_select_related = ["cell_year__cell", "cell_year__year", "by"]

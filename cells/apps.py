@@ -10,14 +10,17 @@ class CellsConfig(AppConfig):
     def ready(self):
         from targets.document import register_annex
         from targets.models import year_closing
+        from targets.panels import register_panel
         from targets.xlsx import register_sheet
 
         from .models import freeze_cell_names
         from .roles import sync_roles
         from .sheets import add_cells_sheet, ratings_annex
+        from .views import shares_panel
 
         post_migrate.connect(sync_roles, sender=self)
         year_closing.connect(freeze_cell_names)
         # The year-end workbook gets the cells' sheet without targets importing cells.
         register_sheet(add_cells_sheet)
         register_annex(ratings_annex)
+        register_panel(shares_panel)

@@ -3,26 +3,34 @@ from decimal import Decimal
 from functools import reduce
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.fields import CleanCharField, CleanTextField
 from targets.models import (
+    FIGURE_AMOUNTS,
     MAX_TEXT,
+    STAGE_FIELDS,
     CapBase,
+    Figure,
     OfOpenYear,
     OfOpenYearQuerySet,
     RatingFeed,
     Recorded,
     Target,
     Year,
+    amount_field,
+    amount_in_range,
     at_most,
+    person_field,
     refuse_to_reword_closed_reports,
 )
-from targets.progress import round_percent
+from targets.progress import Kind, Stage, round_percent
 
 
 class Level(models.TextChoices):
@@ -128,7 +136,39 @@ class CellSecretary(models.Model):
         return f"{self.user} → {self.cell}"
 
 
-class CellYear(Recorded, OfOpenYear):
+class MemberCounts(models.Model):
+    """How many of a cell's members are rated at each level: the raw counts every share such
+    as "86%" is derived from (a cell's decided rating, and the steps before it)."""
+
+    members_excellent = models.PositiveSmallIntegerField(
+        _("members: excellent"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    members_good = models.PositiveSmallIntegerField(
+        _("members: good"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    members_completed = models.PositiveSmallIntegerField(
+        _("members: completed"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+    members_not_completed = models.PositiveSmallIntegerField(
+        _("members: not completed"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
+    )
+
+    class Meta:
+        abstract = True
+
+    def members_at(self, level):
+        return getattr(self, LEVEL_FIELDS[level])
+
+    @property
+    def members_rated(self):
+        return sum(self.members_at(level) for level in Level)
+
+    @property
+    def members_good_or_better(self):
+        return sum(self.members_at(level) for level in GOOD_OR_BETTER)
+
+
+class CellYear(Recorded, OfOpenYear, MemberCounts):
     """A cell's year: its secretary and members, the ward's rating of it, and how many of its
     members were rated at each level. Only raw counts are kept; shares are derived."""
 
@@ -145,16 +185,6 @@ class CellYear(Recorded, OfOpenYear):
         _("party members"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
     )
     rating = models.CharField(_("cell's rating"), max_length=20, choices=Level.choices, blank=True)
-    members_excellent = models.PositiveSmallIntegerField(
-        _("members: excellent"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
-    )
-    members_good = models.PositiveSmallIntegerField(
-        _("members: good"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
-    )
-    members_completed = models.PositiveSmallIntegerField(
-        _("members: completed"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
-    )
-    members_not_completed = models.PositiveSmallIntegerField(_("members: not completed"), default=0)
     illustrative = models.BooleanField(
         _("illustrative rating"),
         default=False,
@@ -165,6 +195,10 @@ class CellYear(Recorded, OfOpenYear):
         default=False,
         help_text=_("The secretary's name and the number of members are demo data."),
     )
+    # The rating above is the committee's decision, the last step of the year's rating (the
+    # cell's self-assessment and the ward's proposal are RatingSteps): who entered it, when.
+    decided_by = person_field(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["year__year", "cell__number"]
@@ -190,9 +224,6 @@ class CellYear(Recorded, OfOpenYear):
         """The cell's name as the year's sheet prints it."""
         return self.cell_name or self.cell.name
 
-    def members_at(self, level):
-        return getattr(self, LEVEL_FIELDS[level])
-
     @property
     def illustrative_note(self):
         """What of this line is demo data, as every page, sheet and document says it:
@@ -207,14 +238,6 @@ class CellYear(Recorded, OfOpenYear):
         if not parts:
             return ""
         return _("Illustrative: %(parts)s") % {"parts": ", ".join(map(str, parts))}
-
-    @property
-    def members_rated(self):
-        return sum(self.members_at(level) for level in Level)
-
-    @property
-    def members_good_or_better(self):
-        return sum(self.members_at(level) for level in GOOD_OR_BETTER)
 
 
 class RatingTotals:
@@ -283,6 +306,54 @@ class RatingTotals:
         }
 
 
+class RatingStep(Recorded, OfOpenYear, MemberCounts):
+    """A step of a cell's yearly rating before the committee decides it (the decision is the
+    CellYear's own rating and counts): the cell's self-assessment, then the ward's proposal,
+    each with the cell's level and its members' counts per level, who and when."""
+
+    class Step(models.TextChoices):
+        SELF = "self", _("self-assessment")
+        PROPOSAL = "proposal", _("ward's proposal")
+
+    cell_year = models.ForeignKey(
+        CellYear, on_delete=models.PROTECT, related_name="steps", verbose_name=_("cell's year")
+    )
+    # The cell year's year, kept here so that a closed year freezes its steps too.
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="+", verbose_name=_("year")
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    rating = models.CharField(_("cell's rating"), max_length=20, choices=Level.choices)
+    by = person_field(_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["cell_year", "step"]
+        verbose_name = _("rating step")
+        verbose_name_plural = _("rating steps")
+        constraints = [
+            models.UniqueConstraint(fields=["cell_year", "step"], name="ratingstep_one_per_step"),
+            models.CheckConstraint(
+                condition=Q(step__in=["self", "proposal"]), name="ratingstep_step_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=Level.values), name="ratingstep_rating_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell_year}: {self.get_step_display()}"
+
+    def save(self, *args, **kwargs):
+        self.year_id = self.cell_year.year_id
+        super().save(*args, **kwargs)
+
+    @property
+    def members(self):
+        """The members a step counts are those it rates (RatingTotals adds up every cell's)."""
+        return self.members_rated
+
+
 class TaskStatus(models.TextChoices):
     PLANNED = "planned", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -294,6 +365,15 @@ class TaskQuerySet(OfOpenYearQuerySet):
     def for_user(self, user):
         """Tasks of the cells the user may see (see CellQuerySet.for_user)."""
         return self.filter(cell__in=Cell.objects.for_user(user))
+
+    def with_latest_note(self):
+        """Each task with its latest progress note's text and time (``latest_note``,
+        ``latest_note_at``), in the same query."""
+        latest = TaskNote.objects.filter(task=OuterRef("pk")).order_by("-written_at", "-pk")
+        return self.annotate(
+            latest_note=Subquery(latest.values("text")[:1]),
+            latest_note_at=Subquery(latest.values("written_at")[:1]),
+        )
 
 
 class Task(Recorded, OfOpenYear):
@@ -344,6 +424,178 @@ class Task(Recorded, OfOpenYear):
             return self.note
         marker = _("Illustrative task.")
         return f"{marker} {self.note}".strip()
+
+
+class TaskNote(OfOpenYear):
+    """A dated note on a task's progress, written by the cell's secretary or the office; kept
+    as written (on PostgreSQL the database refuses to alter or remove one)."""
+
+    APPEND_ONLY = True
+
+    task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, related_name="notes", verbose_name=_("task")
+    )
+    # The task's year, kept here so that a closed year takes no more notes.
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="+", verbose_name=_("year")
+    )
+    text = CleanTextField(_("progress"), max_length=MAX_TEXT)
+    written_by = person_field(_("written by"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        constraints = [at_most("text")]
+
+    def __str__(self):
+        return f"{self.task}: {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        self.year_id = self.task.year_id
+        super().save(*args, **kwargs)
+
+
+# The kinds of target whose plan the ward splits among its cells: counted or summed things. A
+# rate is the ward's own, and a qualitative target has nothing to add up.
+SHARED_KINDS = (Kind.COUNT, Kind.MONEY, Kind.REDUCTION)
+SHARE_AMOUNTS = FIGURE_AMOUNTS
+
+
+class StaleShare(Exception):
+    """Raised when a cell's share was changed by someone else since the page showed it."""
+
+    def __init__(self, current):
+        super().__init__(f"share {current.pk} is at version {current.version}")
+        self.current = current
+
+
+class ShareQuerySet(OfOpenYearQuerySet):
+    def for_user(self, user):
+        """Shares of the cells the user may see (see CellQuerySet.for_user)."""
+        return self.filter(cell__in=Cell.objects.for_user(user))
+
+
+class ShareTotals:
+    """What a ward figure's shares add up to at each stage: the sum of the cells that have
+    reported and how many have, out of the cells given a share ("7/10 chi bộ đã báo cáo")."""
+
+    def __init__(self, figure, shares):
+        self.figure = figure
+        self.shares = list(shares)
+
+    def reported(self, stage):
+        return [share for share in self.shares if share.actual_at(stage) is not None]
+
+    def sum_at(self, stage):
+        """The cells' sum at ``stage``, or None while no cell has reported."""
+        reported = self.reported(stage)
+        if not reported:
+            return None
+        return sum(share.actual_at(stage) for share in reported)
+
+    @property
+    def plan(self):
+        planned = [share.plan for share in self.shares if share.plan is not None]
+        return sum(planned) if planned else None
+
+    def stages(self):
+        """[(stage, sum, reported count, the ward's figure at that stage)] for every stage."""
+        return [
+            (stage, self.sum_at(stage), len(self.reported(stage)), self.figure.actual_at(stage))
+            for stage in Stage
+        ]
+
+    def adopt(self, stage, by, expected_version):
+        """Write the cells' sum at ``stage`` as the ward's figure, through Figure.save and its
+        history (StaleFigure if the figure moved on since the page was shown)."""
+        setattr(self.figure, STAGE_FIELDS[stage], self.sum_at(stage))
+        return self.figure.save(changed_by=by, expected_version=expected_version)
+
+
+class Share(Recorded, OfOpenYear):
+    """A cell's share of a ward target in a year: the part of the plan the ward gave the cell,
+    and what the cell reports at each stage. The ward's figure shows their sum, and the office
+    adopts it as the ward's actual (Figure.save records that)."""
+
+    cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, related_name="shares", verbose_name=_("party cell")
+    )
+    figure = models.ForeignKey(
+        Figure, on_delete=models.PROTECT, related_name="shares", verbose_name=_("ward figure")
+    )
+    # The figure's year, kept here so that a closed year freezes its shares too.
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="+", verbose_name=_("year")
+    )
+    plan = amount_field(_("cell's plan"), null=True, blank=True)
+    actual_half = amount_field(_("actual at six months"), null=True, blank=True)
+    actual_estimate = amount_field(_("estimated actual for the year"), null=True, blank=True)
+    actual = amount_field(_("actual for the year"), null=True, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo figures, not from a real source.")
+    )
+    version = models.PositiveIntegerField(_("update"), default=1)
+    updated_by = person_field(_("last changed by"))
+    updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["figure__target__position", "cell__number"]
+        verbose_name = _("cell's share")
+        verbose_name_plural = _("cells' shares")
+        constraints = [
+            models.UniqueConstraint(fields=["cell", "figure"], name="share_one_per_cell_figure"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="share_version_positive"),
+            *(
+                models.CheckConstraint(
+                    condition=amount_in_range(field), name=f"share_{field}_range"
+                )
+                for field in SHARE_AMOUNTS
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell}: {self.figure}"
+
+    def actual_at(self, stage):
+        return getattr(self, STAGE_FIELDS[stage])
+
+    def clean(self):
+        super().clean()
+        if self.figure_id and self.figure.target.kind not in SHARED_KINDS:
+            raise ValidationError(
+                _("Only a count, a value or a number reduced is split among the cells."),
+                code="kind",
+            )
+
+    def write(self, values, by, expected_version):
+        """Save ``values`` (amounts by field name) over the version the page showed. Raises
+        StaleShare if someone saved since, YearClosed for a closed year; returns False and
+        writes nothing when nothing changed."""
+        self.clean()
+        with transaction.atomic():
+            # The year's lock also serialises two writers of the same share.
+            Year.lock_open(self.year_id or self.figure.year_id)
+            if self.pk is None:
+                existing = Share.objects.filter(cell=self.cell_id, figure=self.figure_id).first()
+                if existing is not None:  # made by someone else since the page was shown
+                    raise StaleShare(existing)
+            else:
+                stored = Share.objects.select_related("updated_by").get(pk=self.pk)
+                if stored.version != expected_version:
+                    raise StaleShare(stored)
+                if all(getattr(stored, name) == value for name, value in values.items()):
+                    return False
+                self.version = stored.version + 1
+            for name, value in values.items():
+                setattr(self, name, value)
+            self.year_id = self.figure.year_id
+            self.updated_by, self.updated_at = by, timezone.now()
+            self.save(changed_by=by)
+            return True
 
 
 def freeze_cell_names(sender, year, **kwargs):

@@ -36,9 +36,19 @@ ROLE_PERMISSIONS = {
         "cells.view_task",
         "cells.add_task",
         "cells.change_task",
+        "cells.delete_task",
+        "cells.view_tasknote",
+        "cells.add_tasknote",
+        "cells.view_share",
+        "cells.add_share",
+        "cells.change_share",
+        "cells.view_ratingstep",
+        "cells.add_ratingstep",
+        "cells.change_ratingstep",
         "cells.view_cellsecretary",
     ],
-    # Read-only: their own cell comes from CellSecretary, not from a permission.
+    # None: what a cell secretary may see and report is their own cell's, which comes from
+    # CellSecretary, not from a permission (cells.views.cell_of and reports_for).
     CELL_SECRETARIES: [],
 }
 

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from targets.tables import NUMERIC, DeclaredColumn
+from targets.tables import NUMERIC, DeclaredColumn, stacked
 
 from .columns import columns
 
@@ -23,7 +23,7 @@ class CellTable(tables.Table):
 
     class Meta:
         orderable = False
-        attrs = {"class": "cells"}
+        attrs = stacked({"class": "cells"})
         sequence = ["number", "name", "secretary", "members", "tasks", "rating", "illustrative"]
 
     def __init__(self, cells, **kwargs):
@@ -47,13 +47,19 @@ class TaskTable(tables.Table):
         verbose_name=_("Target's progress"),
     )
     note = tables.Column(_("Note"), accessor="note_shown", default="")
+    latest_note = tables.TemplateColumn(
+        template_name="cells/partials/latest_note.html", verbose_name=_("Latest progress")
+    )
+    report = tables.TemplateColumn(
+        template_name="cells/partials/task_report_link.html", verbose_name=""
+    )
     edit = tables.TemplateColumn(
         template_name="cells/partials/task_edit_link.html", verbose_name=""
     )
 
     class Meta:
         orderable = False
-        attrs = {"class": "tasks"}
+        attrs = stacked({"class": "tasks"})
         empty_text = _("No task assigned.")
 
 
@@ -65,7 +71,7 @@ class RatingHistoryTable(tables.Table):
 
     class Meta:
         orderable = False
-        attrs = {"class": "ratings"}
+        attrs = stacked({"class": "ratings"})
         empty_text = _("No rating recorded.")
 
     def __init__(self, cell_years, **kwargs):

@@ -1,28 +1,63 @@
+import datetime
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cauthia.converters import IdConverter
 from targets import xlsx
-from targets.models import Figure, RatingFeed, StaleFigure, Year
-from targets.report import Row
+from targets.models import STAGE_FIELDS, Figure, RatingFeed, StaleFigure, Year
+from targets.progress import Stage
+from targets.report import Row, latest_stage
+from targets.views import stage_asked
 
-from .forms import CellYearForm, TaskForm
-from .models import Cell, CellYear, RatingTotals, Task, TaskStatus
+from .forms import CellYearForm, RatingCountsForm, ShareSheet, TaskForm, TaskProgressForm
+from .models import (
+    LEVEL_FIELDS,
+    SHARED_KINDS,
+    Cell,
+    CellYear,
+    RatingStep,
+    RatingTotals,
+    Share,
+    ShareTotals,
+    Task,
+    TaskStatus,
+)
 from .sheets import task_workbook
 from .tables import CellTable, RatingHistoryTable, TaskTable
+
+# Tasks due within this many days are listed first on a cell's page.
+DUE_SOON_DAYS = 30
 
 
 def cell_of(request, number):
     """The cell numbered ``number`` if the user may see it (their own, for a cell secretary),
     else 404."""
     return get_object_or_404(Cell.objects.for_user(request.user), number=number)
+
+
+def reports_for(user, perm):
+    """Whether ``user`` may report for a cell cell_of has let them see: its own secretary (the
+    only cell they see), or ward staff with ``perm``."""
+    return user.has_perm(perm) or not user.has_perm("cells.view_cell")
+
+
+def require_reporter(request, perm):
+    if not reports_for(request.user, perm):
+        raise PermissionDenied
+
+
+def year_of(year):
+    return get_object_or_404(Year, year=year)
 
 
 @require_safe
@@ -77,24 +112,55 @@ def overview(request, year):
 
 @require_safe
 def cell_detail(request, year, number):
+    """A cell's year: what is due, its tasks with their latest progress, its shares of the
+    ward's targets, its rating's steps. A cell secretary's home."""
     cell = cell_of(request, number)
-    year = get_object_or_404(Year, year=year)
-    tasks = list(Task.objects.filter(cell=cell, year=year).select_related("target__area"))
-    rows = {
-        figure.target_id: Row(figure)
-        for figure in Figure.objects.filter(
+    year = year_of(year)
+    tasks = list(
+        Task.objects.filter(cell=cell, year=year).select_related("target__area").with_latest_note()
+    )
+    figures = list(
+        Figure.objects.filter(
             year=year, target_id__in={task.target_id for task in tasks}
         ).select_related("target", "year")
-    }
+    )
+    # Each task's target as far as the year has come: its latest stage with figures.
+    stage = latest_stage(figures)
+    rows = {figure.target_id: Row(figure, stage=stage) for figure in figures}
     sections = {}
     for task in tasks:
-        task.cell, task.year = cell, year  # what the edit link needs, without a query per task
+        task.cell, task.year = cell, year  # what the links need, without a query per task
         task.row = rows.get(task.target_id)
         sections.setdefault(task.target.area, []).append(task)
-    cell.cell_year = cell_year = CellYear.objects.filter(cell=cell, year=year).first()
+    soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+    due = sorted(
+        (
+            task
+            for task in tasks
+            if task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
+            and task.due_date
+            and task.due_date <= soon
+        ),
+        key=lambda task: task.due_date,
+    )
+    shares = list(
+        Share.objects.filter(cell=cell, year=year).select_related("figure__target", "figure__year")
+    )
+    cell_year = (
+        CellYear.objects.filter(cell=cell, year=year)
+        .select_related("decided_by")
+        .prefetch_related(Prefetch("steps", queryset=RatingStep.objects.select_related("by")))
+        .first()
+    )
+    cell.cell_year = cell_year
     if cell_year is not None:
         cell_year.cell = cell
-    can_edit = request.user.has_perm("cells.change_task") and not year.is_closed
+    steps = {step.step: step for step in cell_year.steps.all()} if cell_year else {}
+    user, open_year = request.user, not year.is_closed
+    decided = bool(cell_year and cell_year.decided_at)
+    ward_rates = open_year and user.has_perm("cells.change_cellyear")
+    can_edit = user.has_perm("cells.change_task") and open_year
+    can_report = open_year and reports_for(user, "cells.add_tasknote")
     return render(
         request,
         "cells/cell.html",
@@ -103,17 +169,38 @@ def cell_detail(request, year, number):
             "year": year,
             "years": Year.objects.all(),
             "cell_year": cell_year,
+            "due": due,
             "sections": [
-                (area, TaskTable(rows, exclude=() if can_edit else ("edit",)))
+                (
+                    area,
+                    TaskTable(
+                        rows,
+                        exclude=[
+                            name
+                            for name, shown in (("edit", can_edit), ("report", can_report))
+                            if not shown
+                        ],
+                    ),
+                )
                 for area, rows in sections.items()
             ],
+            "shares": shares,
+            "stages": Stage,
+            "steps": [(step, steps.get(step)) for step in RatingStep.Step],
             "history": RatingHistoryTable(
                 CellYear.objects.filter(cell=cell)
                 .select_related("year", "cell")
                 .order_by("-year__year")
             ),
             "can_edit": can_edit,
-            "can_rate": request.user.has_perm("cells.change_cellyear") and not year.is_closed,
+            "can_report_shares": open_year
+            and bool(shares)
+            and reports_for(user, "cells.change_share"),
+            "can_self_assess": open_year
+            and not decided
+            and reports_for(user, "cells.add_ratingstep"),
+            "can_propose": ward_rates and not decided,
+            "can_rate": ward_rates,
         },
     )
 
@@ -170,22 +257,38 @@ def _task_form(request, task):
 @permission_required("cells.change_cellyear", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def rating_edit(request, year, number):
+    """The committee's decision on the cell's rating, with its secretary and members: the
+    counts "10/10" and "86%" are derived from. Until decided it starts from the ward's
+    proposal."""
     cell = cell_of(request, number)
-    year = get_object_or_404(Year, year=year)
+    year = year_of(year)
     year.require_open()
     back = cell.url_in(year)
-    cell_year = CellYear.objects.filter(cell=cell, year=year).first() or CellYear(
-        cell=cell, year=year
+    cell_year = rating_of(cell, year)
+    proposal = next(
+        (step for step in cell_year.steps.all() if step.step == RatingStep.Step.PROPOSAL), None
     )
-    form = CellYearForm(request.POST or None, instance=cell_year)
+    initial = None
+    if not cell_year.decided_at and proposal is not None:
+        initial = {name: getattr(proposal, name) for name in RatingCountsForm.Meta.fields}
+    form = CellYearForm(request.POST or None, instance=cell_year, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.save(commit=False).save(changed_by=request.user)
+        # Saving the proposal as it was shown is a decision too.
+        from_proposal = initial is not None
+        if not (form.has_changed() or from_proposal):
+            messages.info(request, _("Nothing was changed."))
+            return redirect(back)
+        decided = form.save(commit=False)
+        rated = set(form.changed_data) & {"rating", *LEVEL_FIELDS.values()}
+        if decided.rating and (rated or from_proposal):
+            decided.decided_by, decided.decided_at = request.user, timezone.now()
+        decided.save(changed_by=request.user)
         messages.success(request, _("Rating saved for %(cell)s.") % {"cell": cell})
         return redirect(back)
     return render(
         request,
         "cells/rating_form.html",
-        {"form": form, "cell": cell, "year": year, "back": back},
+        {"form": form, "cell": cell, "year": year, "back": back, "proposal": proposal},
         status=400 if form.errors else 200,
     )
 
@@ -217,3 +320,321 @@ def apply_rating(request, year):
             request, _("Saved: %(target)s, %(year)s.") % {"target": figure.name, "year": year}
         )
     return redirect("cells:overview", year=year.year)
+
+
+def task_of(request, year, number, pk):
+    """The task ``pk`` of cell ``number`` in ``year``, if the user may see that cell."""
+    cell = cell_of(request, number)
+    return get_object_or_404(
+        Task.objects.select_related("cell", "year", "target"), pk=pk, cell=cell, year__year=year
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_progress(request, year, number, pk):
+    """The cell's secretary (or the office) reports how a task goes: its status and a dated
+    note; the task's notes so far are listed under the form."""
+    task = task_of(request, year, number, pk)
+    require_reporter(request, "cells.add_tasknote")
+    task.year.require_open()
+    back = task.cell.url_in(task.year)
+    form = TaskProgressForm(request.POST or None, task=task)
+    if request.method == "POST" and form.is_valid():
+        form.save(by=request.user)
+        messages.success(request, _("Progress saved: %(task)s") % {"task": task.description[:60]})
+        return redirect(back)
+    return render(
+        request,
+        "cells/task_progress.html",
+        {
+            "form": form,
+            "task": task,
+            "cell": task.cell,
+            "year": task.year,
+            "back": back,
+            "notes": task.notes.select_related("written_by"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required("cells.delete_task", raise_exception=True)
+@require_POST
+def task_delete(request, year, number, pk):
+    """Remove a task assigned by mistake; one with progress notes is kept (its history)."""
+    task = task_of(request, year, number, pk)
+    task.year.require_open()
+    if task.notes.exists():
+        messages.error(
+            request,
+            _(
+                "This task has progress notes and is kept with them; mark it “Không hoàn "
+                "thành” instead if it no longer applies."
+            ),
+        )
+    else:
+        task.delete(changed_by=request.user)
+        messages.success(request, _("Task removed: %(task)s") % {"task": task.description[:60]})
+    return redirect(task.cell.url_in(task.year))
+
+
+def post_data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def save_sheet(request, sheet, year, message=None):
+    """Save a posted ShareSheet and say so: (True, 302) when every changed row is saved, else
+    (False, the status of the page shown again: 400 for a value refused, 409 for a row someone
+    else changed meanwhile); (False, 200) for a page only shown."""
+    if not sheet.is_bound:
+        return False, 200
+    year.require_open()
+    if not sheet.is_valid():
+        return False, 400
+    saved = sheet.save(by=request.user)
+    if sheet.conflicts:
+        return False, 409
+    if not saved:
+        messages.info(request, _("Nothing was changed."))
+    else:
+        messages.success(
+            request,
+            message
+            or ngettext("Saved %(count)d figure.", "Saved %(count)d figures.", saved)
+            % {"count": saved},
+        )
+    return True, 302
+
+
+def share_rows(shares, cell=None):
+    """The rows of a ShareSheet: one a share, labelled by its target (or its cell)."""
+    return [
+        (f"s{share.cell.number}-{share.figure.target_id}", share, label(share, cell))
+        for share in shares
+    ]
+
+
+def label(share, cell):
+    if cell is None:
+        return share.cell.name
+    return f"{share.figure.target.position}. {share.figure.name}"
+
+
+@require_http_methods(["GET", "POST"])
+def cell_shares(request, year, number):
+    """A cell's shares of the ward's targets at a stage: the cell's secretary (or the office)
+    enters what the cell reached; each row is saved with its own version check."""
+    cell = cell_of(request, number)
+    year = year_of(year)
+    require_reporter(request, "cells.change_share")
+    shares = list(
+        Share.objects.filter(cell=cell, year=year).select_related(
+            "figure__target", "figure__year", "cell"
+        )
+    )
+    stage = stage_asked(request) or latest_stage([share.figure for share in shares])
+    sheet = ShareSheet(share_rows(shares, cell), STAGE_FIELDS[stage], post_data(request))
+    done, status = save_sheet(request, sheet, year)
+    if done:
+        return redirect(f"{request.path}?stage={stage}")
+    return render(
+        request,
+        "cells/shares.html",
+        {
+            "cell": cell,
+            "year": year,
+            "stage": stage,
+            "stages": Stage,
+            "report": {"stage": stage},
+            "sheet": sheet,
+            "can_edit": not year.is_closed,
+        },
+        status=status,
+    )
+
+
+def shared_figure(year, slug):
+    """The ward figure of ``slug`` in ``year`` whose plan may be split among the cells."""
+    return get_object_or_404(
+        Figure.objects.select_related("target", "year"),
+        year__year=year,
+        target__slug=slug,
+        target__kind__in=SHARED_KINDS,
+    )
+
+
+@permission_required("cells.add_share", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def share_split(request, year, slug):
+    """The office splits a target's plan of the year among the active cells."""
+    figure = shared_figure(year, slug)
+    shares = {share.cell_id: share for share in figure.shares.select_related("cell")}
+    rows = []
+    for cell in Cell.objects.filter(is_active=True):
+        share = shares.get(cell.pk) or Share(cell=cell, figure=figure, year=figure.year)
+        share.cell, share.figure = cell, figure
+        rows.append(share)
+    sheet = ShareSheet(share_rows(rows), "plan", post_data(request))
+    message = _("The plan of %(target)s is split among the cells.") % {"target": figure.name}
+    done, status = save_sheet(request, sheet, figure.year, message)
+    if done:
+        return redirect(figure.get_absolute_url())
+    totals = ShareTotals(figure, [share for share in rows if share.pk])
+    return render(
+        request,
+        "cells/share_split.html",
+        {"figure": figure, "year": figure.year, "sheet": sheet, "totals": totals},
+        status=status,
+    )
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_POST
+def adopt_sum(request, year, slug):
+    """The office takes the cells' sum at a stage as the ward's figure (in its history)."""
+    figure = shared_figure(year, slug)
+    stage = stage_asked(request) or Stage(request.POST.get("stage") or Stage.FINAL)
+    totals = ShareTotals(figure, figure.shares.all())
+    if totals.sum_at(stage) is None:
+        messages.error(request, _("No cell has reported this figure yet."))
+        return redirect(figure.get_absolute_url())
+    version = request.POST.get("version", "")
+    expected = int(version) if re.fullmatch(IdConverter.regex, version) else 0
+    try:
+        totals.adopt(stage, request.user, expected)
+    except StaleFigure:
+        messages.error(request, _("The figure changed meanwhile; check it and try again."))
+    else:
+        messages.success(
+            request, _("Saved: %(target)s, %(year)s.") % {"target": figure.name, "year": year}
+        )
+    return redirect(figure.get_absolute_url())
+
+
+def shares_panel(request, figure):
+    """The cells' shares of a ward figure on the target's page: the sum at each stage, how many
+    cells have reported, each cell's line. For the ward's staff only: a cell never sees
+    another's."""
+    if figure.target.kind not in SHARED_KINDS or not request.user.has_perm("cells.view_share"):
+        return None
+    shares = list(figure.shares.select_related("cell", "updated_by").order_by("cell__number"))
+    return (
+        "cells/partials/shares_panel.html",
+        {
+            "figure": figure,
+            "shares": shares,
+            "totals": ShareTotals(figure, shares),
+            "stages": Stage,
+            "can_split": request.user.has_perm("cells.add_share") and not figure.year.is_closed,
+            "can_adopt": request.user.has_perm("targets.change_figure")
+            and not figure.year.is_closed,
+        },
+    )
+
+
+def rating_of(cell, year):
+    """The cell's year with its rating's steps (a new one, unsaved, if the ward has none)."""
+    cell_year = CellYear.objects.filter(cell=cell, year=year).prefetch_related(
+        "steps"
+    ).first() or CellYear(cell=cell, year=year)
+    cell_year.cell = cell
+    return cell_year
+
+
+@require_http_methods(["GET", "POST"])
+def rating_self(request, year, number):
+    """The cell's self-assessment: its level and its members' counts per level."""
+    cell = cell_of(request, number)
+    require_reporter(request, "cells.add_ratingstep")
+    return rating_step(request, cell, year_of(year), RatingStep.Step.SELF)
+
+
+@permission_required("cells.change_cellyear", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rating_proposal(request, year, number):
+    """The ward's proposal, beside the cell's self-assessment and the cap on "xuất sắc"
+    across the ward's proposals."""
+    return rating_step(request, cell_of(request, number), year_of(year), RatingStep.Step.PROPOSAL)
+
+
+def rating_step(request, cell, year, step):
+    year.require_open()
+    cell_year = rating_of(cell, year)
+    back = cell.url_in(year)
+    if cell_year.decided_at:
+        messages.info(request, _("The committee has decided this rating: its steps are kept."))
+        return redirect(back)
+    steps = {found.step: found for found in cell_year.steps.all()}
+    current = steps.get(step)
+    starting = steps.get(RatingStep.Step.SELF) if step == RatingStep.Step.PROPOSAL else None
+    instance = current or RatingStep(cell_year=cell_year, step=step)
+    initial = None
+    if current is None and starting is not None:  # the proposal starts from the cell's own
+        initial = {name: getattr(starting, name) for name in RatingCountsForm.Meta.fields}
+    form = RatingCountsForm(
+        request.POST or None, instance=instance, initial=initial, members=cell_year.members
+    )
+    if request.method == "POST" and form.is_valid():
+        if cell_year.pk is None:
+            cell_year.save(changed_by=request.user)
+        saved = form.save(commit=False)
+        saved.cell_year, saved.by, saved.at = cell_year, request.user, timezone.now()
+        saved.save(changed_by=request.user)
+        messages.success(
+            request,
+            _("%(step)s saved for %(cell)s.") % {"step": saved.get_step_display(), "cell": cell},
+        )
+        return redirect(back)
+    proposals = None
+    if step == RatingStep.Step.PROPOSAL:
+        proposals = RatingTotals(
+            year,
+            RatingStep.objects.filter(year=year, step=RatingStep.Step.PROPOSAL),
+            Cell.objects.filter(is_active=True).count(),
+        )
+    return render(
+        request,
+        "cells/rating_step.html",
+        {
+            "form": form,
+            "cell": cell,
+            "year": year,
+            "back": back,
+            "step": step,
+            "self_assessment": starting,
+            "proposals": proposals,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_safe
+def digest(request, year, number):
+    """One A4 page of the cell's year for its monthly meeting: tasks and their latest progress,
+    shares and what was reported, the rating's steps."""
+    cell = cell_of(request, number)
+    year = year_of(year)
+    tasks = (
+        Task.objects.filter(cell=cell, year=year)
+        .select_related("target")
+        .with_latest_note()
+        .order_by("due_date", "pk")
+    )
+    shares = Share.objects.filter(cell=cell, year=year).select_related(
+        "figure__target", "figure__year"
+    )
+    cell_year = rating_of(cell, year)
+    return render(
+        request,
+        "cells/digest.html",
+        {
+            "cell": cell,
+            "year": year,
+            "cell_year": cell_year,
+            "tasks": tasks,
+            "shares": shares,
+            "stages": Stage,
+            "steps": {found.step: found for found in cell_year.steps.all()},
+            "printed": timezone.localdate(),
+        },
+    )

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cauthia.admin import ModelAdmin
+from cauthia.admin import ModelAdmin, ReadOnlyAdmin
 
 from . import display
 from .models import Area, Change, Figure, FigureChange, ReportText, Target, Year, YearEvent
@@ -209,25 +209,16 @@ class FigureAdmin(OfOpenYearAdmin):
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(ModelAdmin):
+class FigureChangeAdmin(ReadOnlyAdmin):
     list_display = ["figure", "version", "changed_by", "changed_at", "old_actual", "new_actual"]
     list_filter = ["figure__year", "changed_by"]
     search_fields = ["figure__target__name"]
     list_select_related = ["figure__target", "figure__year", "changed_by"]
     date_hierarchy = "changed_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Change)
-class ChangeAdmin(ModelAdmin):
+class ChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
     list_filter = ["content_type", "action", "changed_by"]
     list_select_related = ["content_type", "changed_by"]
@@ -245,26 +236,12 @@ class ChangeAdmin(ModelAdmin):
     def what_changed(self, change):
         return changed_fields(change)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReportText)
-class ReportTextAdmin(RecordedAdmin, OfOpenYearAdmin):
+class ReportTextAdmin(ReadOnlyAdmin):
     """Shown here with its history; written on the report's own page, which checks the version
     the editor opened."""
 
     list_display = ["year", "stage", "is_final", "version", "updated_by", "updated_at"]
     list_filter = ["year", "stage", "is_final"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    inlines = [ChangeInline]

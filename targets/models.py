@@ -681,11 +681,11 @@ FIGURE_AMOUNTS = ("plan", *STAGE_FIELDS.values())
 FIGURE_TEXTS = ("note", "reason", "comment")
 
 
-def _amount_field(verbose_name, **kwargs):
+def amount_field(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
-def _amount_in_range(field):
+def amount_in_range(field):
     """Non-negative and below MAX_AMOUNT. The upper bound also refuses PostgreSQL's NaN, which
     sorts above every number, and SQLite's text 'NaN' or 'Infinity', which sort above numbers."""
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lt": MAX_AMOUNT})
@@ -781,10 +781,10 @@ class Figure(OfOpenYear):
     year = models.ForeignKey(
         Year, on_delete=models.PROTECT, related_name="figures", verbose_name=_("year")
     )
-    plan = _amount_field(_("plan"), null=True, blank=True)
-    actual_half = _amount_field(_("actual at six months"), null=True, blank=True)
-    actual_estimate = _amount_field(_("estimated actual for the year"), null=True, blank=True)
-    actual = _amount_field(_("actual for the year"), null=True, blank=True)
+    plan = amount_field(_("plan"), null=True, blank=True)
+    actual_half = amount_field(_("actual at six months"), null=True, blank=True)
+    actual_estimate = amount_field(_("estimated actual for the year"), null=True, blank=True)
+    actual = amount_field(_("actual for the year"), null=True, blank=True)
     note = CleanTextField(
         _("note"),
         blank=True,
@@ -829,7 +829,7 @@ class Figure(OfOpenYear):
             models.UniqueConstraint(fields=["target", "year"], name="figure_one_per_target_year"),
             *(
                 models.CheckConstraint(
-                    condition=_amount_in_range(field), name=f"figure_{field}_range"
+                    condition=amount_in_range(field), name=f"figure_{field}_range"
                 )
                 for field in ("plan", *STAGE_FIELDS.values())
             ),
@@ -1102,14 +1102,14 @@ class FigureChange(models.Model):
     changed_by = person_field(_("changed by"))
     changed_at = models.DateTimeField(_("changed at"))
     version = models.PositiveIntegerField(_("version"))
-    old_plan = _amount_field(_("old plan"), null=True, blank=True)
-    new_plan = _amount_field(_("new plan"), null=True, blank=True)
-    old_actual_half = _amount_field(_("old actual at six months"), null=True, blank=True)
-    new_actual_half = _amount_field(_("new actual at six months"), null=True, blank=True)
-    old_actual_estimate = _amount_field(_("old estimate"), null=True, blank=True)
-    new_actual_estimate = _amount_field(_("new estimate"), null=True, blank=True)
-    old_actual = _amount_field(_("old actual"), null=True, blank=True)
-    new_actual = _amount_field(_("new actual"), null=True, blank=True)
+    old_plan = amount_field(_("old plan"), null=True, blank=True)
+    new_plan = amount_field(_("new plan"), null=True, blank=True)
+    old_actual_half = amount_field(_("old actual at six months"), null=True, blank=True)
+    new_actual_half = amount_field(_("new actual at six months"), null=True, blank=True)
+    old_actual_estimate = amount_field(_("old estimate"), null=True, blank=True)
+    new_actual_estimate = amount_field(_("new estimate"), null=True, blank=True)
+    old_actual = amount_field(_("old actual"), null=True, blank=True)
+    new_actual = amount_field(_("new actual"), null=True, blank=True)
     old_note = CleanTextField(_("old note"), blank=True, max_length=MAX_TEXT)
     new_note = CleanTextField(_("new note"), blank=True, max_length=MAX_TEXT)
     old_reason = CleanTextField(_("old reason"), blank=True, max_length=MAX_TEXT)
@@ -1128,7 +1128,7 @@ class FigureChange(models.Model):
             # The history holds what a figure may hold, nothing a forged row could add.
             *(
                 models.CheckConstraint(
-                    condition=_amount_in_range(field), name=f"figurechange_{field}_range"
+                    condition=amount_in_range(field), name=f"figurechange_{field}_range"
                 )
                 for name in FIGURE_AMOUNTS
                 for field in (f"old_{name}", f"new_{name}")

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import columns, display
 
-NUMERIC = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+def column_heading(bound_column):
+    return bound_column.header
+
+
+# A column's own "td" attrs replace the table's (see stacked): a number's keeps its heading too.
+NUMERIC = {"td": {"class": "num", "data-label": column_heading}, "th": {"class": "num"}}
 
 
 def table_columns(declared):
@@ -44,6 +50,17 @@ class DeclaredColumn(tables.Column):
         return (self.declared.shown(subject) if subject is not None else "") or display.NONE
 
 
+def stacked(attrs):
+    """Table attrs for a table a phone shows as one card a row (CSS ``table.stack``): each cell
+    carries its column's heading, which the card writes before the value."""
+    classes = f"{attrs.get('class', '')} stack".strip()
+    return {
+        **attrs,
+        "class": classes,
+        "td": {"data-label": lambda bound_column: bound_column.header},
+    }
+
+
 class ReportTable(tables.Table):
     """Rows of a report (targets.report.Row) under the declared columns, rendered cell by cell
     through each column's shown_html."""
@@ -63,15 +80,23 @@ class ReportTable(tables.Table):
         return mark_safe(' class="num"') if declared is not None and declared.numeric else ""
 
     def row_html(self, row):
-        """One row's cells in the table's order, numbers aligned by their column's kind.
-        django-tables2 would inspect a render method's signature again for every cell, a sixth
-        of the dashboard's time; the columns are known here, so they are called directly."""
+        """One row's cells in the table's order, numbers aligned by their column's kind, each
+        with its column's heading for a phone (see stacked). django-tables2 would inspect a
+        render method's signature again for every cell, a sixth of the dashboard's time; the
+        columns are known here, so they are called directly."""
         cells = format_html_join(
             "",
-            "<td{}>{}</td>",
-            ((self.td_class(column.name), self.cell(column.name, row)) for column in self.columns),
+            '<td{} data-label="{}">{}</td>',
+            (
+                (self.td_class(column.name), self.labels[column.name], self.cell(column.name, row))
+                for column in self.columns
+            ),
         )
         return format_html("<tr>{}</tr>", cells)
+
+    @cached_property
+    def labels(self):
+        return {column.name: column.header for column in self.columns}
 
     def rows_html(self):
         return mark_safe("\n".join(self.row_html(row) for row in self.data))
@@ -84,7 +109,7 @@ class FigureTable(ReportTable):
 
     class Meta(ReportTable.Meta):
         empty_text = _("No target matches the filter.")
-        attrs = {"class": "figures by-area"}
+        attrs = {"class": "figures by-area stack"}
 
     def __init__(self, report, rows=None, **kwargs):
         """The rows of ``report`` (or those of them given) under its screen columns."""
@@ -144,7 +169,7 @@ class YearsTable(ReportTable):
 
     class Meta(ReportTable.Meta):
         orderable = False
-        attrs = {"class": "figures"}
+        attrs = {"class": "figures stack"}
 
     def __init__(self, rows, **kwargs):
         by_name = {column.name: column for column in columns.REPORT_COLUMNS}
@@ -171,7 +196,7 @@ class HistoryTable(tables.Table):
 
     class Meta:
         orderable = False
-        attrs = {"class": "history"}
+        attrs = stacked({"class": "history"})
         empty_text = _("No change recorded.")
 
     def render_changed_by(self, value):

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from .forms import (
     ReportTextForm,
 )
 from .models import Area, Evidence, Figure, ReportText, StaleFigure, StaleText, Target, Year
+from .panels import panels_for
 from .progress import Assessment, Stage
 from .report import Row, YearReport
 from .tables import FigureTable, HistoryTable, YearsTable
@@ -31,15 +32,6 @@ from .tables import FigureTable, HistoryTable, YearsTable
 def health(request):
     """A plain answer for load balancers and the load benchmark: the app is up."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def home(request):
-    """The latest open year's dashboard, or the latest year's when all are closed."""
-    year = Year.objects.current()
-    if year is None:
-        raise Http404(_("No planning year has been set up yet."))
-    return redirect("targets:dashboard", year=year.year)
 
 
 def stage_asked(request):
@@ -124,6 +116,7 @@ def target(request, year, slug):
             "history_table": HistoryTable(history),
             "evidence": evidence,
             "evidence_form": EvidenceForm(),
+            "panels": panels_for(request, figure),
             "can_edit": request.user.has_perm("targets.change_figure")
             and not figure.year.is_closed,
         },

@@ -280,6 +280,15 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     pages.visit("/2023/cells/3/rating/")
     pages.submit(save, what="after saving")
 
+    # The report's text, and what the cells report up: shares, their split, the rating's steps.
+    pages.visit("/2024/report/text/")
+    pages.visit("/2024/report/text/?stage=half")
+    pages.visit("/2024/targets/trong-cay-phan-tan/")
+    pages.visit("/2024/cells/shares/trong-cay-phan-tan/")
+    pages.visit("/2024/cells/3/shares/?stage=half")
+    pages.visit("/2024/cells/3/rating/proposal/")
+    pages.visit("/2024/cells/3/digest/")
+
     # The password; a page that does not exist.
     pages.visit("/accounts/password/")
     for field, value in [
@@ -318,6 +327,23 @@ def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_che
     for year in (2023, 2024):
         pages.visit(f"/{year}/")
         pages.visit(f"/{year}/cells/3/")
+    page = pages.page
+    task = Task.objects.filter(cell__number=3, year__year=2024).order_by("pk").first()
+    pages.visit(f"/2024/cells/3/tasks/{task.pk}/progress/")
+    pages.submit(
+        lambda: page.locator("main form").get_by_role("button", name="Lưu").click(),
+        400,
+        "nothing to save",
+    )
+    pages.visit("/2024/cells/3/shares/?stage=half")
+    page.locator(".share-rows input[type='text']").first.fill("1.5")
+    pages.submit(
+        lambda: page.locator("main form").get_by_role("button", name="Lưu").click(),
+        400,
+        "a number refused",
+    )
+    pages.visit("/2024/cells/3/rating/self/")
+    pages.visit("/2024/cells/3/digest/")
     for year, slug in [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA)]:
         pages.visit(f"/{year}/targets/{slug}/")
     pages.visit("/accounts/password/")

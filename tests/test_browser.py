@@ -517,12 +517,12 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     page.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
     page.get_by_role("button", name="Lưu").click()
     expect(page).to_have_url(re.compile(r"/2023/cells/3/$"))
-    expect(page.get_by_text(task)).to_be_visible()
+    expect(page.get_by_role("cell", name=task)).to_be_visible()
 
     own = open_page()
     sign_in(own, "chibo3")
     own.goto("/2023/cells/3/")
-    row = own.locator("tr", has_text=task)
+    row = own.locator("table.tasks tr", has_text=task)
     expect(row).to_contain_text("30/11/2023")
     expect(row).to_contain_text("95,77/96")  # the target's progress beside the task
     screenshot(own, "cell-secretary-sees-a-new-task")
@@ -579,3 +579,76 @@ def test_the_office_edits_the_reports_text_and_prints_it_final_with_its_blanks(p
     paragraphs = [p.text for p in Document(path).paragraphs]
     assert "Năm 2024, Đảng bộ phường lãnh đạo hoàn thành phần lớn các chỉ tiêu." in paragraphs
     assert "DỰ THẢO" not in paragraphs
+
+
+def assert_fits_the_phone(page):
+    """The page does not scroll sideways: its root is no wider than the phone."""
+    width, sideways = page.evaluate(
+        "[document.documentElement.clientWidth,"
+        " document.documentElement.scrollWidth - document.documentElement.clientWidth]"
+    )
+    assert width == 390
+    assert sideways <= 1, f"{page.url} scrolls sideways by {sideways} px: " + str(
+        page.evaluate(STICKING_OUT, width)
+    )
+
+
+def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_adopts(open_page):
+    phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    sign_in(phone, "chibo3")
+    expect(phone).to_have_url(re.compile(r"/2024/cells/3/$"))  # their cell is their home
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Chi bộ tổ dân phố số 3")
+    assert_fits_the_phone(phone)
+
+    task = phone.locator("table.tasks tr", has_text="Rà soát hộ nghèo")
+    expect(task.locator('td[data-label="Tình trạng"]')).to_be_visible()
+    task.get_by_role("link", name="Báo cáo tiến độ").tap()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Báo cáo tiến độ")
+    assert_fits_the_phone(phone)
+    phone.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
+    phone.get_by_label("Ghi chú tiến độ").fill("Đã rà soát 42 hộ; 1 hộ đủ điều kiện thoát nghèo.")
+    phone.get_by_role("button", name="Lưu").tap()
+    expect(phone.get_by_role("status")).to_contain_text("Đã lưu tiến độ")
+    expect(task.locator('td[data-label="Tiến độ mới nhất"]')).to_contain_text("Đã rà soát 42 hộ")
+
+    phone.get_by_role("link", name="Nhập số liệu của chi bộ").tap()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Số liệu của chi bộ")
+    assert_fits_the_phone(phone)
+    stages = phone.get_by_role("navigation", name="Kỳ số liệu")
+    stages.get_by_role("link", name="Thực hiện 6 tháng").tap()
+    expect(phone).to_have_url(re.compile(r"stage=half$"))
+    trees = phone.get_by_label(re.compile(r"^9\. Trồng cây phân tán"))
+    expect(trees).to_have_value("160")
+    trees.fill("175")
+    phone.get_by_role("button", name="Lưu").tap()
+    expect(phone.get_by_role("status")).to_contain_text("Đã lưu 1 số liệu")
+    assert_fits_the_phone(phone)
+    screenshot(phone, "phone-cell-secretary-enters-a-share")
+
+    phone.goto("/2024/?stage=estimate")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2024")
+    assert_fits_the_phone(phone)
+    row = row_of(phone, "Trồng cây phân tán")
+    for part in (row.locator(".percent-text"), row.locator(".badge")):
+        part.scroll_into_view_if_needed()
+        expect(part).to_be_in_viewport()
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    expect(row.locator(".percent-text")).to_have_text("109,33%")
+    expect(row.locator(".badge")).to_contain_text("Vượt KH")
+
+    office = open_page()
+    sign_in(office, "bithu")
+    office.goto("/2024/targets/trong-cay-phan-tan/")
+    shares = office.locator("#cells-shares").locator("xpath=..")
+    half = shares.locator("tbody tr", has_text="Thực hiện 6 tháng").first
+    expect(half).to_contain_text("1.075")  # 1.060 and cell 3's 15 more
+    expect(half).to_contain_text("7/10 chi bộ đã báo cáo")
+    half.get_by_role("button", name="Dùng tổng làm số của phường").click()
+    expect(office.get_by_role("status")).to_contain_text("Đã lưu")
+    expect(shares.locator("tbody tr", has_text="Thực hiện 6 tháng").first).to_contain_text(
+        "đã khớp"
+    )
+    trees_2024 = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
+    assert trees_2024.actual_half == 1075
+    assert trees_2024.changes.order_by("-version").first().changed_by.username == "bithu"

@@ -153,11 +153,12 @@ def test_the_cells_pages_cost_the_same_queries_with_more_cells_and_tasks(
     # overview: 1 session, 2 user, 3-4 permissions, 5 the year, 6 cells, 7 their years,
     # 8 task counts by cell and status, 9 the rating-fed figures, 10 the years for the switcher
     # cell page: 1 session, 2 user, 3-4 permissions, 5 the cell, 6 the year, 7 tasks with
-    # targets and areas, 8 those targets' figures, 9 the cell's year, 10 the years,
-    # 11 the rating history
+    # targets, areas and latest progress notes, 8 those targets' figures, 9 the cell's shares
+    # with their figures, 10 the cell's year with who decided its rating, 11 its rating's
+    # steps with who took them, 12 the years, 13 the rating history
     pages = [
         (reverse("cells:overview", args=[2023]), 10),
-        (reverse("cells:cell", kwargs={"year": 2023, "number": 2}), 11),
+        (reverse("cells:cell", kwargs={"year": 2023, "number": 2}), 13),
     ]
     bithu.get(pages[0][0])  # the first page after sign-in also moves the session's expiry
     for url, queries in pages:

@@ -109,6 +109,8 @@ def test_not_even_a_superuser_deletes_a_closed_years_task_or_rating(superuser, c
 def test_a_bulk_delete_that_includes_a_closed_year_deletes_nothing(superuser, closed_2023, model):
     app, name = model.split(".")
     records = apps.get_model(model).objects.order_by("pk")
+    if model == "cells.task":  # a task with progress notes is protected by them anyway
+        records = records.filter(notes__isnull=True)
     assert {record.year.is_closed for record in records} == {True, False}
     before = snapshot()
     url = reverse(f"admin:{app}_{name}_changelist")

@@ -8,17 +8,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from cells.models import Share
 from targets.models import Figure, Target, Year
 
-from .test_access import WRITE, project_urls, snapshot, url_for
+from .test_access import REPORT, WRITE, project_urls, snapshot, url_for
 
 BHYT = "bao-hiem-y-te"
 CELLS_GOOD = "chi-bo-hoan-thanh-tot-nhiem-vu"
-NAMES = sorted(WRITE | {"logout", "password_change", "set_language"})
+NAMES = sorted(WRITE | REPORT | {"logout", "password_change", "set_language"})
 
 
 def figure(slug, year=2023):
     return Figure.objects.get(target__slug=slug, year__year=year)
+
+
+def share_data(share, value):
+    """What a share's row posts, as the sheet names it (cells.views.share_rows)."""
+    prefix = f"s{share.cell.number}-{share.figure.target_id}"
+    return {f"{prefix}-value": value, f"{prefix}-version": share.version}
 
 
 def valid_data(name):
@@ -32,6 +39,14 @@ def valid_data(name):
         "note": "",
     }
     bhyt = figure(BHYT)
+    trees = figure("trong-cay-phan-tan", 2024)
+    rating = {
+        "rating": "good",
+        "members_excellent": "2",
+        "members_good": "12",
+        "members_completed": "3",
+        "members_not_completed": "1",
+    }
     return {
         "targets:edit": {"plan": "96", "actual": "50", "note": "", "version": bhyt.version},
         "targets:grid": {
@@ -70,6 +85,17 @@ def valid_data(name):
             "doc-date": "05/01/2024",
         },
         "cells:task_add": task,
+        "cells:task_delete": {},
+        "cells:task_progress": {"status": "done", "text": "Đã hoàn thành."},
+        "cells:shares": share_data(Share.objects.get(cell__number=3, figure=trees), "300"),
+        "cells:share_split": {
+            key: value
+            for share in Share.objects.filter(figure=trees)
+            for key, value in share_data(share, "300").items()
+        },
+        "cells:adopt_sum": {"stage": "half", "version": trees.version},
+        "cells:rating_self": rating,
+        "cells:rating_proposal": rating,
         "cells:task_edit": task,
         "cells:rating_edit": {
             "secretary_name": "Lò Văn Minh",

@@ -263,3 +263,66 @@ def test_ten_simultaneous_saves_of_a_milestone_give_one_save_and_nine_conflict_p
         thread.join()
     assert sorted(statuses) == [302] + [409] * 9
     assert Figure.objects.get(pk=figure.pk).version == figure.version + 1
+
+
+# --- What the cells report, straight at the database: PostgreSQL -------------------------------
+
+
+@pytest.fixture
+def reported_then_closed(postgres, demo, django_user_model):
+    """2023 with a cell's share, a progress note and a self-assessment, then closed."""
+    from cells.models import Cell, CellYear, RatingStep, Share, Task, TaskNote
+
+    bithu = django_user_model.objects.get(username="bithu")
+    year = Year.objects.get(year=2023)
+    trees = Figure.objects.get(target__slug="trong-cay-phan-tan", year=year)
+    Share(cell=Cell.objects.get(number=1), figure=trees).write({"plan": 300}, bithu, 0)
+    task = Task.objects.filter(year=year).first()
+    TaskNote(task=task, text="Đã trồng 300 cây.", written_by=bithu).save()
+    RatingStep(
+        cell_year=CellYear.objects.get(cell__number=1, year=year), step="self", rating="good"
+    ).save()
+    year.close(by=bithu)
+    return year
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE cells_share SET actual = 1 WHERE year_id = %s",
+        "DELETE FROM cells_share WHERE year_id = %s",
+        "INSERT INTO cells_tasknote (task_id, year_id, text, written_at) "
+        "SELECT id, year_id, 'Ghi sau', now() FROM cells_task WHERE year_id = %s LIMIT 1",
+        "UPDATE cells_ratingstep SET rating = 'excellent' WHERE year_id = %s",
+        "DELETE FROM cells_ratingstep WHERE year_id = %s",
+    ],
+)
+def test_the_database_refuses_what_a_cell_reports_in_a_closed_year(
+    reported_then_closed, statement
+):
+    from cells.models import RatingStep, Share, TaskNote
+
+    def rows():
+        return [
+            list(model.objects.filter(year=reported_then_closed).order_by("pk").values())
+            for model in (Share, TaskNote, RatingStep)
+        ]
+
+    before = rows()
+    with pytest.raises(DatabaseError, match="closed"):
+        execute(statement, [reported_then_closed.pk])
+    assert rows() == before
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE cells_tasknote SET text = 'Sửa lại'", "DELETE FROM cells_tasknote"],
+)
+def test_a_progress_note_once_written_is_kept_as_written(postgres, demo, statement):
+    from cells.models import TaskNote
+
+    before = list(TaskNote.objects.order_by("pk").values())
+    assert before  # the demo's 2024 tasks have notes
+    with pytest.raises(DatabaseError, match="append-only"):
+        execute(statement)
+    assert list(TaskNote.objects.order_by("pk").values()) == before

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cells.models import Cell, CellSecretary, CellYear, Task
+from cells.models import SHARE_AMOUNTS, Cell, CellSecretary, CellYear, Share, Task, TaskNote
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
 from targets.models import STAGE_FIELDS, Area, Figure, Target, Year
 
@@ -109,6 +109,7 @@ class Command(BaseCommand):
                 lookup = {"cell": cells[row["cell"]], "year": years[row["year"]]}
                 self.put(CellYear, lookup, {k: v for k, v in row.items() if k not in lookup})
             self.put_tasks(cells_data["tasks"], cells, years, targets)
+            self.put_shares(cells_data.get("shares", []), cells, years, targets)
             users = self.put_users(cells, password)
         if options["verbosity"]:
             self.stdout.write(
@@ -163,7 +164,29 @@ class Command(BaseCommand):
                 "description": row["description"],
             }
             fields = ("responsible", "due_date", "status", "note", "illustrative")
-            self.put(Task, lookup, {key: row[key] for key in fields})
+            task = self.put(Task, lookup, {key: row[key] for key in fields})
+            if not task.notes.exists():  # notes are kept as written: only a new task gets them
+                for note in row.get("notes", []):
+                    TaskNote(task=task, text=note["text"], written_at=note["written_at"]).save()
+                    self.created += 1
+
+    def put_shares(self, rows, cells, years, targets):
+        """Each cell's share of a ward figure; --reset writes the demo values back through
+        Share.write (with their history), like any other writer."""
+        for row in rows:
+            if row["year"] not in years:
+                continue
+            figure = Figure.objects.get(target=targets[row["target"]], year=years[row["year"]])
+            share = Share.objects.filter(cell=cells[row["cell"]], figure=figure).first()
+            if share is not None and not self.reset:
+                continue
+            created = share is None
+            share = share or Share(cell=cells[row["cell"]], figure=figure)
+            share.illustrative = row.get("illustrative", True)
+            values = {field: amount(row.get(field)) for field in SHARE_AMOUNTS}
+            if share.write(values, None, share.version if share.pk else 0):
+                self.created += created
+                self.changed += not created
 
     def put_users(self, cells, password):
         """bithu in the ward staff group; chiboN linked to cell N. Returns how to sign in."""

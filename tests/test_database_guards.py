@@ -297,9 +297,7 @@ def reported_then_closed(postgres, demo, django_user_model):
         "DELETE FROM cells_ratingstep WHERE year_id = %s",
     ],
 )
-def test_the_database_refuses_what_a_cell_reports_in_a_closed_year(
-    reported_then_closed, statement
-):
+def test_the_database_refuses_what_a_cell_reports_in_a_closed_year(reported_then_closed, statement):
     from cells.models import RatingStep, Share, TaskNote
 
     def rows():

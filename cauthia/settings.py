@@ -245,6 +245,8 @@ STORAGES = {
 }
 # The largest evidence file accepted, in bytes.
 EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+# The largest workbook the figures are imported from, in bytes.
+IMPORT_MAX_BYTES = int(os.getenv("IMPORT_MAX_MB", "5")) * 1024 * 1024
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/lean.html"
 

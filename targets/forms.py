@@ -10,7 +10,7 @@ from . import files
 from .fields import CleanTextFormField
 from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
-from .progress import Kind, Stage
+from .progress import STAGE_LABELS, Kind, Stage
 
 
 class AmountField(forms.CharField):
@@ -110,13 +110,6 @@ class NoteField(CleanTextFormField):
 
     def __init__(self, **kwargs):
         super().__init__(multiline=True, **kwargs)
-
-
-STAGE_LABELS = {
-    Stage.HALF: _("Actual at six months"),
-    Stage.ESTIMATE: _("Estimated for the year"),
-    Stage.FINAL: _("Actual for the year"),
-}
 
 
 class FigureForm(forms.Form):
@@ -471,3 +464,44 @@ class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
             return False
         year.save(changed_by=by)
         return True
+
+
+class ImportForm(forms.Form):
+    """A workbook to bring a year's figures in from, and the stage its actuals are of."""
+
+    file = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        allow_empty_file=False,
+        error_messages={"empty": _("The file is empty."), "required": _("Choose a file.")},
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{files.XLSX}"}),
+    )
+    stage = forms.TypedChoiceField(
+        label=_("The sheet's actual is"),
+        choices=[(stage.value, STAGE_LABELS[stage]) for stage in Stage],
+        coerce=Stage,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large: %(size)s MB, at most %(limit)s MB.")
+                % {
+                    "size": format_number(Decimal(upload.size) / 1024 / 1024, places=1),
+                    "limit": format_number(Decimal(limit) / 1024 / 1024, places=0),
+                },
+                code="too_large",
+            )
+        return upload
+
+
+class SheetForm(forms.Form):
+    """Which of a workbook's sheets holds the table, when more than one could."""
+
+    sheet = forms.ChoiceField(label=_("Sheet"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, sheets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(sheet, sheet) for sheet in sheets]

@@ -841,10 +841,11 @@ class Figure(OfOpenYear):
     def __str__(self):
         return f"{self.target} ({self.year})"
 
-    def save(self, *args, changed_by=None, expected_version=None, **kwargs):
+    def save(self, *args, changed_by=None, expected_version=None, imported_from=None, **kwargs):
         """Write the figure and its FigureChange in one transaction.
 
-        ``expected_version`` is the version the editor saw; None means the current one. A figure
+        ``expected_version`` is the version the editor saw; None means the current one;
+        ``imported_from`` the Import the values come from, if any. A figure
         that moved on in between raises StaleFigure, a figure of a closed year YearClosed, and
         nothing is written. Saving with no change writes nothing and returns False.
         """
@@ -856,7 +857,7 @@ class Figure(OfOpenYear):
             if self.pk is None:
                 self.version = 1
                 super().save(*args, **kwargs)  # OfOpenYear refuses a closed year
-                FigureChange.record(self, None, changed_by)
+                FigureChange.record(self, None, changed_by, imported_from)
                 return True
             before = Figure.objects.select_related("updated_by").get(pk=self.pk)
             Year.lock_open(self.year_id)
@@ -886,7 +887,7 @@ class Figure(OfOpenYear):
             if not won:
                 raise StaleFigure(Figure.objects.select_related("updated_by").get(pk=self.pk))
             self.version = expected_version + 1
-            FigureChange.record(self, before, changed_by)
+            FigureChange.record(self, before, changed_by, imported_from)
             return True
 
     def get_absolute_url(self):
@@ -1088,6 +1089,38 @@ class Evidence(models.Model):
         return reverse("targets:evidence", args=[figure.year.year, figure.target.slug, self.pk])
 
 
+class Import(models.Model):
+    """A workbook brought in for a year and a stage (targets.imports): the file as uploaded, kept
+    until its figures are written so the office can choose a sheet or look again, and the
+    preview it gave, which the confirmation writes as it was shown. The figures' history names
+    the import, so who uploaded which file stays on record."""
+
+    year = models.ForeignKey(
+        Year, on_delete=models.PROTECT, related_name="imports", verbose_name=_("year")
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    file_name = CleanCharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"), editable=False, default=b"")
+    sheet = CleanCharField(_("sheet"), max_length=100, blank=True)
+    # What the preview showed (targets.imports.Preview.as_json): the confirmation writes these
+    # values, each figure at the version shown.
+    preview = models.JSONField(_("preview"), default=dict, encoder=DjangoJSONEncoder)
+    uploaded_by = person_field(_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("written at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="import_stage_known")
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.year})"
+
+
 class FigureChange(models.Model):
     """One recorded change of a figure: who, when, and the values before and after.
 
@@ -1116,6 +1149,14 @@ class FigureChange(models.Model):
     new_reason = CleanTextField(_("new reason"), blank=True, max_length=MAX_TEXT)
     old_comment = CleanTextField(_("old comment"), blank=True, max_length=MAX_TEXT)
     new_comment = CleanTextField(_("new comment"), blank=True, max_length=MAX_TEXT)
+    imported_from = models.ForeignKey(
+        Import,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("imported from"),
+    )
 
     class Meta:
         ordering = ["-changed_at", "-version"]
@@ -1152,8 +1193,9 @@ class FigureChange(models.Model):
         return f"{old or display.NONE} → {new or display.NONE}"
 
     @classmethod
-    def record(cls, figure, before, changed_by):
+    def record(cls, figure, before, changed_by, imported_from=None):
         change = cls.of(figure, before, changed_by)
+        change.imported_from = imported_from
         change.save()
         return change
 

@@ -44,6 +44,14 @@ class Stage(models.TextChoices):
         return self != Stage.HALF
 
 
+# What a form or a table calls the actual at each stage.
+STAGE_LABELS = {
+    Stage.HALF: _("Actual at six months"),
+    Stage.ESTIMATE: _("Estimated for the year"),
+    Stage.FINAL: _("Actual for the year"),
+}
+
+
 class Assessment(models.TextChoices):
     """The verdict a report prints beside each target, in the order reports count them."""
 

@@ -1,26 +1,43 @@
+import hashlib
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import charts, document, narrative, word, xlsx
+from . import charts, document, imports, narrative, word, xlsx
 from .forms import (
     DocumentDetailsForm,
     EvidenceForm,
     FigureForm,
     FigureGrid,
+    ImportForm,
     NewTargetFormSet,
     NextYearForm,
     ReportTextForm,
+    SheetForm,
 )
-from .models import Area, Evidence, Figure, ReportText, StaleFigure, StaleText, Target, Year
+from .models import (
+    Area,
+    Evidence,
+    Figure,
+    Import,
+    ReportText,
+    StaleFigure,
+    StaleText,
+    Target,
+    Year,
+)
 from .panels import panels_for
 from .progress import Assessment, Stage
 from .report import Row, YearReport
@@ -408,3 +425,138 @@ def reopen_year(request, year):
         if reopened:
             messages.success(request, _("The year %(year)s is open again.") % {"year": year.year})
     return redirect("targets:dashboard", year=year.year)
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_upload(request, year):
+    """Bring a year's figures in from a workbook: the file and its stage, then the preview."""
+    year = get_object_or_404(Year, year=year)
+    year.require_open()
+    stage = stage_asked(request) or YearReport.for_year(year).stage
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"stage": stage})
+    if form.is_valid():
+        upload, stage = form.cleaned_data["file"], form.cleaned_data["stage"]
+        upload.seek(0)
+        imported = Import(
+            year=year,
+            stage=stage,
+            file_name=upload.name[-255:],
+            content=upload.read(),
+            uploaded_by=request.user,
+        )
+        if read_into(imported, form):
+            # Earlier previews of the same user and year are left behind; only this one counts.
+            year.imports.filter(uploaded_by=request.user, confirmed_at=None).delete()
+            imported.save()
+            return redirect("targets:import", year=year.year, pk=imported.pk)
+    return render(
+        request,
+        "targets/import_upload.html",
+        {
+            "year": year,
+            "form": form,
+            "limit": settings.IMPORT_MAX_BYTES,
+            "done": year.imports.exclude(confirmed_at=None).select_related("uploaded_by")[:10],
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def read_into(imported, form=None, sheet=None):
+    """Read ``imported``'s file into its preview (or the sheets to choose from); a refusal
+    goes to ``form``'s file field, and False is returned."""
+    try:
+        preview = imports.read(
+            bytes(imported.content), imported.year, imported.stage, sheet or None
+        )
+    except imports.Refused as refused:
+        if form is not None:
+            form.add_error("file" if "file" in form.fields else None, refused.message)
+        return False
+    except imports.SheetNeeded as needed:
+        imported.sheet, imported.preview = "", {"sheets": needed.sheets}
+        return True
+    imported.sheet, imported.preview = preview.sheet, preview.as_json()
+    return True
+
+
+def preview_digest(imported):
+    """A digest of the preview a page shows, posted back with the confirmation: the writing
+    is of that preview, not one made again in another tab since."""
+    shown = json.dumps(imported.preview, sort_keys=True, default=str)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def import_preview(request, year, pk):
+    """An uploaded workbook's preview (or the choice of its sheet); confirming writes it."""
+    # A preview is its uploader's; a file once written is on record for the whole office.
+    imported = get_object_or_404(
+        Import.objects.select_related("year", "uploaded_by").filter(
+            Q(uploaded_by=request.user) | Q(confirmed_at__isnull=False)
+        ),
+        pk=pk,
+        year__year=year,
+    )
+    year = imported.year
+    sheets = imported.preview.get("sheets")
+    sheet_form = SheetForm(sheets=sheets or [])
+    status = 200
+    if request.method == "POST":
+        year.require_open()
+        action = request.POST.get("action")
+        if imported.confirmed_at is not None:
+            messages.info(request, _("This file's figures are written already."))
+            return redirect("targets:import", year=year.year, pk=imported.pk)
+        if action == "sheet" and sheets:
+            sheet_form = SheetForm(request.POST, sheets=sheets)
+            if sheet_form.is_valid() and read_into(
+                imported, sheet_form, sheet_form.cleaned_data["sheet"]
+            ):
+                imported.save()
+                return redirect("targets:import", year=year.year, pk=imported.pk)
+            status = 400
+        elif action == "again" and not sheets:
+            read_into(imported, sheet=imported.sheet)
+            imported.save()
+            messages.info(request, _("The preview is made again from today's figures."))
+            return redirect("targets:import", year=year.year, pk=imported.pk)
+        elif action == "write" and not sheets:
+            if request.POST.get("shown") != preview_digest(imported):
+                messages.error(request, _("The preview changed since this page was opened."))
+                return redirect("targets:import", year=year.year, pk=imported.pk)
+            try:
+                written = imports.write(imported, request.user)
+            except imports.StaleImport as stale:
+                messages.error(request, stale.message)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Written from %(file)s: %(count)d target.",
+                        "Written from %(file)s: %(count)d targets.",
+                        written,
+                    )
+                    % {"file": imported.file_name, "count": written},
+                )
+                return redirect(
+                    f"{reverse('targets:dashboard', args=[year.year])}?stage={imported.stage}"
+                )
+        else:
+            status = 400
+    preview = None if sheets else imports.Preview.from_json(imported)
+    return render(
+        request,
+        "targets/import_preview.html",
+        {
+            "year": year,
+            "imported": imported,
+            "preview": preview,
+            "sheet_form": sheet_form,
+            "digest": preview_digest(imported),
+        },
+        status=status,
+    )

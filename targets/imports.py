@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 
 import openpyxl
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.cell.cell import TYPE_ERROR, TYPE_FORMULA
@@ -339,9 +339,8 @@ def read_table(workbooks, year, stage, sheet=None):
         raise Refused(
             _(
                 "No table of targets was found: none of the first %(rows)d rows of %(sheets)s "
-                "has the headings of one. The table needs a row of headings naming the target "
-                "(“STT” or “Chỉ tiêu”) and at least one of “Kế hoạch”, “Thực hiện” or “Ghi "
-                "chú”."
+                "has its headings. The table needs a row of headings naming the targets "
+                "(“Chỉ tiêu”) and their plan or actual (“Kế hoạch”, “Thực hiện”)."
             )
             % {
                 "rows": HEADER_SEARCH_ROWS,
@@ -390,8 +389,6 @@ EMPTY_MARKS = {"-", "–", "—", "x"}
 def milestone_words():
     """{normalized word: 1 or 0}: how a qualitative target's plan and actual are written,
     in both languages of the app (the report writes "Duy trì", "Đạt", "Chưa đạt")."""
-    from django.utils import translation
-
     words = {}
     for language in ("vi", "en"):
         with translation.override(language):
@@ -441,7 +438,8 @@ def read_amount(cell, kind, milestones):
         # A binary fraction such as 95.77000000000001 is the number the cell shows.
         rounded = amount.quantize(Decimal("0.01"))
         if abs(amount - rounded) < Decimal("1e-9"):
-            amount = rounded.normalize() if rounded == rounded.to_integral() else rounded
+            whole = rounded.to_integral_value()
+            amount = whole if rounded == whole else rounded.normalize()
         try:
             amount = check_amount(amount)
         except NumberFormatError as error:
@@ -456,7 +454,7 @@ def is_percent_format(number_format):
     return "%" in re.sub(r'"[^"]*"|\\.', "", number_format or "")
 
 
-def read_text(cell, illustrative_mark):
+def read_text(cell, illustrative_marks):
     """A note or reason as stored: cleaned, the report's illustrative mark left out (the figure
     says it is illustrative, the note need not)."""
     if cell.empty or cell.error:
@@ -465,9 +463,19 @@ def read_text(cell, illustrative_mark):
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
         value = format_number(Decimal(repr(value)))
     text = clean_text(str(value))
-    if text.startswith(illustrative_mark):
-        text = text[len(illustrative_mark) :].strip()
+    for mark in illustrative_marks:
+        if text.startswith(mark):
+            text = text[len(mark) :].strip()
     return text or None
+
+
+def illustrative_marks():
+    """What the report writes before an illustrative figure's note, in either language."""
+    marks = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            marks.append(display.note_text(Figure(illustrative=True, note="")))
+    return marks
 
 
 @dataclass
@@ -616,7 +624,7 @@ def preview(table, year, stage):
     for figure in figures:
         by_name.setdefault(normalized(figure.name), []).append(figure)
     milestones = milestone_words()
-    mark = display.note_text(Figure(illustrative=True, note=""))
+    marks = illustrative_marks()
     actual_field = STAGE_FIELDS[stage]
     fields = {"plan": "plan", "actual": actual_field, "note": "note", "reason": "reason"}
     rows, seen = [], {}
@@ -643,7 +651,7 @@ def preview(table, year, stage):
                 continue
             try:
                 if role in ("note", "reason"):
-                    value = read_text(cells[role], mark)
+                    value = read_text(cells[role], marks)
                 else:
                     value = read_amount(cells[role], figure.target.kind, milestones)
             except CellError as error:

@@ -1120,6 +1120,9 @@ class Import(models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.year})"
 
+    def get_absolute_url(self):
+        return reverse("targets:import", args=[self.year.year, self.pk])
+
 
 class FigureChange(models.Model):
     """One recorded change of a figure: who, when, and the values before and after.

@@ -199,8 +199,14 @@ class HistoryTable(tables.Table):
         attrs = stacked({"class": "history"})
         empty_text = _("No change recorded.")
 
-    def render_changed_by(self, value):
-        return display.person(value)
+    def render_changed_by(self, value, record):
+        if record.imported_from_id is None:
+            return display.person(value)
+        return format_html(
+            "{}<br><small>{}</small>",
+            display.person(value),
+            gettext("from the file %(file)s") % {"file": record.imported_from.file_name},
+        )
 
     def render_plan(self, record):
         return record.amount_change("plan")

@@ -117,7 +117,7 @@ def target(request, year, slug):
         .order_by("year__year")
     ]
     previous = next((row.figure for row in all_years if row.figure.year.year == year - 1), None)
-    history = figure.changes.select_related("changed_by", "figure__target")
+    history = figure.changes.select_related("changed_by", "figure__target", "imported_from")
     evidence = figure.evidence.select_related("uploaded_by")
     return render(
         request,

@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 from django.test import Client
 from django.urls import reverse
 
+from targets import xlsx
+from targets.models import Target, Year
+from targets.progress import Stage
+from targets.report import YearReport
+
 
 def signed_in(user):
     """A fresh client signed in as ``user``."""
@@ -156,3 +161,23 @@ def task_url(task):
         "cells:task_edit",
         kwargs={"year": task.year.year, "number": task.cell.number, "pk": task.pk},
     )
+
+
+# The columns of the report workbook's "Chỉ tiêu" sheet that an import reads.
+SHEET_COLUMNS = {"plan": 4, "actual": 5}
+
+
+def report_workbook(year, stage=Stage.FINAL, changes=None):
+    """The bytes of ``year``'s report workbook at ``stage``, as the app exports it, with
+    ``changes`` ({target slug: {"plan" or "actual": value}}) typed into its "Chỉ tiêu" sheet."""
+    report = YearReport.year_end(Year.objects.get(year=year), stage)
+    workbook = xlsx.build_workbook(report)
+    sheet = workbook.worksheets[0]
+    rows = {
+        row[1].value: row[0].row for row in sheet.iter_rows(min_col=1, max_col=2) if row[1].value
+    }
+    for slug, values in (changes or {}).items():
+        name = Target.objects.get(slug=slug).name
+        for column, value in values.items():
+            sheet.cell(row=rows[name], column=SHEET_COLUMNS[column]).value = value
+    return xlsx.workbook_bytes(workbook)

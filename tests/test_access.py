@@ -8,7 +8,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cells.models import Task
-from targets.models import Evidence, Figure
+from targets import imports
+from targets.models import Evidence, Figure, Import, Year
+from targets.progress import Stage
+
+from .helpers import report_workbook
 
 # Sample values for each URL argument, by name.
 ARGUMENTS = {"year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
@@ -37,6 +41,8 @@ WRITE = {
     "targets:evidence_upload",
     "targets:next_year",
     "targets:report_text",
+    "targets:import_upload",
+    "targets:import",
     "cells:task_add",
     "cells:task_edit",
     "cells:task_delete",
@@ -79,6 +85,10 @@ def project_urls():
 
 
 def url_for(name):
+    if name == "targets:import_upload":
+        return reverse(name, args=[2024])  # an open year
+    if name == "targets:import":
+        return an_import().get_absolute_url()
     if name == "targets:evidence":
         return evidence_of_bhyt().get_absolute_url()
     if name == "targets:next_year":
@@ -94,6 +104,26 @@ def url_for(name):
         return reverse(name, kwargs={"year": 2024, "number": 3})
     # Fill each route's arguments by name: <year:year>, <slug:slug>, <id:number>.
     return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
+
+
+def an_import():
+    """A preview of 2024's report workbook with one plan changed, uploaded by alice where the
+    test has her, else by the ward secretary (made the first time it is asked for)."""
+    imported = Import.objects.filter(year__year=2024, confirmed_at=None).first()
+    if imported is None:
+        users = get_user_model().objects
+        uploader = users.filter(username="alice").first() or users.get(username="bithu")
+        imported = Import(
+            year=Year.objects.get(year=2024),
+            stage=Stage.FINAL,
+            file_name="bao-cao-2024.xlsx",
+            content=report_workbook(2024, changes={"trong-cay-phan-tan": {"plan": 3100}}),
+            uploaded_by=uploader,
+        )
+        preview = imports.read(bytes(imported.content), imported.year, imported.stage)
+        imported.sheet, imported.preview = preview.sheet, preview.as_json()
+        imported.save()
+    return imported
 
 
 def evidence_of_bhyt():

@@ -652,3 +652,59 @@ def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_ad
     trees_2024 = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
     assert trees_2024.actual_half == 1075
     assert trees_2024.changes.order_by("-version").first().changed_by.username == "bithu"
+
+
+def test_the_ward_secretary_imports_a_changed_report_workbook_after_seeing_its_preview(
+    page, tmp_path
+):
+    trees = "Trồng cây phân tán"
+    sign_in(page, "bithu")
+    page.goto("/2024/?stage=final")
+    # The demo's figures carry the illustrative mark beside the number.
+    expect(row_of(page, trees).locator("td").nth(4)).to_have_text(re.compile(r"^–(\s|$)"))
+    with page.expect_download() as download_info:
+        page.locator("a[href='/2024/report.xlsx?stage=final']").click()
+    download = download_info.value
+    assert download.suggested_filename == "bao-cao-2024.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    workbook = load_workbook(path)
+    rows = [row for row in workbook["Chỉ tiêu"].iter_rows() if row[1].value == trees]
+    assert len(rows) == 1, rows
+    assert rows[0][4].value is None  # the year-end actual is not in yet
+    rows[0][4].value = 3456
+    edited = tmp_path / "chi-tieu-2024-da-sua.xlsx"
+    workbook.save(edited)
+
+    page.locator("a[href^='/2024/import/']").click()
+    expect(page).to_have_url(re.compile(r"/2024/import/\?stage=final$"))
+    form = page.locator("form.import-form")
+    page.set_input_files("input[name='file']", edited)
+    form.locator("input[name='stage'][value='final']").check()
+    form.locator("button[type='submit']").click()
+
+    expect(page).to_have_url(re.compile(r"/2024/import/\d+/$"))
+    expect(page.locator("#summary li").first).to_have_text(re.compile(r"^1\D"))
+    changed = page.locator("table.import-preview tr.import-changed")
+    expect(changed).to_have_count(1)
+    expect(changed.locator("th")).to_have_text(f"9. {trees}")
+    value = changed.locator("td.import-value.changed")
+    expect(value).to_have_count(1)
+    expect(value.locator("del")).to_have_text("–")
+    expect(value.locator("ins")).to_have_text("3.456")
+    expect(page.locator("table.import-preview tr.import-refused")).to_have_count(0)
+    expect(page.locator("table.import-preview tr.import-same")).to_have_count(39)
+    assert Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024).actual is None
+    screenshot(page, "import-preview")
+
+    page.locator("form.write-form button[name='action'][value='write']").click()
+    expect(page).to_have_url(re.compile(r"/2024/\?stage=final$"))
+    expect(page.get_by_role("status")).to_contain_text(edited.name)
+    expect(row_of(page, trees).locator("td").nth(4)).to_have_text(re.compile(r"^3\.456(\s|$)"))
+    figure = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
+    assert figure.actual == 3456
+    change = figure.changes.order_by("-version").first()
+    assert change.imported_from is not None
+    assert change.imported_from.file_name == edited.name
+    assert change.changed_by.username == "bithu"
+    screenshot(page, "import-written-dashboard")

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from cells.models import Share
 from targets.models import Figure, Target, Year
+from targets.views import preview_digest
 
-from .test_access import REPORT, WRITE, project_urls, snapshot, url_for
+from .helpers import report_workbook
+from .test_access import REPORT, WRITE, an_import, project_urls, snapshot, url_for
 
 BHYT = "bao-hiem-y-te"
 CELLS_GOOD = "chi-bo-hoan-thanh-tot-nhiem-vu"
@@ -84,6 +86,14 @@ def valid_data(name):
             "doc-number": "125",
             "doc-date": "05/01/2024",
         },
+        "targets:import_upload": {
+            "file": SimpleUploadedFile(
+                "bao-cao-2024.xlsx",
+                report_workbook(2024, changes={"trong-cay-phan-tan": {"actual": 3200}}),
+            ),
+            "stage": "final",
+        },
+        "targets:import": {"action": "write", "shown": preview_digest(an_import())},
         "cells:task_add": task,
         "cells:task_delete": {},
         "cells:task_progress": {"status": "done", "text": "Đã hoàn thành."},

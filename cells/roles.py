@@ -28,6 +28,7 @@ ROLE_PERMISSIONS = {
         "targets.view_evidence",
         "targets.add_evidence",
         "targets.view_figurechange",
+        "targets.view_import",
         "cells.view_cell",
         "cells.change_cell",
         "cells.view_cellyear",

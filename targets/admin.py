@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from cauthia.admin import ModelAdmin, ReadOnlyAdmin
 
 from . import display
-from .models import Area, Change, Figure, FigureChange, ReportText, Target, Year, YearEvent
+from .models import (
+    Area,
+    Change,
+    Figure,
+    FigureChange,
+    Import,
+    ReportText,
+    Target,
+    Year,
+    YearEvent,
+)
 
 
 def shown(value):
@@ -215,6 +225,17 @@ class FigureChangeAdmin(ReadOnlyAdmin):
     search_fields = ["figure__target__name"]
     list_select_related = ["figure__target", "figure__year", "changed_by"]
     date_hierarchy = "changed_at"
+
+
+@admin.register(Import)
+class ImportAdmin(ReadOnlyAdmin):
+    """Workbooks brought in from Excel, written on the import's own pages."""
+
+    list_display = ["file_name", "year", "stage", "uploaded_by", "uploaded_at", "confirmed_at"]
+    list_filter = ["year", "stage"]
+    list_select_related = ["year", "uploaded_by"]
+    fields = ["file_name", "year", "stage", "sheet", "uploaded_by", "uploaded_at", "confirmed_at"]
+    date_hierarchy = "uploaded_at"
 
 
 @admin.register(Change)

@@ -46,6 +46,8 @@ from .test_browser import (  # noqa: F401  (fixtures are found by their names in
 
 pytestmark = pytest.mark.browser
 
+SAMPLE_SHEET = Path(__file__).resolve().parent.parent / "fixtures" / "mau-nhap-so-lieu-2024.xlsx"
+
 NODE_MODULES = Path(settings.BASE_DIR) / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -288,6 +290,17 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     pages.visit("/2024/cells/3/shares/?stage=half")
     pages.visit("/2024/cells/3/rating/proposal/")
     pages.visit("/2024/cells/3/digest/")
+
+    # Figures brought in from Excel: no file chosen, then the sample sheet's preview.
+    pages.visit("/2024/import/")
+
+    def upload():
+        page.get_by_role("button", name="Tải lên và xem trước").click()
+
+    pages.submit(upload, 400, "no file chosen")
+    page.locator("input[name='file']").set_input_files(SAMPLE_SHEET)
+    page.locator("input[name='stage'][value='estimate']").check()
+    pages.submit(upload, what="the sample sheet's preview")
 
     # The password; a page that does not exist.
     pages.visit("/accounts/password/")

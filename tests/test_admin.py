@@ -57,6 +57,7 @@ def test_an_admin_edit_from_a_stale_page_is_refused(admin_client_alice, alice):
         "targets.year",
         "targets.figure",
         "targets.figurechange",
+        "targets.import",
         "cells.cell",
         "cells.cellsecretary",
         "cells.cellyear",

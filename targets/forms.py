@@ -289,25 +289,40 @@ class FigureGrid:
         return not self.unsaved
 
 
+class UploadField(forms.FileField):
+    """A file of at most ``limit`` bytes (a setting's name, read when the form is used, so a
+    test or a deployment may change it), not empty."""
+
+    def __init__(self, *, limit, **kwargs):
+        kwargs.setdefault(
+            "error_messages", {"empty": _("The file is empty."), "required": _("Choose a file.")}
+        )
+        super().__init__(allow_empty_file=False, **kwargs)
+        self.limit = limit
+
+    def clean(self, *args, **kwargs):
+        upload = super().clean(*args, **kwargs)
+        limit = getattr(settings, self.limit)
+        if upload is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large: %(size)s MB, at most %(limit)s MB.")
+                % {
+                    "size": format_number(Decimal(upload.size) / 1024 / 1024, places=1),
+                    "limit": format_number(Decimal(limit) / 1024 / 1024, places=0),
+                },
+                code="too_large",
+            )
+        return upload
+
+
 class EvidenceForm(forms.Form):
     """A file that shows where a figure comes from: its type is read from its content, and it
     may not be larger than EVIDENCE_MAX_BYTES."""
 
-    file = forms.FileField(
-        label=_("Evidence file"),
-        allow_empty_file=False,
-        error_messages={"empty": _("The file is empty."), "required": _("Choose a file.")},
-    )
+    file = UploadField(label=_("Evidence file"), limit="EVIDENCE_MAX_BYTES")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.EVIDENCE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large: at most %(limit)s MB.")
-                % {"limit": format_number(Decimal(limit) / 1024 / 1024, places=0)},
-                code="too_large",
-            )
         upload.kind = files.content_type(upload)
         if upload.kind is None:
             raise forms.ValidationError(
@@ -469,32 +484,13 @@ class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
 class ImportForm(forms.Form):
     """A workbook to bring a year's figures in from, and the stage its actuals are of."""
 
-    file = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        allow_empty_file=False,
-        error_messages={"empty": _("The file is empty."), "required": _("Choose a file.")},
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{files.XLSX}"}),
-    )
+    file = UploadField(label=_("Workbook (.xlsx)"), limit="IMPORT_MAX_BYTES")
     stage = forms.TypedChoiceField(
         label=_("The sheet's actual is"),
         choices=[(stage.value, STAGE_LABELS[stage]) for stage in Stage],
         coerce=Stage,
         widget=forms.RadioSelect,
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large: %(size)s MB, at most %(limit)s MB.")
-                % {
-                    "size": format_number(Decimal(upload.size) / 1024 / 1024, places=1),
-                    "limit": format_number(Decimal(limit) / 1024 / 1024, places=0),
-                },
-                code="too_large",
-            )
-        return upload
 
 
 class SheetForm(forms.Form):

@@ -34,7 +34,7 @@ from django.utils.translation import ngettext
 from openpyxl.cell.cell import TYPE_ERROR, TYPE_FORMULA
 
 from . import display
-from .models import ROMAN, STAGE_FIELDS, Figure, StaleFigure, Year
+from .models import MAX_TEXT, ROMAN, STAGE_FIELDS, Figure, StaleFigure, Year
 from .numbers import NumberFormatError, check_amount, format_number, parse_number
 from .progress import STAGE_LABELS, Kind, Stage
 from .text import clean_text
@@ -357,19 +357,23 @@ def read_table(workbooks, year, stage, sheet=None):
         if number < first:
             continue
         picked = {role: cells[c] for role, c in columns.items() if c < len(cells)}
-        if all(cell.empty for cell in picked.values()) or is_column_numbers(cells):
+        if all(cell.empty for cell in picked.values()):
             continue
+        if not table.rows and is_column_numbers(cells, picked["name"]):
+            continue  # "(1) (2) (3)" under the headings
         table.rows.append((number, picked))
     return table
 
 
-def is_column_numbers(cells):
-    """Whether a row only numbers the columns above it: "1 2 3 4", "(1) (2) (3)", "A B 1 2"."""
-    texts = [str(cell.value).strip() for cell in cells if not cell.empty]
+def is_column_numbers(cells, name):
+    """Whether a row only numbers the columns above it: "1 2 3 4", "(1) (2) (3)", "A B 1 2".
+    Its cell under "Chỉ tiêu" holds such a number too, where a target's row holds a name."""
+    texts = [str(cell.value).strip().lower() for cell in cells if not cell.empty]
     return (
         len(texts) >= 3
-        and all(COLUMN_NUMBER.fullmatch(text.lower()) for text in texts)
-        and (len(set(texts)) == len(texts))
+        and not name.empty
+        and all(COLUMN_NUMBER.fullmatch(text) for text in texts)
+        and len(set(texts)) == len(texts)
     )
 
 
@@ -466,6 +470,12 @@ def read_text(cell, illustrative_marks):
     for mark in illustrative_marks:
         if text.startswith(mark):
             text = text[len(mark) :].strip()
+    if len(text) > MAX_TEXT:
+        raise CellError(
+            cell,
+            _("the text is too long: %(length)s characters, at most %(limit)s.")
+            % {"length": format_number(len(text)), "limit": format_number(MAX_TEXT)},
+        )
     return text or None
 
 
@@ -669,8 +679,10 @@ def preview(table, year, stage):
 
 
 def row_label(cells):
+    """The row's number and name as the sheet writes them (cut short: a label, not a text)."""
     parts = [cells[role].value for role in ("number", "name") if role in cells]
-    return " ".join(clean_text(str(part), multiline=False) for part in parts if part is not None)
+    label = " ".join(clean_text(str(part), multiline=False) for part in parts if part is not None)
+    return label[:200]
 
 
 def is_area_row(cells):

@@ -380,6 +380,24 @@ def test_a_value_that_cannot_be_read_names_its_cell(office):
     assert rows[5][1][-1].startswith("D5: Tối đa 2 chữ số")
 
 
+def test_rows_of_numbers_only_are_targets_not_column_numbers(office):
+    content = workbook(
+        [
+            ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện", "Ghi chú"],
+            [5, None, 2, 3, None],
+            [6, None, 1, 2, "x" * 2001],
+        ]
+    )
+    page = upload(office, content, stage=Stage.ESTIMATE)
+    rows = preview_rows(page)
+    assert rows[2] == (
+        "changed",
+        ["5. Thành lập mới tổ hợp tác", "2", "2 → 3", "–", "–", "sẽ thay đổi"],
+    )
+    assert rows[3][0] == "refused"
+    assert rows[3][1][-1] == "E3: văn bản quá dài: 2.001 ký tự, tối đa 2.000."
+
+
 # --- What is refused ----------------------------------------------------------------------------
 
 

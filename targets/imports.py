@@ -497,6 +497,7 @@ class PreviewRow:
     figure: Figure | None = None
     version: int | None = None
     new: dict = field(default_factory=dict)  # field -> new value (changes only)
+    old: dict = field(default_factory=dict)  # field -> the value it replaces, as previewed
     same: list = field(default_factory=list)  # fields the sheet gives as stored
     errors: list = field(default_factory=list)
     unmatched: str = ""
@@ -508,6 +509,7 @@ class PreviewRow:
         for name in fields:
             old = getattr(self.figure, name) if self.figure else None
             if name in self.new:
+                old = self.old.get(name, old)
                 shown.append((self.text(name, old), self.text(name, self.new[name]), "changed"))
             elif name in self.same:
                 shown.append(("", self.text(name, old), "same"))
@@ -588,7 +590,8 @@ class Preview:
                     "label": row.label,
                     "figure": row.figure.pk if row.figure else None,
                     "version": row.version,
-                    "new": {name: value for name, value in row.new.items()},
+                    "new": row.new,
+                    "old": row.old,
                     "same": row.same,
                     "errors": row.errors,
                     "unmatched": row.unmatched,
@@ -611,6 +614,7 @@ class Preview:
                 figures.get(stored["figure"]),
                 stored["version"],
                 {name: decoded(name, value) for name, value in stored["new"].items()},
+                {name: decoded(name, value) for name, value in stored["old"].items()},
                 stored["same"],
                 stored["errors"],
                 stored["unmatched"],
@@ -672,7 +676,7 @@ def preview(table, year, stage):
             if value == getattr(figure, name):
                 row.same.append(name)
             else:
-                row.new[name] = value
+                row.new[name], row.old[name] = value, getattr(figure, name)
         rows.append(row)
     missing = [figure for figure in figures if figure.pk not in seen]
     return Preview(year, stage, table.sheet, rows, missing)

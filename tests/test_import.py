@@ -554,7 +554,15 @@ def test_another_users_preview_is_not_found_until_written(office, alice):
     assert other.get(address).status_code == 404
     assert other.post(address, {"action": "write"}).status_code == 404
     write(office, page)
-    assert other.get(address).status_code == 200
+    written = other.get(address)
+    assert written.status_code == 200
+    assert changed(written)[7] == [  # as it was previewed, the value it replaced included
+        "1. Tổng sản lượng lương thực có hạt",
+        "1.260",
+        "– → 1.291,5",
+        "– → Vụ mùa được giá",
+    ]
+    assert "đã ghi" in preview_rows(written)[7][1][-1]
 
 
 @pytest.mark.parametrize("size", [4, 16, 36])

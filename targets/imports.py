@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.cell.cell import TYPE_ERROR, TYPE_FORMULA
 
-from . import display
+from . import display, wording
 from .models import MAX_TEXT, ROMAN, STAGE_FIELDS, Figure, StaleFigure, Year
 from .numbers import NumberFormatError, check_amount, format_number, parse_number
 from .progress import STAGE_LABELS, Kind, Stage
@@ -312,6 +312,36 @@ def choose_actual(columns, actuals, stage, sheet):
     columns["actual"] = chosen[0]
 
 
+def refuse_another_stage(head, header_row, columns, actuals, stage):
+    """Refuse a sheet that says its actual is of another stage than the one being imported:
+    by its actual column's heading ("Thực hiện 6 tháng"), or by the app's own line above its
+    table ("(Số liệu ước thực hiện cả năm)")."""
+    said = next((s for s, column in actuals if column == columns.get("actual") and s), None)
+    if said is None:
+        lines = {}
+        for language in ("vi", "en"):
+            with translation.override(language):
+                lines |= {normalized(wording.stage_line(s)): s for s in Stage}
+        said = next(
+            (
+                lines[normalized(cell.value)]
+                for number, cells in head
+                if number < header_row
+                for cell in cells
+                if isinstance(cell.value, str) and normalized(cell.value) in lines
+            ),
+            None,
+        )
+    if said is not None and said != stage:
+        raise Refused(
+            _(
+                "The sheet's actual is of the stage “%(said)s”, not “%(stage)s”. Upload it again "
+                "with the stage “%(said)s”, or a sheet of the stage “%(stage)s”."
+            )
+            % {"said": said.label, "stage": stage.label}
+        )
+
+
 def read_table(workbooks, year, stage, sheet=None):
     """The table of targets of ``workbooks`` (from open_workbook): on ``sheet`` if given, else
     on the one sheet that has one. Raises Refused, or SheetNeeded with the sheets to choose
@@ -320,9 +350,9 @@ def read_table(workbooks, year, stage, sheet=None):
     names = [ws.title for ws in values.worksheets]
     if sheet is not None and sheet not in names:
         raise Refused(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": sheet})
-    found, empty = {}, []
+    found, empty, heads = {}, [], {}
     for name in [sheet] if sheet is not None else names:
-        head = list(sheet_rows(values[name], formulas[name], HEADER_SEARCH_ROWS + 1))
+        head = heads[name] = list(sheet_rows(values[name], formulas[name], HEADER_SEARCH_ROWS + 1))
         if not any(not cell.empty for _n, cells in head for cell in cells):
             empty.append(name)
             continue
@@ -351,6 +381,7 @@ def read_table(workbooks, year, stage, sheet=None):
         raise SheetNeeded(list(found))
     [(name, (header_row, columns, actuals, spans))] = found.items()
     choose_actual(columns, actuals, stage, name)
+    refuse_another_stage(heads[name], header_row, columns, actuals, stage)
     table = Table(name, columns, header_row)
     first = header_row + spans
     for number, cells in sheet_rows(values[name], formulas[name], MAX_ROWS):

@@ -335,6 +335,25 @@ def test_a_header_over_two_rows_under_a_merged_year(office):
     assert changed(page) == {3: ["9. Trồng cây phân tán", "3.000", "1.298 → 1.400", "–"]}
 
 
+def test_a_sheet_of_another_stage_is_refused(office):
+    """By its actual column's heading, or by the line the app's own workbook prints."""
+    six_months = workbook(
+        [
+            ["STT", "Chỉ tiêu", "Kế hoạch", "Thực hiện 6 tháng"],
+            [9, "Trồng cây phân tán", 3000, 1400],
+        ]
+    )
+    estimate = report_workbook(YEAR, Stage.ESTIMATE)
+    before = snapshot()
+    for content, said in [(six_months, "thực hiện 6 tháng"), (estimate, "ước thực hiện cả năm")]:
+        page = upload(office, content, stage=Stage.FINAL)
+        assert page.status_code == 400
+        assert f"số liệu kỳ “{said}”, không phải kỳ “thực hiện cả năm”" in plain_text(
+            page.content.decode()
+        )
+    assert snapshot() == before
+
+
 def test_rows_that_match_no_target_are_listed_and_never_guessed(office):
     content = workbook(
         [

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -319,9 +320,8 @@ def refuse_another_stage(head, header_row, columns, actuals, stage):
     said = next((s for s, column in actuals if column == columns.get("actual") and s), None)
     if said is None:
         lines = {}
-        for language in ("vi", "en"):
-            with translation.override(language):
-                lines |= {normalized(wording.stage_line(s)): s for s in Stage}
+        for found in in_each_language(stage_lines):
+            lines |= found
         said = next(
             (
                 lines[normalized(cell.value)]
@@ -340,6 +340,11 @@ def refuse_another_stage(head, header_row, columns, actuals, stage):
             )
             % {"said": said.label, "stage": stage.label}
         )
+
+
+def stage_lines():
+    """{normalized line: stage} of the line the app's workbook prints above its table."""
+    return {normalized(wording.stage_line(stage)): stage for stage in Stage}
 
 
 def read_table(workbooks, year, stage, sheet=None):
@@ -418,19 +423,31 @@ class CellError(ValueError):
         super().__init__(f"{cell.address}: {message}")
 
 
-EMPTY_MARKS = {"-", "–", "—", "x"}
+EMPTY_MARKS = {"-", "–", "—"}
+
+
+def in_each_language(words):
+    """What ``words()`` gives in each of the app's languages, as a sheet may be written in any."""
+    found = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.append(words())
+    return found
 
 
 def milestone_words():
-    """{normalized word: 1 or 0}: how a qualitative target's plan and actual are written,
-    in both languages of the app (the report writes "Duy trì", "Đạt", "Chưa đạt")."""
-    words = {}
-    for language in ("vi", "en"):
-        with translation.override(language):
-            for plan in (True, False):
-                for value in (1, 0):
-                    words[normalized(display.amount_text(Kind.MILESTONE, value, plan))] = value
-    return words | {"khong dat": 0, "co": 1, "khong": 0}
+    """{normalized word: 1 or 0}: how a qualitative target's plan and actual are written (the
+    report writes "Duy trì", "Đạt", "Chưa đạt")."""
+    words = {"khong dat": 0, "co": 1, "khong": 0}
+    for found in in_each_language(
+        lambda: {
+            normalized(display.amount_text(Kind.MILESTONE, value, plan)): value
+            for plan in (True, False)
+            for value in (1, 0)
+        }
+    ):
+        words |= found
+    return words
 
 
 def read_amount(cell, kind, milestones):
@@ -512,11 +529,7 @@ def read_text(cell, illustrative_marks):
 
 def illustrative_marks():
     """What the report writes before an illustrative figure's note, in either language."""
-    marks = []
-    for language in ("vi", "en"):
-        with translation.override(language):
-            marks.append(display.note_text(Figure(illustrative=True, note="")))
-    return marks
+    return in_each_language(lambda: display.note_text(Figure(illustrative=True, note="")))
 
 
 @dataclass

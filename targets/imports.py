@@ -22,6 +22,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -44,9 +45,10 @@ from .text import clean_text
 HEADER_SEARCH_ROWS = 30
 MAX_ROWS = 5000
 MAX_COLUMNS = 40
-# A workbook's parts together may expand to this many times its size, and to at most this much.
+# A workbook's parts together may expand to this many times its size, and to at most this much
+# (a ward's sheet of targets expands to a few hundred kilobytes).
 MAX_EXPANSION = 100
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAX_EXPANDED_BYTES = 50 * 1024 * 1024
 
 
 class Refused(Exception):
@@ -86,6 +88,12 @@ def open_workbook(content):
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise Refused(damaged()) from error
     return values, formulas
+
+
+# What reading a damaged part of a workbook raises: a bad checksum or stream, broken XML (the
+# standard library's and lxml's parse errors are both SyntaxErrors), a missing part, a value
+# openpyxl cannot convert.
+UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, ValueError)
 
 
 def damaged():
@@ -133,6 +141,8 @@ def check_content(content):
                 "(.xlsx)”, which leaves the macros out, and upload that file."
             )
         )
+    # The sizes the zip declares bound what opening it costs: zipfile never inflates a part
+    # beyond its declared size (a part that lies about it fails its checksum, as damaged).
     expanded = sum(part.file_size for part in parts)
     if expanded > min(MAX_EXPANSION * len(content), MAX_EXPANDED_BYTES):
         raise Refused(
@@ -784,7 +794,11 @@ def read(content, year, stage, sheet=None):
     Refused or SheetNeeded."""
     workbooks = open_workbook(content)
     try:
-        return preview(read_table(workbooks, year, stage, sheet), year, stage)
+        try:
+            table = read_table(workbooks, year, stage, sheet)
+        except UNREADABLE as error:  # a sheet is read only now, row by row
+            raise Refused(damaged()) from error
+        return preview(table, year, stage)
     finally:
         for workbook in workbooks:
             workbook.close()

@@ -450,6 +450,14 @@ def docx():
     return zipped({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
+def with_broken_sheet():
+    """A workbook whose sheet's XML stops halfway: its table of contents is whole."""
+    source = zipfile.ZipFile(io.BytesIO(hand_made_sheet()))
+    parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    return zipped(parts | {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]})
+
+
 def bomb():
     """A valid workbook with a part that expands to 60 MB: a few kilobytes as uploaded."""
     return with_parts(hand_made_sheet(), {"xl/media/padding.bin": b"\0" * (60 * 1024 * 1024)})
@@ -466,6 +474,7 @@ BAD_FILES = {
         "có macro",
     ),
     "damaged": (lambda: hand_made_sheet()[:2000], "Không đọc được tệp"),
+    "broken sheet": (with_broken_sheet, "Không đọc được tệp"),
     "zip bomb": (bomb, "giãn ra tới 60 MB"),
     "empty sheet": (lambda: workbook([]), "Trang tính “Biểu” không có dữ liệu"),
     "no header": (

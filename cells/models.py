@@ -22,6 +22,7 @@ from targets.models import (
     OfOpenYearQuerySet,
     RatingFeed,
     Recorded,
+    StageActuals,
     Target,
     Year,
     amount_field,
@@ -514,7 +515,7 @@ class ShareTotals:
         return self.figure.save(changed_by=by, expected_version=expected_version)
 
 
-class Share(Recorded, OfOpenYear):
+class Share(Recorded, OfOpenYear, StageActuals):
     """A cell's share of a ward target in a year: the part of the plan the ward gave the cell,
     and what the cell reports at each stage. The ward's figure shows their sum, and the office
     adopts it as the ward's actual (Figure.save records that)."""
@@ -530,9 +531,6 @@ class Share(Recorded, OfOpenYear):
         Year, on_delete=models.PROTECT, related_name="+", verbose_name=_("year")
     )
     plan = amount_field(_("cell's plan"), null=True, blank=True)
-    actual_half = amount_field(_("actual at six months"), null=True, blank=True)
-    actual_estimate = amount_field(_("estimated actual for the year"), null=True, blank=True)
-    actual = amount_field(_("actual for the year"), null=True, blank=True)
     illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo figures, not from a real source.")
     )
@@ -559,9 +557,6 @@ class Share(Recorded, OfOpenYear):
 
     def __str__(self):
         return f"{self.cell}: {self.figure}"
-
-    def actual_at(self, stage):
-        return getattr(self, STAGE_FIELDS[stage])
 
     def clean(self):
         super().clean()

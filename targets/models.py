@@ -758,6 +758,21 @@ class OfOpenYear(models.Model):
             raise ValidationError(_("The year is closed: its figures can no longer be changed."))
 
 
+class StageActuals(models.Model):
+    """The actual at each stage of a year (targets.progress.Stage), a column each: a ward's
+    figure has them, and so has a cell's share of it."""
+
+    actual_half = amount_field(_("actual at six months"), null=True, blank=True)
+    actual_estimate = amount_field(_("estimated actual for the year"), null=True, blank=True)
+    actual = amount_field(_("actual for the year"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def actual_at(self, stage):
+        return getattr(self, STAGE_FIELDS[stage])
+
+
 class FigureQuerySet(OfOpenYearQuerySet):
     def for_year(self, year):
         """The year's figures in report order, with what every row shows, in one query."""
@@ -768,7 +783,7 @@ class FigureQuerySet(OfOpenYearQuerySet):
         )
 
 
-class Figure(OfOpenYear):
+class Figure(OfOpenYear, StageActuals):
     """A target's plan (kế hoạch) and actual (thực hiện) in one year.
 
     Every write goes through ``save``, which refuses a stale version and records the change in
@@ -782,9 +797,6 @@ class Figure(OfOpenYear):
         Year, on_delete=models.PROTECT, related_name="figures", verbose_name=_("year")
     )
     plan = amount_field(_("plan"), null=True, blank=True)
-    actual_half = amount_field(_("actual at six months"), null=True, blank=True)
-    actual_estimate = amount_field(_("estimated actual for the year"), null=True, blank=True)
-    actual = amount_field(_("actual for the year"), null=True, blank=True)
     note = CleanTextField(
         _("note"),
         blank=True,
@@ -901,9 +913,6 @@ class Figure(OfOpenYear):
     @property
     def unit(self):
         return self.target_unit or self.target.unit
-
-    def actual_at(self, stage):
-        return getattr(self, STAGE_FIELDS[stage])
 
     def latest_stage(self):
         """The latest stage this figure has an actual for, or None."""

@@ -40,7 +40,7 @@ from .models import (
 )
 from .panels import panels_for
 from .progress import Assessment, Stage
-from .report import Row, YearReport
+from .report import Row, YearReport, latest_stage
 from .tables import FigureTable, HistoryTable, YearsTable
 
 
@@ -433,8 +433,10 @@ def import_upload(request, year):
     """Bring a year's figures in from a workbook: the file and its stage, then the preview."""
     year = get_object_or_404(Year, year=year)
     year.require_open()
-    stage = stage_asked(request) or YearReport.for_year(year).stage
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"stage": stage})
+    data = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = ImportForm(
+        *data, initial={"stage": stage_asked(request) or latest_stage(year.figures.all())}
+    )
     if form.is_valid():
         upload, stage = form.cleaned_data["file"], form.cleaned_data["stage"]
         upload.seek(0)

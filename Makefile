@@ -51,6 +51,8 @@ run: $(VENV)/.installed
 # One test worker a core (each with its own test database); TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= auto
 test: export SECRET_KEY ?= test-only-not-secret
+# Tests give each test a folder of its own; the settings still want one named, as in production.
+test: export EVIDENCE_ROOT ?= $(CURDIR)/evidence
 test: $(VENV)/.installed-dev $(if $(NPM),node_modules/.installed)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
@@ -63,6 +65,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 check: export SECRET_KEY ?= check-only-not-secret
+check: export EVIDENCE_ROOT ?= $(CURDIR)/evidence
 check: lint
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -90,6 +93,7 @@ lock: | $(BIN)/activate
 
 # Benchmarks (not part of make test): SQLite by default, PostgreSQL with DATABASE_URL.
 bench: export SECRET_KEY ?= bench-only-not-secret
+bench: export EVIDENCE_ROOT ?= $(CURDIR)/evidence
 bench: $(VENV)/.installed
 	$(PY) -m bench $(BENCH_ARGS)
 

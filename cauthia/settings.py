@@ -1,7 +1,8 @@
 """Settings for the Cầu Thia target tracker, read from the environment.
 
 Every variable is listed in README.md. Nothing secret has a production default: with DEBUG off,
-a missing SECRET_KEY stops the process at start-up.
+a missing SECRET_KEY stops the process at start-up, and so does evidence with nowhere lasting to
+go (see evidence_storage).
 """
 
 import json
@@ -18,6 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 RESOURCES_DIR = BASE_DIR / "cauthia" if (BASE_DIR / "cauthia" / "templates").is_dir() else BASE_DIR
 # The demo ward that load_demo loads.
 FIXTURES_DIR = RESOURCES_DIR / "fixtures"
+# Installed from the wheel, BASE_DIR is the site-packages folder: a reinstall may replace it.
+INSTALLED = RESOURCES_DIR != BASE_DIR
 
 
 def env_bool(name, default=False):
@@ -29,6 +32,46 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def evidence_storage(debug):
+    """STORAGES["evidence"] from the environment: EVIDENCE_STORAGE_BACKEND (with its OPTIONS as
+    JSON), else a folder, EVIDENCE_ROOT.
+
+    With DEBUG on (make run) the folder defaults to evidence/ in the project folder. With DEBUG
+    off there is no default: beside the code means inside site-packages once the app is
+    installed, and the next reinstall would take the files with it (make test, make check and
+    make bench set a folder of the checkout, as they set SECRET_KEY)."""
+    backend = os.getenv("EVIDENCE_STORAGE_BACKEND", "")
+    root = os.getenv("EVIDENCE_ROOT", "")
+    if backend:
+        return {
+            "BACKEND": backend,
+            "OPTIONS": json.loads(os.getenv("EVIDENCE_STORAGE_OPTIONS", "null"))
+            or ({"location": root} if root else {}),
+        }
+    if not root and not debug:
+        raise ImproperlyConfigured(
+            "EVIDENCE_ROOT is not set. Set EVIDENCE_ROOT to a folder outside the installed app "
+            "(e.g. /var/lib/cauthia/evidence, backed up with the database), or "
+            "EVIDENCE_STORAGE_BACKEND for an object store, or DEBUG=1 for development."
+        )
+    if root and not debug:
+        folder = Path(root)
+        if not folder.is_absolute():
+            raise ImproperlyConfigured(
+                f"EVIDENCE_ROOT must be an absolute path (got {root}): a relative one depends on "
+                "the folder the server is started from."
+            )
+        if INSTALLED and folder.resolve().is_relative_to(BASE_DIR):
+            raise ImproperlyConfigured(
+                f"EVIDENCE_ROOT ({root}) is inside the installed app ({BASE_DIR}): a reinstall "
+                "would remove the evidence files. Choose a folder outside it."
+            )
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": root or str(BASE_DIR / "evidence"), "base_url": None},
+    }
 
 
 def database_from_url(url):
@@ -233,15 +276,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
     # The figures' evidence files: never served as static or media files, only through the
-    # view that checks who asks. On one server, a folder outside the web root; on several, an
-    # object store (django-storages), set by EVIDENCE_STORAGE_BACKEND and its OPTIONS as JSON.
-    "evidence": {
-        "BACKEND": os.getenv(
-            "EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
-        ),
-        "OPTIONS": json.loads(os.getenv("EVIDENCE_STORAGE_OPTIONS", "null"))
-        or {"location": os.getenv("EVIDENCE_ROOT", str(BASE_DIR / "evidence")), "base_url": None},
-    },
+    # view that checks who asks. On one server, a folder outside the web root and outside the
+    # installed app; on several, an object store (django-storages).
+    "evidence": evidence_storage(DEBUG),
 }
 # The largest evidence file accepted, in bytes.
 EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_MB", "10")) * 1024 * 1024

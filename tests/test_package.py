@@ -118,23 +118,36 @@ def wheel(tmp_path_factory):
     return built, build / "source", here
 
 
-@pytest.fixture(scope="module")
-def site(wheel):
-    """The wheel installed into the fresh virtualenv, set up and served by gunicorn."""
-    built, _, here = wheel
-    venv, scripts = here / "venv", here / "venv" / "bin"
-    pip = [sys.executable, "-m", "pip", "--quiet", "--python", scripts / "python"]
-    run([*pip, "install", "--no-deps", built], cwd=here)
-
-    environment = {
-        "PATH": f"{scripts}{os.pathsep}{os.environ['PATH']}",
+def deployed_environment(here):
+    """The environment the README's deploy steps set, with every folder outside the app."""
+    return {
+        "PATH": f"{here / 'venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "LANG": "C.UTF-8",
         "SECRET_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": f"sqlite:///{here / 'db.sqlite3'}",
         "STATIC_ROOT": str(here / "static"),
+        "EVIDENCE_ROOT": str(here / "evidence"),
     }
+
+
+@pytest.fixture(scope="module")
+def installed(wheel):
+    """The wheel installed into the fresh virtualenv; its folder."""
+    built, _, here = wheel
+    scripts = here / "venv" / "bin"
+    pip = [sys.executable, "-m", "pip", "--quiet", "--python", scripts / "python"]
+    run([*pip, "install", "--no-deps", built], cwd=here)
+    return here
+
+
+@pytest.fixture(scope="module")
+def site(installed):
+    """The wheel installed into the fresh virtualenv, set up and served by gunicorn."""
+    here = installed
+    venv, scripts = here / "venv", here / "venv" / "bin"
+    environment = deployed_environment(here)
     where = run(
         [scripts / "python", "-c", "import cauthia; print(cauthia.__file__)"],
         cwd=here,
@@ -194,6 +207,37 @@ def test_the_wheel_carries_every_module_template_static_file_translation_and_fix
     }
     assert "cauthia/locale/vi/LC_MESSAGES/django.mo" in expected
     assert sorted(expected - names) == []
+
+
+def site_packages(here):
+    (folder,) = (here / "venv" / "lib").glob("python3*/site-packages")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("evidence_root", "refusal"),
+    [
+        (None, "EVIDENCE_ROOT is not set"),
+        ("site-packages", "is inside the installed app"),
+    ],
+)
+def test_the_installed_app_refuses_to_keep_evidence_where_a_reinstall_would_remove_it(
+    installed, evidence_root, refusal
+):
+    environment = deployed_environment(installed)
+    if evidence_root is None:
+        del environment["EVIDENCE_ROOT"]
+    else:
+        environment["EVIDENCE_ROOT"] = str(site_packages(installed) / "evidence")
+    result = subprocess.run(
+        [installed / "venv" / "bin" / "cauthia-manage", "check"],
+        cwd=installed,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert refusal in result.stderr
 
 
 def test_the_sign_in_page_answers_in_vietnamese_with_its_hashed_stylesheet(site):

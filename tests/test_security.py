@@ -156,7 +156,7 @@ def test_error_pages_speak_vietnamese_and_show_no_traceback(bob_client, demo, mo
     assert "Traceback" not in failed.content.decode() and "secret detail" not in text_of(failed)
 
 
-def test_the_deploy_check_is_clean_but_for_the_justified_preload_warning():
+def test_the_deploy_check_is_clean_but_for_the_justified_preload_warning(tmp_path):
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
@@ -165,6 +165,7 @@ def test_the_deploy_check_is_clean_but_for_the_justified_preload_warning():
             "DEBUG": "0",
             "SECRET_KEY": "x" * 60 + "-Deploy-Check-9f3k",
             "ALLOWED_HOSTS": "ward.example",
+            "EVIDENCE_ROOT": str(tmp_path),
         },
         capture_output=True,
         text=True,

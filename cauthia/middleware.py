@@ -57,7 +57,8 @@ class NoStoreWhenSignedInMiddleware:
 class YearClosedMiddleware:
     """The one answer to a write that a closed year refuses (targets.models.YearClosed, raised
     by the models or by Year.require_open in a view): the message, and back to the page the
-    user came from on this site, or else the year's dashboard."""
+    user came from on this site, or else the year's page the user can use: a cell secretary's
+    own cell, the ward's dashboard for everyone else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,4 +78,10 @@ class YearClosedMiddleware:
             and came_from != request.path
         ):
             return redirect(came_from)
+        # Imported on use: loading the middleware never depends on the cells app.
+        from cells.models import Cell
+
+        own = Cell.objects.of_secretary(request.user)
+        if own is not None:
+            return redirect("cells:cell", year=exception.year, number=own.number)
         return redirect("targets:dashboard", year=exception.year)

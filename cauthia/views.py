@@ -11,13 +11,14 @@ from targets.models import Year
 
 @require_safe
 def home(request):
-    """A cell's secretary lands on their own cell in the current year; the ward's staff on the
-    ward's dashboard of the latest open year (the latest year when all are closed)."""
+    """A cell's secretary lands on their own cell in the year their work is due in (see
+    Cell.home_year: an old year still open with tasks due comes before a new one just set up);
+    the ward's staff on the ward's dashboard of the latest open year (the latest year when all
+    are closed)."""
     year = Year.objects.current()
     if year is None:
         raise Http404(_("No planning year has been set up yet."))
-    if not request.user.has_perm("cells.view_cell"):
-        own = Cell.objects.for_user(request.user).first()
-        if own is not None:
-            return redirect("cells:cell", year=year.year, number=own.number)
+    own = Cell.objects.of_secretary(request.user)
+    if own is not None:
+        return redirect(own.url_in(own.home_year()))
     return redirect("targets:dashboard", year=year.year)

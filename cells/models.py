@@ -3,6 +3,7 @@ from decimal import Decimal
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
@@ -17,6 +18,7 @@ from targets.models import (
     MAX_TEXT,
     STAGE_FIELDS,
     CapBase,
+    Change,
     Figure,
     OfOpenYear,
     OfOpenYearQuerySet,
@@ -32,6 +34,7 @@ from targets.models import (
     refuse_to_reword_closed_reports,
 )
 from targets.progress import Kind, Stage, round_percent
+from targets.report import latest_stage
 
 
 class Level(models.TextChoices):
@@ -77,6 +80,24 @@ class CellQuerySet(models.QuerySet):
             return self.none()
         return self.filter(secretaries__user=user)
 
+    def of_secretary(self, user):
+        """The cell ``user`` is the secretary of, or None: ward staff see every cell and have
+        none of their own (nor has a user with no cell)."""
+        if user.has_perm("cells.view_cell"):
+            return None
+        return self.for_user(user).first()
+
+    def with_facts_before(self, year):
+        """Each cell with the facts of its latest year before ``year`` (CARRIED_FACTS, each as
+        ``previous_<name>``, None where it has none), in the same query: what Cell.new_year
+        starts from."""
+        latest = CellYear.objects.filter(cell=OuterRef("pk"), year__year__lt=year.year).order_by(
+            "-year__year"
+        )
+        return self.annotate(
+            **{f"previous_{name}": Subquery(latest.values(name)[:1]) for name in CARRIED_FACTS}
+        )
+
 
 class Cell(models.Model):
     """A party cell (chi bộ) of the ward, most of them one per residential group."""
@@ -109,6 +130,49 @@ class Cell(models.Model):
     def url_in(self, year):
         """The cell's page in ``year`` (a Year)."""
         return reverse("cells:cell", kwargs={"year": year.year, "number": self.number})
+
+    def new_year(self, year):
+        """The cell's year ``year``, unsaved, with its secretary and members carried over from
+        its latest year before (fetch the cell through Cell.objects.with_facts_before): the
+        office corrects them where they changed."""
+        return CellYear(
+            cell=self,
+            year=year,
+            secretary_name=self.previous_secretary_name or "",
+            members=self.previous_members or 0,
+            illustrative_facts=bool(self.previous_illustrative_facts),
+        )
+
+    def home_year(self):
+        """The year the cell's secretary lands on: the latest open year in which the cell has
+        work due (a task still to be done, or a share with nothing reported at the stage the
+        year has come to), else the latest open year, else the latest year."""
+        years = list(Year.objects.open())
+        if not years:
+            return Year.objects.first()
+        due = set(
+            Task.objects.filter(cell=self, year__in=years)
+            .pending()
+            .order_by()
+            .values_list("year_id", flat=True)
+        )
+        years_left = [year for year in years if year.pk not in due]
+        figures = {year.pk: [] for year in years_left}
+        for figure in Figure.objects.filter(year__in=years_left).only(
+            "year_id", *STAGE_FIELDS.values()
+        ):
+            figures[figure.year_id].append(figure)
+        # The stage a year has come to is the one its pages open on (latest_stage).
+        stages = {pk: STAGE_FIELDS[latest_stage(found)] for pk, found in figures.items()}
+        unreported = [Q(year_id=pk, **{f"{field}__isnull": True}) for pk, field in stages.items()]
+        if unreported:
+            due |= set(
+                Share.objects.filter(cell=self)
+                .filter(reduce(operator.or_, unreported))
+                .order_by()
+                .values_list("year_id", flat=True)
+            )
+        return next((year for year in years if year.pk in due), years[0])
 
     def clean(self):
         # A closed year's sheet keeps the cell's name of that year (frozen on its CellYear when
@@ -167,6 +231,10 @@ class MemberCounts(models.Model):
     @property
     def members_good_or_better(self):
         return sum(self.members_at(level) for level in GOOD_OR_BETTER)
+
+
+# What a cell's new year takes over from its year before (Cell.new_year).
+CARRIED_FACTS = ("secretary_name", "members", "illustrative_facts")
 
 
 class CellYear(Recorded, OfOpenYear, MemberCounts):
@@ -362,10 +430,17 @@ class TaskStatus(models.TextChoices):
     NOT_DONE = "not_done", _("Not done")
 
 
+# A task still to be done: neither done nor given up as not done.
+PENDING_STATUSES = (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
+
+
 class TaskQuerySet(OfOpenYearQuerySet):
     def for_user(self, user):
         """Tasks of the cells the user may see (see CellQuerySet.for_user)."""
         return self.filter(cell__in=Cell.objects.for_user(user))
+
+    def pending(self):
+        return self.filter(status__in=PENDING_STATUSES)
 
     def with_latest_note(self):
         """Each task with its latest progress note's text and time (``latest_note``,
@@ -598,4 +673,31 @@ def freeze_cell_names(sender, year, **kwargs):
     targets.models.year_closing)."""
     CellYear.objects.filter(year=year).update(
         cell_name=models.Subquery(Cell.objects.filter(pk=models.OuterRef("cell_id")).values("name"))
+    )
+
+
+def open_cell_years(sender, year, by=None, **kwargs):
+    """When a year is set up, give each active cell its year, with the secretary and members of
+    its year before (Cell.new_year; see targets.models.year_opened). Written in bulk, each with
+    the history row of its creation that a save would have kept (Recorded), by whoever set up
+    the year."""
+    new = [
+        cell.new_year(year)
+        for cell in Cell.objects.filter(is_active=True)
+        .exclude(years__year=year)
+        .with_facts_before(year)
+    ]
+    CellYear.objects.bulk_create(new)
+    if any(cell_year.pk is None for cell_year in new):  # a database that returns no ids
+        new = list(CellYear.objects.filter(year=year, cell__in=[cy.cell_id for cy in new]))
+    content_type = ContentType.objects.get_for_model(CellYear)
+    Change.objects.bulk_create(
+        Change(
+            content_type=content_type,
+            object_id=cell_year.pk,
+            action=Change.Action.CREATED,
+            changed_by=by,
+            after=cell_year.recorded_fields(),
+        )
+        for cell_year in new
     )

@@ -22,6 +22,7 @@ from targets.views import stage_asked
 from .forms import CellYearForm, RatingCountsForm, ShareSheet, TaskForm, TaskProgressForm
 from .models import (
     LEVEL_FIELDS,
+    PENDING_STATUSES,
     SHARED_KINDS,
     Cell,
     CellYear,
@@ -63,7 +64,7 @@ def year_of(year):
 @require_safe
 def overview(request, year):
     if not request.user.has_perm("cells.view_cell"):
-        own = Cell.objects.for_user(request.user).first()
+        own = Cell.objects.of_secretary(request.user)
         if own is None:
             raise Http404
         return redirect("cells:cell", year=year, number=own.number)
@@ -88,13 +89,16 @@ def overview(request, year):
     figures = Figure.objects.filter(year=year, target__rating_feed__in=offered).select_related(
         "target", "year"
     )
+    # The ratings are the year's own count: they offer the full year's actual (apply_rating).
+    rows = [Row(figure, stage=Stage.FINAL) for figure in figures]
     offers = [
         {
-            "figure": figure,
-            "value": offered[figure.target.rating_feed],
-            "differs": offered[figure.target.rating_feed] != figure.actual,
+            "figure": row.figure,
+            "row": row,
+            "value": offered[row.target.rating_feed],
+            "differs": offered[row.target.rating_feed] != row.actual,
         }
-        for figure in figures
+        for row in rows
     ]
     return render(
         request,
@@ -137,25 +141,15 @@ def cell_detail(request, year, number):
         (
             task
             for task in tasks
-            if task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
-            and task.due_date
-            and task.due_date <= soon
+            if task.status in PENDING_STATUSES and task.due_date and task.due_date <= soon
         ),
         key=lambda task: task.due_date,
     )
     shares = list(
         Share.objects.filter(cell=cell, year=year).select_related("figure__target", "figure__year")
     )
-    cell_year = (
-        CellYear.objects.filter(cell=cell, year=year)
-        .select_related("decided_by")
-        .prefetch_related(Prefetch("steps", queryset=RatingStep.objects.select_related("by")))
-        .first()
-    )
+    cell_year, steps = stored_rating(cell, year)
     cell.cell_year = cell_year
-    if cell_year is not None:
-        cell_year.cell = cell
-    steps = {step.step: step for step in cell_year.steps.all()} if cell_year else {}
     user, open_year = request.user, not year.is_closed
     decided = bool(cell_year and cell_year.decided_at)
     ward_rates = open_year and user.has_perm("cells.change_cellyear")
@@ -264,10 +258,11 @@ def rating_edit(request, year, number):
     year = year_of(year)
     year.require_open()
     back = cell.url_in(year)
-    cell_year = rating_of(cell, year)
-    proposal = next(
-        (step for step in cell_year.steps.all() if step.step == RatingStep.Step.PROPOSAL), None
-    )
+    cell_year, steps = rating_of(cell, year)
+    proposal = steps.get(RatingStep.Step.PROPOSAL)
+    # A year the cell has no record of yet starts from the year before; saved as shown, the
+    # secretary and members carried over are confirmed.
+    new = cell_year.pk is None
     initial = None
     if not cell_year.decided_at and proposal is not None:
         initial = {name: getattr(proposal, name) for name in RatingCountsForm.Meta.fields}
@@ -275,7 +270,7 @@ def rating_edit(request, year, number):
     if request.method == "POST" and form.is_valid():
         # Saving the proposal as it was shown is a decision too.
         from_proposal = initial is not None
-        if not (form.has_changed() or from_proposal):
+        if not (form.has_changed() or from_proposal or new):
             messages.info(request, _("Nothing was changed."))
             return redirect(back)
         decided = form.save(commit=False)
@@ -483,7 +478,13 @@ def share_split(request, year, slug):
     return render(
         request,
         "cells/share_split.html",
-        {"figure": figure, "year": figure.year, "sheet": sheet, "totals": totals},
+        {
+            "figure": figure,
+            "row": Row(figure),
+            "year": figure.year,
+            "sheet": sheet,
+            "totals": totals,
+        },
         status=status,
     )
 
@@ -532,13 +533,30 @@ def shares_panel(request, figure):
     )
 
 
-def rating_of(cell, year):
-    """The cell's year with its rating's steps (a new one, unsaved, if the ward has none)."""
-    cell_year = CellYear.objects.filter(cell=cell, year=year).prefetch_related(
-        "steps"
-    ).first() or CellYear(cell=cell, year=year)
+def stored_rating(cell, year):
+    """(the cell's year with who decided its rating, or None while it has no record of the
+    year; its rating's steps by step, with who took them)."""
+    cell_year = (
+        CellYear.objects.filter(cell=cell, year=year)
+        .select_related("decided_by")
+        .prefetch_related(Prefetch("steps", queryset=RatingStep.objects.select_related("by")))
+        .first()
+    )
+    if cell_year is None:
+        return None, {}
     cell_year.cell = cell
-    return cell_year
+    return cell_year, {step.step: step for step in cell_year.steps.all()}
+
+
+def rating_of(cell, year):
+    """(the cell's year, its rating's steps by step) for a form to start from: while the cell
+    has no record of the year (a cell added since the year was set up), a new one, unsaved,
+    with the secretary and members of its year before; the form's save creates it."""
+    cell_year, steps = stored_rating(cell, year)
+    if cell_year is None:
+        cell_year = Cell.objects.with_facts_before(year).get(pk=cell.pk).new_year(year)
+        cell_year.cell = cell
+    return cell_year, steps
 
 
 @require_http_methods(["GET", "POST"])
@@ -559,12 +577,11 @@ def rating_proposal(request, year, number):
 
 def rating_step(request, cell, year, step):
     year.require_open()
-    cell_year = rating_of(cell, year)
+    cell_year, steps = rating_of(cell, year)
     back = cell.url_in(year)
     if cell_year.decided_at:
         messages.info(request, _("The committee has decided this rating: its steps are kept."))
         return redirect(back)
-    steps = {found.step: found for found in cell_year.steps.all()}
     current = steps.get(step)
     starting = steps.get(RatingStep.Step.SELF) if step == RatingStep.Step.PROPOSAL else None
     instance = current or RatingStep(cell_year=cell_year, step=step)
@@ -623,7 +640,7 @@ def digest(request, year, number):
     shares = Share.objects.filter(cell=cell, year=year).select_related(
         "figure__target", "figure__year"
     )
-    cell_year = rating_of(cell, year)
+    cell_year, steps = stored_rating(cell, year)
     return render(
         request,
         "cells/digest.html",
@@ -634,7 +651,7 @@ def digest(request, year, number):
             "tasks": tasks,
             "shares": shares,
             "stages": Stage,
-            "steps": {found.step: found for found in cell_year.steps.all()},
+            "steps": steps,
             "printed": timezone.localdate(),
         },
     )

@@ -501,3 +501,99 @@ class SheetForm(forms.Form):
     def __init__(self, *args, sheets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sheet"].choices = [(sheet, sheet) for sheet in sheets]
+
+
+class CloseYearForm(forms.Form):
+    """The office's word that it has read what closing the year would freeze unfinished."""
+
+    confirm = forms.BooleanField(
+        label=_("I have read the warnings above and close the year"),
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you have read the warnings and close the year."
+            )
+        },
+    )
+
+
+class TakeEstimateForm(forms.Form):
+    """The year's figures that have an estimate and no final figure, each with a box to take its
+    estimate as the final figure, and the version the page showed it at (``v<figure id>``), so
+    that a figure changed since is refused, as on the grid.
+
+    No box is ticked at first: the estimate is the figure made for the year-end conference, and
+    each one taken as final is printed and frozen in the closed report, so it is the office's
+    choice target by target, never a default to untick.
+    """
+
+    taken = forms.TypedMultipleChoiceField(
+        label=_("Take the estimate as the final figure of"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Tick the targets whose estimate is to be their final figure.")
+        },
+    )
+
+    conflict = None
+
+    def __init__(self, *args, rows, **kwargs):
+        """``rows``: the report rows (targets.report.Row) of the figures with an estimate and
+        no final figure, in report order."""
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["taken"].choices = [
+            (row.figure.pk, f"{row.position}. {row.name}") for row in rows
+        ]
+        for row in rows:
+            # Not required: a figure given an estimate after the page was opened has no version
+            # on it, and only a ticked row needs one.
+            self.fields[self.version_name(row.figure)] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, required=False, initial=row.figure.version
+            )
+
+    @staticmethod
+    def version_name(figure):
+        return f"v{figure.pk}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(cleaned.get(f"v{pk}") is None for pk in cleaned.get("taken", ())):
+            raise forms.ValidationError(
+                _("This page is out of date: open it again and tick the targets anew."),
+                code="version",
+            )
+        return cleaned
+
+    @property
+    def versions(self):
+        """{figure id: the version the page showed} of the ticked figures."""
+        return {pk: self.cleaned_data[f"v{pk}"] for pk in self.cleaned_data["taken"]}
+
+    @property
+    def lines(self):
+        """[(row, its box, its version's hidden input)] in report order, for the page."""
+        boxes = {str(box.data["value"]): box for box in self["taken"]}
+        return [
+            (row, boxes[str(row.figure.pk)], self[self.version_name(row.figure)])
+            for row in self.rows
+        ]
+
+    def after_conflict(self, current, rows, message):
+        """The form again over ``rows`` (made after ``current``, the figures someone else
+        changed, were stored), with ``message`` saying so: those figures unticked, to be looked
+        at again; the other ticks kept at the versions the page showed; every other row at its
+        version now."""
+        changed = {figure.pk for figure in current}
+        data = self.data.copy()
+        kept = [pk for pk in data.getlist("taken") if pk.isdigit() and int(pk) not in changed]
+        data.setlist("taken", kept)
+        for row in rows:
+            if str(row.figure.pk) not in kept:
+                data[self.version_name(row.figure)] = row.figure.version
+        form = type(self)(data, rows=rows)
+        form.full_clean()
+        form.errors.pop("taken", None)  # nothing ticked is no fault of the user's here
+        form.add_error(None, message)
+        form.conflict = current
+        return form

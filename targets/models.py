@@ -33,6 +33,14 @@ MAX_TEXT = 2000
 # Sent inside the closing transaction, before the year is marked closed, so that other apps
 # freeze what they print of the year (the cells' names) without this app importing them.
 year_closing = Signal()
+# Sent when the office reviews a year before closing it: each receiver returns a list of
+# warnings (strings) about what of its own app the closing would freeze unfinished, such as the
+# cells' ratings, so that the review names them without this app importing those apps.
+year_review = Signal()
+# Sent inside the transaction that sets up a year (Year.open_following), once its figures are
+# made, so that other apps carry their own records of the year before into it (the cells' years)
+# without this app importing them.
+year_opened = Signal()
 
 
 def person_field(verbose_name, **kwargs):
@@ -513,7 +521,10 @@ class Year(Recorded):
             raise YearClosed(closed[0])
 
     def close(self, by):
-        """Close the year once its report is final: every figure, task and rating is frozen."""
+        """Close the year once its report is final: every figure, task and rating is frozen.
+
+        Raises ValidationError naming what still blocks it (closing_blockers), whoever asks:
+        the review page's confirmation is the office's, this refusal the year's own."""
         return self._set_closed(True, by, "")
 
     def reopen(self, by, reason):
@@ -527,7 +538,8 @@ class Year(Recorded):
             if locked.is_closed == closed:
                 return False  # closing twice, or reopening an open year, changes nothing
             if closed:
-                self.refuse_while_reasons_missing()
+                # Checked under the year's lock: no figure can change between this and closing.
+                self.refuse_while_unfinished()
                 # What the report prints of the year's targets and cells, as they stand now.
                 self.figures.update(
                     target_name=models.Subquery(
@@ -586,25 +598,89 @@ class Year(Recorded):
                 target.save(changed_by=by)
             for target in [*carried, *new_targets]:
                 Figure(target=target, year=following).save(changed_by=by)
+            year_opened.send(sender=Year, year=following, by=by)
             return following
 
-    def refuse_while_reasons_missing(self):
-        """Raise ValidationError naming the targets that end the year below plan without a
-        reason: a closed report must explain each (hạn chế, nguyên nhân)."""
-        missing = [
-            figure
-            for figure in self.figures.select_related("target").order_by("target__position")
-            if figure.needs_reason
-        ]
-        if missing:
-            raise ValidationError(
-                _(
-                    "The year cannot be closed yet: give the reason why these targets fell "
-                    "short of their plan: %(targets)s."
+    def closing_blockers(self, figures=None):
+        """What keeps the year from closing, each list in target order: (the figures with a plan
+        and no final figure, milestones included; the figures that end the year below plan
+        without a reason, Figure.needs_reason). ``figures``: the year's figures with their
+        targets, where the caller has them; else one query."""
+        if figures is None:
+            figures = self.figures.select_related("target")
+        figures = sorted(figures, key=lambda figure: figure.target.position)
+        return (
+            [f for f in figures if f.plan is not None and f.actual_at(Stage.FINAL) is None],
+            [f for f in figures if f.needs_reason],
+        )
+
+    def refuse_while_unfinished(self):
+        """Raise ValidationError naming the targets that keep the year from closing: a closed
+        report states each target's final figure, and explains each that fell short (hạn chế,
+        nguyên nhân)."""
+        without_final, without_reason = self.closing_blockers()
+        errors = []
+        if without_final:
+            errors.append(
+                ValidationError(
+                    _(
+                        "The year cannot be closed yet: these targets have a plan but no final "
+                        "figure (actual for the full year): %(targets)s."
+                    )
+                    % {"targets": named(without_final)},
+                    code="final_missing",
                 )
-                % {"targets": "; ".join(f"{f.target.position}. {f.name}" for f in missing)},
-                code="reasons_missing",
             )
+        if without_reason:
+            errors.append(
+                ValidationError(
+                    _(
+                        "The year cannot be closed yet: give the reason why these targets fell "
+                        "short of their plan: %(targets)s."
+                    )
+                    % {"targets": named(without_reason)},
+                    code="reasons_missing",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def closing_warnings(self):
+        """What closing would freeze unfinished without keeping the year open, as sentences:
+        the full year's report still a draft, and what other apps answer to year_review."""
+        warnings = []
+        if not self.report_texts.filter(stage=Stage.FINAL, is_final=True).exists():
+            warnings.append(
+                _(
+                    "The report of the full year is still a draft (DỰ THẢO): it will be closed "
+                    "as a draft unless its text is marked final first."
+                )
+            )
+        for _receiver, answer in year_review.send(sender=Year, year=self):
+            warnings.extend(answer or [])
+        return warnings
+
+    def take_estimates_as_final(self, versions, by):
+        """Take the estimate as the final figure of each of the year's figures in ``versions``
+        ({figure id: the version the page showed}), for an office that has no other final
+        figure yet, in one transaction: if any of them changed since the page was shown,
+        nothing is written and StaleFigures names them all. Returns how many were written."""
+        with transaction.atomic():
+            Year.lock_open(self.pk)
+            figures = list(
+                self.figures.select_related("target", "updated_by")
+                .filter(pk__in=list(versions))
+                .order_by("target__position")
+            )
+            stale = []
+            for figure in figures:
+                try:
+                    figure.take_estimate_as_final(by, versions[figure.pk])
+                except StaleFigure as conflict:
+                    stale.append(conflict.current)
+            if stale:
+                raise StaleFigures(stale)
+            return len(figures)
 
     @property
     def closed_message(self):
@@ -615,6 +691,11 @@ class Year(Recorded):
         cauthia.middleware.YearClosedMiddleware)."""
         if self.is_closed:
             raise YearClosed(self.year)
+
+
+def named(figures):
+    """ "14. Giảm hộ cận nghèo; 20. Tỷ lệ trẻ em dưới 1 tuổi": figures as a message names them."""
+    return "; ".join(f"{figure.target.position}. {figure.name}" for figure in figures)
 
 
 def clean_reason(reason):
@@ -713,6 +794,15 @@ class StaleFigure(Exception):
         self.current = current
 
 
+class StaleFigures(Exception):
+    """Raised when figures written together were changed by someone else since the page showed
+    them; nothing was written. ``current``: each of them as now stored."""
+
+    def __init__(self, current):
+        super().__init__(f"{len(current)} figures changed")
+        self.current = current
+
+
 class OfOpenYearQuerySet(models.QuerySet):
     def delete(self):
         """Delete the rows, unless one of them belongs to a closed year (the admin's bulk
@@ -787,7 +877,9 @@ class Figure(OfOpenYear, StageActuals):
     """A target's plan (kế hoạch) and actual (thực hiện) in one year.
 
     Every write goes through ``save``, which refuses a stale version and records the change in
-    FigureChange in the same transaction; percent and assessment are derived, never stored.
+    FigureChange in the same transaction. Percent and assessment are derived, never stored, and
+    only at a stage: every page, sheet and message reads them, and the figure's numbers as text,
+    through targets.report.Row (``Row(figure, stage=...)``).
     """
 
     target = models.ForeignKey(
@@ -930,32 +1022,21 @@ class Figure(OfOpenYear, StageActuals):
                 return below == Assessment.NOT_MET and not self.reason.strip()
         return False
 
-    @property
-    def percent(self):
-        t = self.target
-        return progress.percent_of_plan(t.kind, t.direction, self.plan, self.actual)
-
-    @property
-    def assessment(self):
-        t = self.target
-        return Assessment(progress.assess(t.kind, t.direction, self.plan, self.actual))
-
-    @property
-    def assessment_rank(self):
-        """Position of the assessment in report order, for sorting: Vượt first."""
-        return Assessment.values.index(self.assessment)
-
-    @property
-    def percent_display(self):
-        return display.percent_text(self.percent)
-
-    @property
-    def plan_display(self):
-        return display.amount_text(self.target.kind, self.plan, plan=True)
-
-    @property
-    def actual_display(self):
-        return display.amount_text(self.target.kind, self.actual)
+    def take_estimate_as_final(self, by, expected_version):
+        """Take the estimate (ước thực hiện) as the final figure, for an office that has no
+        other: written through save, with its version check and its history naming ``by``.
+        StaleFigure if the figure changed since ``expected_version``; ValidationError where it
+        has no estimate, or a final figure already (never overwritten here)."""
+        if self.version != expected_version:
+            raise StaleFigure(self)
+        if self.actual_at(Stage.ESTIMATE) is None or self.actual_at(Stage.FINAL) is not None:
+            raise ValidationError(
+                _("%(target)s: only an estimate with no final figure yet can be taken as final.")
+                % {"target": f"{self.target.position}. {self.name}"},
+                code="no_estimate",
+            )
+        setattr(self, STAGE_FIELDS[Stage.FINAL], self.actual_at(Stage.ESTIMATE))
+        return self.save(changed_by=by, expected_version=expected_version)
 
 
 class ReportText(Recorded, OfOpenYear):

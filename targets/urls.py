@@ -13,6 +13,7 @@ urlpatterns = [
     path("report.docx", views.report_docx, name="report_docx"),
     path("report.xlsx", views.report_workbook, name="report_workbook"),
     path("close/", views.close_year, name="close"),
+    path("close/estimates/", views.take_estimates, name="take_estimates"),
     path("reopen/", views.reopen_year, name="reopen"),
     path("next/", views.next_year, name="next_year"),
     path("import/", views.import_upload, name="import_upload"),

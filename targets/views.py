@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import charts, document, imports, narrative, word, xlsx
+from . import charts, display, document, imports, narrative, word, xlsx
 from .forms import (
+    CloseYearForm,
     DocumentDetailsForm,
     EvidenceForm,
     FigureForm,
@@ -26,6 +27,7 @@ from .forms import (
     NextYearForm,
     ReportTextForm,
     SheetForm,
+    TakeEstimateForm,
 )
 from .models import (
     Area,
@@ -34,12 +36,13 @@ from .models import (
     Import,
     ReportText,
     StaleFigure,
+    StaleFigures,
     StaleText,
     Target,
     Year,
 )
 from .panels import panels_for
-from .progress import Assessment, Stage
+from .progress import Assessment, Stage, Summary
 from .report import Row, YearReport, latest_stage
 from .tables import FigureTable, HistoryTable, YearsTable
 
@@ -399,18 +402,112 @@ def next_year(request, year):
     )
 
 
+def close_review(request, year, close_form=None, estimate_form=None, status=200):
+    """The review of what closing ``year`` would freeze: what still blocks it, each with the
+    page that fixes it, the warnings to confirm, and the estimates the office may take as final
+    figures. Two queries of its own whatever the number of targets (the figures, whether the
+    report is final), and those of the cells' warnings."""
+    figures = list(Figure.objects.for_year(year))
+    without_final, without_reason = year.closing_blockers(figures)
+    if estimate_form is None:
+        estimate_form = TakeEstimateForm(rows=estimate_rows(figures))
+    return render(
+        request,
+        "targets/close_review.html",
+        {
+            "year": year,
+            "summary": Summary(Row(f, stage=Stage.FINAL).assessment for f in figures),
+            "without_final": [Row(f, stage=Stage.ESTIMATE) for f in without_final],
+            # Each at the stage whose shortfall asks for a reason: final, else the estimate.
+            "without_reason": [Row(f, stage=f.latest_stage()) for f in without_reason],
+            "blocked": bool(without_final or without_reason),
+            "warnings": year.closing_warnings(),
+            "close_form": close_form or CloseYearForm(),
+            "estimate_form": estimate_form,
+        },
+        status=status,
+    )
+
+
+def estimate_rows(figures):
+    """The rows, at the estimate, of ``figures`` that have an estimate and no final figure."""
+    return [
+        Row(figure, stage=Stage.ESTIMATE)
+        for figure in figures
+        if figure.actual_at(Stage.ESTIMATE) is not None and figure.actual_at(Stage.FINAL) is None
+    ]
+
+
 @permission_required("targets.close_year", raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close_year(request, year):
+    """GET: the review of what closing the year freezes. POST: close it, once nothing blocks it
+    (the year itself refuses otherwise) and the office confirms it has read the warnings."""
     year = get_object_or_404(Year, year=year)
-    try:
-        closed = year.close(by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.message)
-    else:
-        if closed:
+    if year.is_closed:
+        messages.info(request, _("The year %(year)s is closed already.") % {"year": year.year})
+        return redirect("targets:dashboard", year=year.year)
+    if request.method == "GET":
+        return close_review(request, year)
+    form = CloseYearForm(request.POST)
+    if form.is_valid():
+        try:
+            year.close(by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
             messages.success(request, _("The year %(year)s is closed.") % {"year": year.year})
-    return redirect("targets:dashboard", year=year.year)
+            return redirect("targets:dashboard", year=year.year)
+    return close_review(request, year, close_form=form, status=400)
+
+
+@permission_required("targets.change_figure", raise_exception=True)
+@require_POST
+def take_estimates(request, year):
+    """Take the estimate as the final figure of the targets the office ticked on the review,
+    all in one transaction, each at the version the page showed."""
+    year = get_object_or_404(Year, year=year)
+    year.require_open()
+    rows = estimate_rows(Figure.objects.for_year(year))
+    form = TakeEstimateForm(request.POST, rows=rows)
+    if form.is_valid():
+        try:
+            taken = year.take_estimates_as_final(form.versions, request.user)
+        except StaleFigures as stale:
+            message = _(
+                "Nothing was written: %(targets)s changed since this page was opened. Look at "
+                "their figures again and tick them anew."
+            ) % {"targets": changed_by_whom(stale.current)}
+            return close_review(
+                request,
+                year,
+                estimate_form=form.after_conflict(stale.current, rows, message),
+                status=409,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The estimate is taken as the final figure of %(count)d target.",
+                    "The estimate is taken as the final figure of %(count)d targets.",
+                    taken,
+                )
+                % {"count": taken},
+            )
+            return redirect("targets:close", year=year.year)
+    return close_review(request, year, estimate_form=form, status=400)
+
+
+def changed_by_whom(figures):
+    """ "18. Tỷ lệ dân số tham gia bảo hiểm y tế (Bùi Xuân Vượng)": figures and who last
+    changed each."""
+    return "; ".join(
+        f"{figure.target.position}. {figure.name}"
+        + (f" ({display.person(figure.updated_by)})" if figure.updated_by else "")
+        for figure in figures
+    )
 
 
 @permission_required("targets.close_year", raise_exception=True)

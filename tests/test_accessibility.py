@@ -317,14 +317,18 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     pages.visit("/accounts/password/done/")
     pages.visit("/2023/no-such-page/", 404)
 
-    # The year closed through its button (or in the database, where the button asks first for
-    # what the demo data lacks): its pages read-only.
-    pages.visit("/2023/")
-    pages.submit(
-        lambda: page.get_by_role("button", name=re.compile("Chốt số liệu")).click(),
-        what="after the closing button",
-    )
-    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
+    # The review before closing: 2024 with what blocks it and its estimates to take; 2023
+    # refused without the confirmation, then closed with it. Its pages are then read-only.
+    pages.visit("/2024/close/", what="blocked")
+    pages.visit("/2023/close/")
+
+    def close():
+        page.get_by_role("button", name=re.compile("Chốt số liệu năm")).click()
+
+    pages.submit(close, 400, "the confirmation not ticked")
+    page.get_by_label(re.compile("đã đọc các lưu ý")).check()
+    pages.submit(close, what="after closing")
+    assert Year.objects.get(year=2023).is_closed
     pages.visit("/2023/", what="closed")
     expect(page.locator("form[action$='/reopen/']")).to_be_visible()
     for path in ["grid/", "report/", "cells/", "cells/3/", f"targets/{BHYT}/"]:
@@ -364,6 +368,7 @@ def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_che
 
     # What answers an address that is not theirs.
     pages.visit("/2023/grid/", 403)
+    pages.visit("/2024/close/", 403)
     pages.visit("/2023/cells/4/", 404)
 
     Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)

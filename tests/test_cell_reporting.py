@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from cells.models import (
@@ -189,7 +190,8 @@ def test_the_office_splits_a_plan_among_the_cells_and_a_rate_is_not_split(bithu)
 
 def test_a_closed_year_takes_no_share(chibo, bithu, django_user_model):
     year = Year.objects.get(year=2024)
-    Figure.objects.filter(year=year).update(reason="Lý do minh họa.")
+    # So that the year may close: a final figure and a reason for each target.
+    Figure.objects.filter(year=year).update(reason="Lý do minh họa.", actual=F("plan"))
     year.close(by=django_user_model.objects.get(username="bithu"))
     before = list(Share.objects.values_list("pk", "version"))
     url = shares_url(8)

@@ -41,6 +41,7 @@ def valid_data(name):
         "note": "",
     }
     bhyt = figure(BHYT)
+    bhyt_2024 = figure(BHYT, 2024)
     trees = figure("trong-cay-phan-tan", 2024)
     rating = {
         "rating": "good",
@@ -117,7 +118,8 @@ def valid_data(name):
             "members_not_completed": "2",
         },
         "cells:apply_rating": {"feed": "cells_good", "version": figure(CELLS_GOOD).version},
-        "targets:close": {},
+        "targets:close": {"confirm": "on"},
+        "targets:take_estimates": {"taken": bhyt_2024.pk, f"v{bhyt_2024.pk}": bhyt_2024.version},
         "targets:reopen": {"reason": "Sửa số liệu BHYT theo BHXH thị xã"},
         "logout": {},
         "password_change": {
@@ -230,7 +232,8 @@ def post_forms(html):
     ("page", "actions"),
     [
         # page, and the actions of its forms besides the language switch and sign out
-        (("targets:dashboard", [2023]), [("targets:close", [2023])]),
+        (("targets:dashboard", [2023]), []),
+        (("targets:close", [2024]), [("targets:take_estimates", [2024])]),
         (("targets:target", [2023, BHYT]), []),
         (("targets:edit", [2023, BHYT]), []),
         (("cells:overview", [2023]), [("cells:apply_rating", [2023])]),

@@ -3,13 +3,16 @@ reason is typed on its page or in the grid, printed in the report, and the year 
 while one is missing."""
 
 import io
+import re
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from targets.models import Figure, Year
+from targets.numbers import format_number
+from targets.progress import Kind
 
-from .helpers import form_data, text_of
+from .helpers import form_data, plain_text, text_of
 
 # Below plan at the 2024 estimate in the demo, with no reason given.
 MISSING_2024 = [
@@ -22,19 +25,31 @@ MISSING_2024 = [
 
 
 def close(client, year=2024):
-    return client.post(reverse("targets:close", args=[year]), follow=True)
+    """Close ``year`` from its review, the confirmation ticked."""
+    url = reverse("targets:close", args=[year])
+    return client.post(url, form_data(client.get(url)) | {"confirm": "on"}, follow=True)
+
+
+def refusal(response):
+    """The refusal the review shows above its closing form, one sentence a line."""
+    alert = re.search(
+        r'<div class="conflict" role="alert">(.*?)</div>', response.content.decode(), re.S
+    )
+    return [plain_text(line) for line in re.findall(r"<p>(.*?)</p>", alert.group(1), re.S)]
 
 
 def test_closing_is_refused_with_the_targets_still_lacking_a_reason(bithu):
-    page = text_of(close(bithu))
-    assert "chưa thể chốt số liệu" in page
+    lacking = next(line for line in refusal(close(bithu)) if "hãy ghi nguyên nhân" in line)
+    assert "chưa thể chốt số liệu" in lacking
     for target in MISSING_2024:
-        assert target in page
-    assert "4. Thu ngân sách" not in page  # it has its reason
+        assert target in lacking
+    assert "4. Thu ngân sách" not in lacking  # it has its reason
     assert not Year.objects.get(year=2024).is_closed
 
 
-def test_closing_is_allowed_once_every_missing_reason_is_given_on_the_grid(bithu):
+def test_closing_is_allowed_once_every_missing_reason_and_final_figure_is_given_on_the_grid(
+    bithu,
+):
     url = reverse("targets:grid", args=[2024])
     data = form_data(bithu.get(url, {"stage": "estimate"}), {"class": "grid-form"})
     missing = [f for f in Figure.objects.filter(year__year=2024) if f.needs_reason]
@@ -42,6 +57,16 @@ def test_closing_is_allowed_once_every_missing_reason_is_given_on_the_grid(bithu
     for figure in missing:
         data[f"f{figure.pk}-reason"] = "Nguồn lực còn hạn chế; một số hộ chưa đồng thuận."
     assert bithu.post(f"{url}?stage=estimate", data).status_code == 302
+    refused = text_of(close(bithu))
+    assert "chưa có số thực hiện cả năm" in refused  # the reasons alone are not enough
+    assert "đồng chí hãy ghi nguyên nhân" not in refused
+    # The final figures, as the estimates were, or the plan where there was none.
+    data = form_data(bithu.get(url, {"stage": "final"}), {"class": "grid-form"})
+    for figure in Figure.objects.filter(year__year=2024).select_related("target"):
+        final = figure.actual_estimate if figure.actual_estimate is not None else figure.plan
+        shown = str(int(final)) if figure.target.kind == Kind.MILESTONE else format_number(final)
+        data[f"f{figure.pk}-actual"] = shown
+    assert bithu.post(f"{url}?stage=final", data).status_code == 302
     assert "Đã chốt số liệu năm 2024" in text_of(close(bithu))
     assert Year.objects.get(year=2024).is_closed
 

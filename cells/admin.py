@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from cauthia.admin import ModelAdmin, ReadOnlyAdmin
-from targets.admin import OfOpenYearAdmin, RecordedAdmin
+from targets.admin import OfOpenYearAdmin, RecordedAdmin, person_column
 
 from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, RatingStep, Share, Task, TaskNote
 
@@ -18,9 +19,10 @@ class CellAdmin(ModelAdmin):
 
 @admin.register(CellSecretary)
 class CellSecretaryAdmin(ModelAdmin):
-    list_display = ["user", "cell"]
+    list_display = ["user_name", "cell"]
     list_select_related = ["user", "cell"]
-    search_fields = ["user__username", "user__first_name", "cell__name"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "cell__name"]
+    user_name = person_column("user", _("user"))
     autocomplete_fields = ["cell"]
 
 
@@ -59,13 +61,15 @@ class ShareAdmin(ReadOnlyAdmin):
 
 @admin.register(TaskNote)
 class TaskNoteAdmin(ReadOnlyAdmin):
-    list_display = ["task", "written_by", "written_at"]
+    list_display = ["task", "written_by_name", "written_at"]
     list_filter = ["year"]
     list_select_related = ["task__cell", "written_by"]
+    written_by_name = person_column("written_by", _("written by"))
 
 
 @admin.register(RatingStep)
 class RatingStepAdmin(ReadOnlyAdmin):
-    list_display = ["cell_year", "step", "rating", "by", "at"]
+    list_display = ["cell_year", "step", "rating", "by_name", "at"]
     list_filter = ["year", "step"]
     list_select_related = ["cell_year__cell", "cell_year__year", "by"]
+    by_name = person_column("by", _("by"))

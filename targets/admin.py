@@ -24,6 +24,18 @@ def shown(value):
     return display.NONE if value in (None, "") else value
 
 
+def person_column(field, description):
+    """An admin column (or read-only field) of the user in ``field``, named as every page names
+    people (display.person): the full name, else the login. The admin itself would show the
+    login."""
+
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        return display.person(getattr(obj, field)) or display.NONE
+
+    return column
+
+
 def changed_fields(change):
     """The fields a change changed, one line each: "name: before → after"."""
     return format_html_join(
@@ -50,9 +62,10 @@ class ChangeInline(ReadOnlyInline, GenericTabularInline):
     """A record's history (targets.models.Change), newest first."""
 
     model = Change
-    fields = readonly_fields = ["changed_at", "changed_by", "action", "what_changed"]
+    fields = readonly_fields = ["changed_at", "changed_by_name", "action", "what_changed"]
     ordering = ["-changed_at", "-pk"]
     verbose_name_plural = _("history")
+    changed_by_name = person_column("changed_by", _("changed by"))
 
     @admin.display(description=_("what changed"))
     def what_changed(self, change):
@@ -124,7 +137,8 @@ class TargetAdmin(RecordedAdmin):
 
 class YearEventInline(ReadOnlyInline, admin.TabularInline):
     model = YearEvent
-    fields = readonly_fields = ["at", "by", "action", "reason"]
+    fields = readonly_fields = ["at", "by_name", "action", "reason"]
+    by_name = person_column("by", _("by"))
 
 
 @admin.register(Year)
@@ -150,7 +164,7 @@ class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
     model = FigureChange
     fields = readonly_fields = [
         "changed_at",
-        "changed_by",
+        "changed_by_name",
         "version",
         "old_plan",
         "new_plan",
@@ -158,6 +172,7 @@ class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
         "new_actual",
         "new_note",
     ]
+    changed_by_name = person_column("changed_by", _("changed by"))
 
 
 class FigureAdminForm(forms.ModelForm):
@@ -187,7 +202,7 @@ class FigureAdminForm(forms.ModelForm):
             if current.version != cleaned.get("version"):
                 raise forms.ValidationError(
                     _("%(who)s changed this figure meanwhile; reload the page and try again.")
-                    % {"who": current.updated_by or _("Someone")},
+                    % {"who": display.person(current.updated_by) or _("Someone")},
                     code="stale",
                 )
         return cleaned
@@ -196,12 +211,21 @@ class FigureAdminForm(forms.ModelForm):
 @admin.register(Figure)
 class FigureAdmin(OfOpenYearAdmin):
     form = FigureAdminForm
-    list_display = ["target", "year", "plan", "actual", "illustrative", "updated_by", "updated_at"]
+    list_display = [
+        "target",
+        "year",
+        "plan",
+        "actual",
+        "illustrative",
+        "updated_by_name",
+        "updated_at",
+    ]
     list_filter = ["year", "target__area", "illustrative"]
     search_fields = ["target__name", "note"]
     list_select_related = ["target", "year", "updated_by"]
-    readonly_fields = ["updated_by", "updated_at"]
+    readonly_fields = ["updated_by_name", "updated_at"]
     inlines = [FigureChangeInline]
+    updated_by_name = person_column("updated_by", _("last changed by"))
 
     def get_readonly_fields(self, request, obj=None):
         # A figure stays with its target and year; another year's figure is another row.
@@ -220,32 +244,57 @@ class FigureAdmin(OfOpenYearAdmin):
 
 @admin.register(FigureChange)
 class FigureChangeAdmin(ReadOnlyAdmin):
-    list_display = ["figure", "version", "changed_by", "changed_at", "old_actual", "new_actual"]
+    list_display = [
+        "figure",
+        "version",
+        "changed_by_name",
+        "changed_at",
+        "old_actual",
+        "new_actual",
+    ]
     list_filter = ["figure__year", "changed_by"]
     search_fields = ["figure__target__name"]
     list_select_related = ["figure__target", "figure__year", "changed_by"]
     date_hierarchy = "changed_at"
+    changed_by_name = person_column("changed_by", _("changed by"))
 
 
 @admin.register(Import)
 class ImportAdmin(ReadOnlyAdmin):
     """Workbooks brought in from Excel, written on the import's own pages."""
 
-    list_display = ["file_name", "year", "stage", "uploaded_by", "uploaded_at", "confirmed_at"]
+    list_display = [
+        "file_name",
+        "year",
+        "stage",
+        "uploaded_by_name",
+        "uploaded_at",
+        "confirmed_at",
+    ]
     list_filter = ["year", "stage"]
     list_select_related = ["year", "uploaded_by"]
-    fields = ["file_name", "year", "stage", "sheet", "uploaded_by", "uploaded_at", "confirmed_at"]
+    fields = [
+        "file_name",
+        "year",
+        "stage",
+        "sheet",
+        "uploaded_by_name",
+        "uploaded_at",
+        "confirmed_at",
+    ]
     date_hierarchy = "uploaded_at"
+    uploaded_by_name = person_column("uploaded_by", _("uploaded by"))
 
 
 @admin.register(Change)
 class ChangeAdmin(ReadOnlyAdmin):
-    list_display = ["changed_at", "content_type", "object_id", "action", "changed_by"]
+    list_display = ["changed_at", "content_type", "object_id", "action", "changed_by_name"]
     list_filter = ["content_type", "action", "changed_by"]
     list_select_related = ["content_type", "changed_by"]
+    changed_by_name = person_column("changed_by", _("changed by"))
     fields = readonly_fields = [
         "changed_at",
-        "changed_by",
+        "changed_by_name",
         "content_type",
         "object_id",
         "action",
@@ -263,6 +312,8 @@ class ReportTextAdmin(ReadOnlyAdmin):
     """Shown here with its history; written on the report's own page, which checks the version
     the editor opened."""
 
-    list_display = ["year", "stage", "is_final", "version", "updated_by", "updated_at"]
+    list_display = ["year", "stage", "is_final", "version", "updated_by_name", "updated_at"]
     list_filter = ["year", "stage", "is_final"]
+    list_select_related = ["year", "updated_by"]
+    updated_by_name = person_column("updated_by", _("last changed by"))
     inlines = [ChangeInline]

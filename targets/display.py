@@ -45,7 +45,11 @@ def percent_words(percent):
 
 
 def person(user):
-    """A user as the pages name them: the full name, or else the user name."""
+    """A person as every page, table, message and admin column names them: the full name the
+    ward writes ("Đồng Thị Dưỡng", see load_demo for how it is stored), or else the login;
+    empty for no one (a data load)."""
+    if user is None:
+        return ""
     return user.get_full_name() or user.get_username()
 
 

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from cells.models import CellYear, Task
 from targets.models import Figure, FigureChange, Target
+from targets.report import Row
 
 from .helpers import text_of
 
@@ -170,8 +171,8 @@ def edit_figure(client, field, typed):
     """POST the edit form with ``typed`` in ``field`` and the stored values in the rest."""
     current = bhyt()
     data = {
-        "plan": current.plan_display,
-        "actual": current.actual_display,
+        "plan": Row(current).plan_text,
+        "actual": Row(current).actual_text,
         "note": current.note,
         "version": current.version,
     }

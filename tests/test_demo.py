@@ -37,15 +37,15 @@ def test_the_articles_figures_compute_exactly_through_the_model(
 ):
     figure = Figure.objects.get(target__slug=slug, year__year=2023)
     assert (figure.plan, figure.actual) == (Decimal(plan), Decimal(actual))
-    assert figure.percent_display == shown
-    assert figure.assessment == assessment
+    assert Row(figure).percent_text == shown
+    assert Row(figure).assessment == assessment
     assert not figure.illustrative
 
 
 def test_party_members_at_86_percent_have_no_plan(demo):
     figure = Figure.objects.get(target__slug="dang-vien-hoan-thanh-tot-nhiem-vu", year__year=2023)
     assert (figure.plan, figure.actual) == (None, Decimal(86))
-    assert figure.assessment == Assessment.NO_PLAN
+    assert Row(figure).assessment == Assessment.NO_PLAN
 
 
 def test_every_figure_not_from_the_article_is_marked_illustrative(demo):
@@ -60,11 +60,11 @@ def test_2023_counts_nineteen_exceeded_and_bhyt_not_met_as_computed(demo):
     19 plus BHYT not met, with a working comment saying what the article counted, and invents
     no twentieth."""
     figures = list(Figure.objects.for_year(Year.objects.get(year=2023)))
-    counts = Counter(figure.assessment for figure in figures)
+    counts = Counter(Row(figure).assessment for figure in figures)
     assert counts[Assessment.EXCEEDED] == 19
     assert sum(counts.values()) == 40
     bhyt = next(figure for figure in figures if figure.target.slug == "bao-hiem-y-te")
-    assert bhyt.assessment == Assessment.NOT_MET
+    assert Row(bhyt).assessment == Assessment.NOT_MET
     assert "20 chỉ tiêu vượt" in bhyt.comment
     assert "báo" not in bhyt.note.lower()
 

@@ -138,6 +138,35 @@ def test_a_row_changed_by_someone_else_meanwhile_is_refused_and_the_others_are_s
     assert figure(BHYT).actual == Decimal("96.4")
 
 
+def test_a_six_month_row_changed_meanwhile_comes_back_with_the_six_month_value_stored(
+    bithu, alice_client
+):
+    url = f"{grid_url(2024)}?stage=half"
+    data = form_data(bithu.get(url), {"class": "grid-form"})
+    half = field(BHYT, "actual_half", 2024)
+    assert data[half] == "96,13"
+    # Meanwhile alice saves another six-month value from her own grid.
+    other = form_data(alice_client.get(url), {"class": "grid-form"}) | {half: "95,8"}
+    assert alice_client.post(url, other).status_code == 302
+
+    data[half] = "96,4"
+    response = bithu.post(url, data)
+
+    assert response.status_code == 409
+    assert figure(BHYT, 2024).actual_half == Decimal("95.8")
+    row = re.search(
+        rf'<tr id="row-{figure(BHYT, 2024).pk}" class="conflict-row">.*?'
+        r'<p class="error" role="alert">(.*?)</p>',
+        response.content.decode(),
+        re.S,
+    )
+    stored_now = plain_text(row.group(1))
+    assert "alice" in stored_now
+    assert "kế hoạch 96,5" in stored_now and "thực hiện 6 tháng 95,8" in stored_now
+    assert "cả năm" not in stored_now  # not the full year's actual, which 2024 lacks
+    assert form_data(response, {"class": "grid-form"})[half] == "96,4"  # what was typed
+
+
 def test_a_row_someone_else_changed_but_this_page_did_not_is_left_as_they_saved_it(
     bithu, alice_client
 ):

@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 
 from cells.models import Task
 from targets.models import Figure
+from targets.report import Row
 
 from .helpers import signed_in
 from .test_access import ARGUMENTS, PUBLIC, READ, STAFF_READ, project_urls, url_for
@@ -281,8 +282,8 @@ def test_applying_a_rating_with_a_version_that_is_not_a_number_changes_nothing(b
 def figure_form(figure, **changes):
     """What the edit form of ``figure`` posts, as the page showed it, with ``changes``."""
     return {
-        "plan": figure.plan_display,
-        "actual": figure.actual_display,
+        "plan": Row(figure).plan_text,
+        "actual": Row(figure).actual_text,
         "note": figure.note,
         "reason": figure.reason,
         "comment": figure.comment,

@@ -4,6 +4,7 @@
 from django import template
 
 from targets import display
+from targets.report import Row
 
 register = template.Library()
 
@@ -11,3 +12,11 @@ register.filter("actual_cell", display.actual_html)
 register.filter("percent_cell", display.percent_html)
 register.filter("assessment_badge", display.assessment_badge)
 register.filter("person", display.person)
+
+
+@register.filter
+def stored_rows(form):
+    """A figure form's conflict (the figure as someone else saved it meanwhile) at each stage
+    the form enters, one report row a stage: the grid at ?stage=half shows the six-month value
+    stored, not the full year's."""
+    return [Row(form.conflict, stage=stage) for stage in form.stages]

@@ -28,6 +28,20 @@ def read(path):
         raise CommandError(f"Cannot read {path}: {error}") from error
 
 
+def demo_names(data, cells_data):
+    """The names the demo accounts carry, as the demo's years write them (illustrative, like the
+    cells' secretaries): the ward secretary's (key None) from the latest year, each cell
+    secretary's (key: the cell's number) from the cell's latest year."""
+    names = {}
+    for row in sorted(data["years"], key=lambda row: row["year"]):
+        if row.get("secretary_name"):
+            names[None] = row["secretary_name"]
+    for row in sorted(cells_data["cell_years"], key=lambda row: row["year"]):
+        if row.get("secretary_name"):
+            names[row["cell"]] = row["secretary_name"]
+    return names
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo ward from fixtures/: areas, 40 targets, 2023 and 2024 figures, 10 cells "
@@ -110,7 +124,7 @@ class Command(BaseCommand):
                 self.put(CellYear, lookup, {k: v for k, v in row.items() if k not in lookup})
             self.put_tasks(cells_data["tasks"], cells, years, targets)
             self.put_shares(cells_data.get("shares", []), cells, years, targets)
-            users = self.put_users(cells, password)
+            users = self.put_users(cells, password, demo_names(data, cells_data))
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -188,8 +202,15 @@ class Command(BaseCommand):
                 self.created += created
                 self.changed += not created
 
-    def put_users(self, cells, password):
-        """bithu in the ward staff group; chiboN linked to cell N. Returns how to sign in."""
+    def put_users(self, cells, password, names):
+        """bithu in the ward staff group; chiboN linked to cell N. Returns how to sign in.
+
+        Each account carries the name the ward writes (``names``, see demo_names), which the
+        pages show instead of the login. A Vietnamese name reads family name first ("Đồng Thị
+        Dưỡng"), and Django's admin calls first_name "Tên" (given name) and last_name "Họ": so
+        the whole name is kept in first_name and last_name stays empty; get_full_name() then
+        prints it in the ward's order. A demo account without a name gets one; --reset writes
+        the demo name back."""
         User = get_user_model()
         staff, secretaries = (
             Group.objects.get(name=name) for name in (WARD_STAFF, CELL_SECRETARIES)
@@ -197,23 +218,28 @@ class Command(BaseCommand):
         generated = None if password else secrets.token_urlsafe(9)
         # One hash for every demo user: hashing is deliberately slow.
         hashed = make_password(password or generated)
-        accounts = [("bithu", "Bùi Xuân Vượng", staff, None)] + [
-            (f"chibo{number}", "", secretaries, cell) for number, cell in sorted(cells.items())
+        accounts = [("bithu", names.get(None, ""), staff, None)] + [
+            (f"chibo{number}", names.get(number, ""), secretaries, cell)
+            for number, cell in sorted(cells.items())
         ]
         who = f"Sign in as bithu (ward secretary) or chibo1 … chibo{len(cells)} (cell secretaries)"
         new = []
         for username, full_name, group, cell in accounts:
             user = User.objects.filter(username=username).first()
             if user is None:
-                # Vietnamese names read family name first: keep the whole name in one field.
                 user = User(username=username, first_name=full_name)
                 user.is_staff = group == staff
                 user.password = hashed
                 user.save()
                 new.append(username)
-            elif password:
-                user.password = hashed
-                user.save()
+            else:
+                renamed = self.reset or (full_name and not user.get_full_name())
+                if renamed:
+                    user.first_name, user.last_name = full_name, ""
+                if password:
+                    user.password = hashed
+                if renamed or password:
+                    user.save()
             user.groups.add(group)
             if cell is not None:
                 CellSecretary.objects.get_or_create(user=user, defaults={"cell": cell})

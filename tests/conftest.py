@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from cells.roles import WARD_STAFF
 from targets.models import Evidence, Year
 
+from . import life
 from .helpers import signed_in
 
 # Tests pin behaviour and query counts, not times (bench/ measures speed): no per-example
@@ -51,7 +52,9 @@ def pytest_sessionstart(session):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """Say where the browser journeys of this run left their screenshots."""
+    """Say what the year's life tests asked and were answered (tests/life.py), and where the
+    browser journeys of this run left their screenshots."""
+    life.summarize(terminalreporter)
     shots = sorted(
         shot
         for shot in SCREENSHOTS.glob("*.png")

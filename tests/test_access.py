@@ -1,15 +1,19 @@
 """Every URL of the project, enumerated from the URLconf: who may read, who may write."""
 
+import re
+from dataclasses import dataclass
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from cells.models import Task
+from cells.models import Cell, Task
 from targets import imports
-from targets.models import Evidence, Figure, Import, Year
+from targets.models import Evidence, Figure, Import, Target, Year
 from targets.progress import Stage
 
 from .helpers import report_workbook
@@ -52,6 +56,7 @@ WRITE = {
     "cells:adopt_sum",
     "cells:apply_rating",
     "targets:close",
+    "targets:take_estimates",
     "targets:reopen",
 }
 # What a cell secretary reports for their own cell (ward staff may too): a task's progress, the
@@ -63,25 +68,192 @@ ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_la
 CURRENT = {"cells_home"}
 # Open to anyone: the load balancer's health check answers "ok" and shows no data.
 PUBLIC = {"health"}
+# The addresses of before (cauthia/legacy.py), unnamed: each sends a signed-in user on to its
+# page, for good where the old address named its year (301), else for now (302); that page
+# checks what the user may see. The old address of a task looks the task up among the user's
+# own cells first: another cell's is not found.
+MOVED = {
+    "targets/<year:year>/",
+    "targets/<year:year>/grid/",
+    "targets/<year:year>/report/",
+    "targets/<year:year>/report.xlsx",
+    "targets/<year:year>/<slug:slug>/",
+    "targets/<year:year>/<slug:slug>/edit/",
+    "cells/<id:number>/",
+    "cells/<id:number>/tasks.xlsx",
+    "cells/<id:number>/tasks/add/",
+    "cells/<id:number>/<year:year>/rating/",
+    "cells/tasks/<id:pk>/edit/",
+}
+LOOKED_UP = {"cells/tasks/<id:pk>/edit/"}
+# Write pages that are only posted to, from a form on another page: a GET is refused (405).
+POST_ONLY = {
+    "targets:reopen",
+    "targets:take_estimates",
+    "targets:evidence_upload",
+    "cells:task_delete",
+    "cells:adopt_sum",
+    "cells:apply_rating",
+}
+# What the account pages answer a signed-in user, by method: the sign-in and password forms
+# show themselves again with their errors when posted as rendered (empty); signing out is a POST.
+ACCOUNT_ANSWERS = {
+    "login": {"GET": {200}, "POST": {200}},
+    "logout": {"GET": {405}, "POST": {302}},
+    "password_change": {"GET": {200}, "POST": {200}},
+    "password_change_done": {"GET": {200}, "POST": {405}},
+    "set_language": {"GET": {302}, "POST": {302}},
+}
+# The pages that need no sign-in, as they answer a visitor; every other page sends them to sign
+# in (302 to the sign-in page).
+SIGNED_OUT_ANSWERS = {
+    "health": {"GET": {200}, "POST": {405}},
+    "login": {"GET": {200}, "POST": {200}},
+    "set_language": {"GET": {302}, "POST": {302}},
+}
+OPENED = {200, 302}  # the page, or on to the next one (a saved form, a closed year's refusal)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A URL pattern of the project: its name ("targets:edit"), or None for an unnamed one; its
+    whole route ("<year:year>/targets/<slug:slug>/edit/"); its arguments' names, in order."""
+
+    name: str | None
+    route: str
+    params: tuple
+
+    @property
+    def key(self):
+        """What the classification calls the pattern: its name, else its route."""
+        return self.name or self.route
+
+
+# URL patterns that are not walked, and why: the admin's pages are Django's own, with
+# arguments of their own (test_year_life opens the index and each model's list and add form).
+# No pattern serves static files (WhiteNoise does, before the URLconf) or media.
+NOT_WALKED = {"admin"}
+
+
+def url_patterns():
+    """Every URL pattern of the project outside NOT_WALKED, named or not, found by walking the
+    resolver: a pattern added to a URLconf is here without a test naming it."""
+    found = []
+
+    def walk(patterns, namespace, above, route):
+        for pattern in patterns:
+            converters = [*above, *pattern.pattern.converters]
+            here = route + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name in NOT_WALKED:
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace, converters, here)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name and (
+                    f"{namespace}:{pattern.name}" if namespace else pattern.name
+                )
+                found.append(Route(name, here, tuple(converters)))
+
+    walk(get_resolver().url_patterns, None, [], "")
+    return found
 
 
 def project_urls():
     """{name: argument names} for every named URL outside the admin."""
-    found = {}
+    return {route.name: list(route.params) for route in url_patterns() if route.name}
 
-    def walk(patterns, namespace, above):
-        for pattern in patterns:
-            converters = [*above, *pattern.pattern.converters]
-            if isinstance(pattern, URLResolver):
-                if pattern.app_name == "admin":
-                    continue
-                walk(pattern.url_patterns, pattern.namespace or namespace, converters)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                found[name] = converters
 
-    walk(get_resolver().url_patterns, None, [])
-    return found
+def expected_answers(key, who, method, own=None):
+    """The statuses ``who`` may be answered by ``method`` ("GET", or "POST" of what the page's
+    form sends as rendered) at the page ``key`` (a URL name, or an unnamed pattern's route).
+
+    ``who`` is "anonymous", "secretary" (of a cell) or "staff" (the ward's office, and a
+    superuser alike); ``own`` says whether the page is of the secretary's own cell, None for a
+    page of no cell. A 302 to a visitor is the way to sign in (the caller checks where it
+    leads)."""
+    if who == "anonymous":
+        return SIGNED_OUT_ANSWERS.get(key, {}).get(method, {302})
+    if key in PUBLIC:
+        return SIGNED_OUT_ANSWERS[key][method]
+    if key in ACCOUNT:
+        return ACCOUNT_ANSWERS[key][method]
+    if key in CURRENT | MOVED:
+        if method == "POST":
+            return {405}
+        return {404} if key in LOOKED_UP and own is False else {301, 302}
+    if who == "secretary":
+        if key in STAFF_READ | WRITE:
+            return {403}  # the permission is checked before the cell is looked up
+        if key in READ and method == "POST":
+            return {405}
+        if own is False and key in READ | REPORT:
+            return {404}  # another cell's page, as if it did not exist
+    if key in READ | STAFF_READ:
+        return OPENED if method == "GET" else {405}
+    if key in WRITE | REPORT:
+        return {405} if method == "GET" and key in POST_ONLY else OPENED
+    raise LookupError(f"{key} is not classified: add it to READ, WRITE, … in tests/test_access.py")
+
+
+# What an argument of a route stands for: a year or a cell by the argument's name; a slug or a
+# primary key by the nearest word of the route before it (/tasks/<pk>/ is a task's,
+# /cells/shares/<slug>/ a target whose plan the cells share). An argument this does not place
+# leaves its pattern unfilled, and the harness fails on it by name.
+BY_NAME = {"year": "year", "number": "cell"}
+BY_WORD = {
+    ("slug", "targets"): "target",
+    ("slug", "shares"): "shared_target",
+    ("pk", "tasks"): "task",
+    ("pk", "import"): "import",
+    ("pk", "evidence"): "evidence",
+}
+ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<param>\w+)>")
+
+
+def argument_kinds(route):
+    """{argument: what it stands for} of a Route; LookupError naming the pattern for one that
+    stands for nothing known."""
+    kinds, word = {}, None
+    for segment in re.split(r"[/.]", route.route):
+        found = ARGUMENT.fullmatch(segment)
+        if found is None:
+            word = segment or word
+            continue
+        param = found["param"]
+        kind = BY_NAME.get(param) or BY_WORD.get((param, word))
+        if kind is None:
+            raise LookupError(f"{route.key}: nothing known fills <{param}> after {word!r}")
+        kinds[param] = kind
+    return kinds
+
+
+def implied_by(obj):
+    """The arguments an object's address carries besides its own key: a task's cell and year,
+    an evidence file's target and year, an import's year."""
+    if isinstance(obj, Task):
+        return {"number": obj.cell.number, "year": obj.year.year}
+    if isinstance(obj, Evidence):
+        return {"slug": obj.figure.target.slug, "year": obj.figure.year.year}
+    if isinstance(obj, Import):
+        return {"year": obj.year.year}
+    return {}
+
+
+def url_of(route, values):
+    """The address of ``route`` with its arguments from ``values`` ({what it stands for: value},
+    see argument_kinds; a task, an evidence file or an import is given as the object, whose
+    address it implies). LookupError naming the pattern where one cannot be filled."""
+    kwargs, implied = {}, {}
+    for param, kind in argument_kinds(route).items():
+        if values.get(kind) is None:
+            raise LookupError(f"{route.key}: no {kind} to fill <{param}> with")
+        value = values[kind]
+        if isinstance(value, models.Model):
+            implied |= implied_by(value)
+            value = value.pk
+        kwargs[param] = value
+    kwargs |= {param: value for param, value in implied.items() if param in kwargs}
+    return "/" + ARGUMENT.sub(lambda found: str(kwargs[found["param"]]), route.route)
 
 
 def url_for(name):
@@ -93,6 +265,8 @@ def url_for(name):
         return evidence_of_bhyt().get_absolute_url()
     if name == "targets:next_year":
         return reverse(name, args=[2024])  # the latest year: the one a next year follows
+    if name == "targets:take_estimates":
+        return reverse(name, args=[2024])  # an open year with estimates to take as final
     if name in ("cells:task_edit", "cells:task_progress", "cells:task_delete"):
         task = Task.objects.filter(cell__number=3, year__year=2023).order_by("pk").first()
         return reverse(name, kwargs={"year": 2023, "number": 3, "pk": task.pk})
@@ -113,33 +287,49 @@ def an_import():
     if imported is None:
         users = get_user_model().objects
         uploader = users.filter(username="alice").first() or users.get(username="bithu")
-        imported = Import(
-            year=Year.objects.get(year=2024),
-            stage=Stage.FINAL,
-            file_name="bao-cao-2024.xlsx",
-            content=report_workbook(2024, changes={"trong-cay-phan-tan": {"plan": 3100}}),
-            uploaded_by=uploader,
+        imported = make_import(
+            Year.objects.get(year=2024), uploader, {"trong-cay-phan-tan": {"plan": 3100}}
         )
-        preview = imports.read(bytes(imported.content), imported.year, imported.stage)
-        imported.sheet, imported.preview = preview.sheet, preview.as_json()
-        imported.save()
+    return imported
+
+
+def make_import(year, uploader, changes, stage=Stage.FINAL):
+    """A preview, not yet written, of ``year``'s report workbook with ``changes`` typed in."""
+    imported = Import(
+        year=year,
+        stage=stage,
+        file_name=f"bao-cao-{year.year}.xlsx",
+        content=report_workbook(year.year, stage, changes),
+        uploaded_by=uploader,
+    )
+    preview = imports.read(bytes(imported.content), imported.year, imported.stage)
+    imported.sheet, imported.preview = preview.sheet, preview.as_json()
+    imported.save()
     return imported
 
 
 def evidence_of_bhyt():
     """An evidence file of the 2023 BHYT figure (made the first time it is asked for)."""
     figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
-    evidence = figure.evidence.first()
-    if evidence is None:
-        evidence = Evidence(
-            figure=figure,
-            name="bien-ban.pdf",
-            content_type="application/pdf",
-            size=9,
-            uploaded_by=get_user_model().objects.get(username="bithu"),
-        )
-        evidence.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-        evidence.save()
+    return figure.evidence.first() or make_evidence(
+        figure, get_user_model().objects.get(username="bithu")
+    )
+
+
+EVIDENCE_CONTENT = b"%PDF-1.4\n"
+
+
+def make_evidence(figure, uploader):
+    """A small PDF as an evidence file of ``figure``, in the evidence storage of the moment."""
+    evidence = Evidence(
+        figure=figure,
+        name="bien-ban.pdf",
+        content_type="application/pdf",
+        size=len(EVIDENCE_CONTENT),
+        uploaded_by=uploader,
+    )
+    evidence.file.save("bien-ban.pdf", ContentFile(EVIDENCE_CONTENT), save=False)
+    evidence.save()
     return evidence
 
 
@@ -154,6 +344,36 @@ def snapshot():
 
 def test_every_url_is_classified():
     assert set(project_urls()) == READ | STAFF_READ | WRITE | REPORT | ACCOUNT | PUBLIC | CURRENT
+
+
+def test_every_unnamed_url_is_an_address_of_before():
+    assert {route.route for route in url_patterns() if route.name is None} == MOVED
+
+
+def test_every_url_can_be_filled_and_its_filled_address_leads_to_it():
+    values = {
+        "year": 2024,
+        "cell": 3,
+        "target": "bao-hiem-y-te",
+        "shared_target": "trong-cay-phan-tan",
+        "task": Task(pk=7, cell=Cell(number=3), year=Year(year=2024)),
+        "import": Import(pk=8, year=Year(year=2024)),
+        "evidence": Evidence(
+            pk=9, figure=Figure(target=Target(slug="ho-ngheo"), year=Year(year=2024))
+        ),
+    }
+    for route in url_patterns():
+        url = url_of(route, values)
+        assert resolve(url).route == route.route, url
+        if route.name:
+            assert url == reverse(route.name, kwargs=resolve(url).kwargs)
+    evidence = url_of(Route("e", "<year:year>/targets/<slug:slug>/evidence/<id:pk>/", ()), values)
+    assert evidence == "/2024/targets/ho-ngheo/evidence/9/"  # the evidence's own target
+
+
+def test_an_argument_nothing_known_fills_names_its_pattern():
+    with pytest.raises(LookupError, match="targets:photo"):
+        argument_kinds(Route("targets:photo", "<year:year>/photos/<id:pk>/", ("year", "pk")))
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,13 @@ MAX_DECIMAL_PLACES = 2
 
 # ASCII digits only: \d would also take Arabic-Indic or other scripts' digits.
 _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")  # 1234567 or 95,77
-# A dot or a space before exactly three digits groups thousands: 3.000, 1.234.567, 1.234,5.
+# A dot before exactly three digits groups thousands: 3.000, 1.234.567, 1.234,5.
 # The first group has no leading zero: "0.500" is an English decimal, not five hundred.
 _GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")
-_SPACED = re.compile(r"[1-9][0-9]{0,2}(?: [0-9]{3})+(?:,[0-9]+)?")
+# Digits on both sides of white space: cells of a column copied from Excel into one field
+# arrive as "12\t345\t678" or "12\n345\n678", which a space-grouping reader would take for
+# 12.345.678, so white space never groups thousands.
+_PASTED = re.compile(r"[0-9][.,]? [.,]?[0-9]")
 # A point that cannot be a thousands dot: 95.77 or 1.25, as pasted from an English sheet.
 _POINT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _SIGNED = re.compile(r"[-+−]\s*[0-9.,\s]+")
@@ -43,7 +46,9 @@ def parse_number(text):
     A dot before groups of exactly three digits separates thousands ("3.000" is three thousand,
     "1.234,5" is one thousand two hundred and thirty-four and a half); the comma is the decimal
     separator. Anything else with a dot ("95.77", "1.25") is refused with a message that shows
-    how to write it, never read as 9577. Raises NumberFormatError, with a message that names the
+    how to write it, never read as 9577; so is white space between digits ("12 345 678", or
+    three cells of a column pasted into one field), never read as one number. White space
+    around the number is fine. Raises NumberFormatError, with a message that names the
     accepted forms, for anything that cannot be read with certainty.
     """
     text = (text or "").translate(_FULL_WIDTH)
@@ -58,8 +63,10 @@ def parse_number(text):
             + " "
             + accepted_forms()
         )
-    if _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text) or _SPACED.fullmatch(text):
-        canonical = text.replace(".", "").replace(" ", "").replace(",", ".")
+    if _PASTED.search(text):
+        raise NumberFormatError(pasted_message(text))
+    if _PLAIN.fullmatch(text) or _GROUPED.fullmatch(text):
+        canonical = text.replace(".", "").replace(",", ".")
     elif _POINT_DECIMAL.fullmatch(text):
         raise NumberFormatError(
             _(
@@ -76,6 +83,30 @@ def parse_number(text):
     except InvalidOperation:  # pragma: no cover - the patterns above admit only digits
         raise NumberFormatError(accepted_forms()) from None
     return check_amount(value)
+
+
+def pasted_message(text):
+    """Why "12 345 678" is refused: most likely several values pasted into one field; and how
+    to write it, were it one number (12.345.678)."""
+    message = _(
+        "“%(text)s” has spaces or line breaks between its digits: several values were probably "
+        "pasted into one field. Enter one value in each field."
+    ) % {"text": text[:40]}
+    try:
+        joined = parse_number(text.replace(" ", ""))
+    except NumberFormatError:
+        joined = None
+    if joined is None:
+        return message
+    return (
+        message
+        + " "
+        + _(
+            "If it is a single number, write it %(number)s (a dot between thousands, a comma "
+            "before decimals)."
+        )
+        % {"number": format_number(joined)}
+    )
 
 
 def check_amount(value):

@@ -244,7 +244,7 @@ def test_numbers_written_as_text_the_vietnamese_way(office):
             ["1", "Tổng sản lượng lương thực có hạt", "1.260", "1.234,5"],
             ["3", "Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp", "50.000", "48.250"],
             ["18", "Tỷ lệ dân số tham gia bảo hiểm y tế", "96,5", "95,77%"],
-            ["9", "Trồng cây phân tán", "3 000", "–"],
+            ["9", "Trồng cây phân tán", "3.000", "–"],
         ]
     )
     page = upload(office, content, stage=Stage.ESTIMATE)
@@ -258,7 +258,7 @@ def test_numbers_written_as_text_the_vietnamese_way(office):
         ],
         4: ["18. Tỷ lệ dân số tham gia bảo hiểm y tế", "96,5", "97,42 → 95,77", "–"],
     }
-    assert preview_rows(page)[5][0] == "same"  # "3 000" is the stored 3.000; "–" leaves it be
+    assert preview_rows(page)[5][0] == "same"  # "3.000" is the stored 3.000; "–" leaves it be
     write(office, page)
     assert [figure(n).actual_estimate for n in (1, 3, 18, 9)] == [
         Decimal("1234.5"),

@@ -17,8 +17,7 @@ from targets.numbers import NumberFormatError, format_number, format_percent, pa
         ("0", D("0")),
         ("0,5", D("0.5")),
         ("  96  ", D("96")),
-        ("1 234 567", D("1234567")),
-        ("1\u00a0234,5", D("1234.5")),
+        ("\t96\n", D("96")),  # white space around a number is no value of its own
         ("3.000", D("3000")),  # a dot before three digits always groups thousands
         ("1.234", D("1234")),
         ("12.345", D("12345")),
@@ -59,6 +58,14 @@ def test_it_reads_vietnamese_numbers(typed, value):
         ("5 %", "không phải là số"),
         ("1.2345", "dấu chấm chỉ dùng để tách hàng nghìn"),
         ("01.234", "dấu chấm chỉ dùng để tách hàng nghìn"),
+        # White space between digits: most likely cells of a column pasted into one field.
+        ("1 234 567", "có lẽ nhiều giá trị đã được dán vào cùng một ô"),
+        ("1\u00a0234,5", "Nếu đây là một số thì viết là 1.234,5"),
+        ("1\u202f234", "Nếu đây là một số thì viết là 1.234 "),
+        ("12\t345\t678", "Nếu đây là một số thì viết là 12.345.678 "),
+        ("12\r\n345\r\n678", "Nếu đây là một số thì viết là 12.345.678 "),
+        ("9 6", "dán vào cùng một ô"),
+        ("12, 345", "dán vào cùng một ô"),
     ],
 )
 def test_it_refuses_what_it_cannot_read_with_certainty(typed, message):
@@ -117,3 +124,29 @@ amounts = st.one_of(
 @given(amounts)
 def test_what_the_app_writes_it_reads_back_as_the_same_amount(value):
     assert parse_number(format_number(value)) == value
+
+
+@pytest.mark.parametrize(
+    "pasted", ["12 345 678", "12\t345\t678", "12\n345\n678", "12\u00a0345 678"]
+)
+def test_a_pasted_column_is_refused_whatever_white_space_separates_its_cells(pasted):
+    with pytest.raises(NumberFormatError) as refused:
+        parse_number(pasted)
+    assert str(refused.value) == (
+        "“12 345 678” có khoảng trắng hoặc dấu xuống dòng giữa các chữ số: có lẽ nhiều giá trị "
+        "đã được dán vào cùng một ô. Mỗi ô chỉ nhập một giá trị. Nếu đây là một số thì viết là "
+        "12.345.678 (dấu chấm tách hàng nghìn, dấu phẩy trước phần thập phân)."
+    )
+
+
+def test_pasted_values_that_make_no_number_together_are_refused_without_a_suggestion():
+    with pytest.raises(NumberFormatError) as refused:
+        parse_number("95,77 96,5")
+    assert "dán vào cùng một ô" in str(refused.value)
+    assert "viết là" not in str(refused.value)
+
+
+@given(amounts, amounts, st.sampled_from([" ", "\t", "\n", "\r\n", "\u00a0", "\u202f", " \t "]))
+def test_two_amounts_the_app_writes_pasted_into_one_field_are_never_read(first, second, spaces):
+    with pytest.raises(NumberFormatError, match="dán vào cùng một ô"):
+        parse_number(format_number(first) + spaces + format_number(second))

@@ -41,6 +41,22 @@ def test_a_figure_form_reads_back_every_amount_it_shows(kind, plan, actual):
         assert posted.is_valid(), posted.errors
         assert (posted.cleaned_data["plan"], posted.cleaned_data["actual"]) == (plan, actual)
         assert posted.values_changed == []
+        # A stored value is not questioned again: only what the user changes is.
+        assert posted.plausibility_warnings == []
+
+
+@given(kind=kinds, plan=amounts, actual=amounts, spaces=st.sampled_from([" ", "\t", "\r\n"]))
+def test_a_figure_form_never_reads_two_values_it_shows_pasted_into_one_field(
+    kind, plan, actual, spaces
+):
+    with translation.override("vi"):
+        form = FigureForm(figure=figure_of(kind, plan, actual))
+        shown = fields_of(str(form))
+        posted = FigureForm(
+            shown | {"actual": shown["plan"] + spaces + shown["actual"]}, figure=form.figure
+        )
+        assert not posted.is_valid()
+        assert "dán vào cùng một ô" in posted.errors["actual"][0]
 
 
 @given(plan=st.sampled_from([None, Decimal(0), Decimal(1)]), actual=st.sampled_from([None, 0, 1]))

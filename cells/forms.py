@@ -1,10 +1,15 @@
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cauthia.forms import ChoiceLabels
+from targets import plausibility
+from targets.display import percent_text
 from targets.forms import AmountField, CountField, DateInput, NoteField
-from targets.models import MAX_TEXT, Target
+from targets.models import MAX_TEXT, STAGE_FIELDS, Target
+from targets.numbers import format_number
+from targets.progress import percent_of_plan
 
 from .models import (
     LEVEL_FIELDS,
@@ -100,7 +105,8 @@ class TaskProgressForm(forms.Form):
 
 class RatingCountsForm(ChoiceLabels, forms.ModelForm):
     """A step of the cell's rating: the cell's level and its members' counts at each level,
-    within the cell's members (when the ward has recorded how many)."""
+    which add up to the cell's members when the ward has recorded how many: every member is
+    rated, once."""
 
     class Meta:
         model = RatingStep
@@ -114,12 +120,27 @@ class RatingCountsForm(ChoiceLabels, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        rated = sum(cleaned.get(name) or 0 for name in LEVEL_FIELDS.values())
+        if any(cleaned.get(name) is None for name in LEVEL_FIELDS.values()):
+            return cleaned  # a count is missing or unreadable: its field says so
+        rated = sum(cleaned[name] for name in LEVEL_FIELDS.values())
         if self.members and rated > self.members:
             raise forms.ValidationError(
                 _("%(rated)s members are rated but the cell has only %(members)s.")
                 % {"rated": rated, "members": self.members},
                 code="too_many_rated",
+            )
+        if self.members and rated < self.members:
+            missing = self.members - rated
+            raise forms.ValidationError(
+                ngettext(
+                    "%(missing)s member is not rated yet (the cell has %(members)s, %(rated)s "
+                    "are rated).",
+                    "%(missing)s members are not rated yet (the cell has %(members)s, %(rated)s "
+                    "are rated).",
+                    missing,
+                )
+                % {"missing": missing, "members": self.members, "rated": rated},
+                code="not_all_rated",
             )
         return cleaned
 
@@ -131,6 +152,7 @@ class ShareForm(forms.Form):
 
     value = AmountField(show_hidden_initial=True)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    confirm = forms.BooleanField(label=_("I confirm this figure is correct"), required=False)
 
     def __init__(self, *args, share, field, label, **kwargs):
         kwargs.setdefault(
@@ -141,12 +163,63 @@ class ShareForm(forms.Form):
         self.fields["value"].label = label
         if share.figure.unit:
             self.fields["value"].help_text = _("Unit: %(unit)s") % {"unit": share.figure.unit}
+        self.plausibility_warnings = []
 
     conflict = None
 
     @property
     def changed(self):
         return "value" in self.changed_data
+
+    def clean(self):
+        """What a cell reports well above its share of the plan (the year's rule) is saved
+        only once the user confirms it: most often a slip (an extra zero, the ward's figure
+        typed for the cell's)."""
+        cleaned = super().clean()
+        if self.field != "plan" and self.changed and "value" in cleaned:
+            self.plausibility_warnings = plausibility.share_warnings(
+                self.share.plan,
+                cleaned["value"],
+                plausibility.Rules.of(self.share.figure.year),
+            )
+        if self.plausibility_warnings and not cleaned.get("confirm"):
+            raise forms.ValidationError(
+                _(
+                    "Please check: %(warnings)s If the figure is right, tick “%(confirm)s” "
+                    "and save again."
+                )
+                % {
+                    "warnings": " ".join(self.plausibility_warnings),
+                    "confirm": self.fields["confirm"].label,
+                },
+                code="implausible",
+            )
+        return cleaned
+
+    @property
+    def plan_text(self):
+        """The share's plan beside what the cell reached of it ("" on the plan's own page)."""
+        if self.field == "plan":
+            return ""
+        return format_number(self.share.plan)
+
+    @property
+    def percent_text(self):
+        """What the cell has reached of its share's plan at the stage, as stored and as the
+        ward's figure reads it ("75,00%"; for a ceiling, plan / actual)."""
+        if self.field == "plan":
+            return ""
+        stage = {field: stage for stage, field in STAGE_FIELDS.items()}[self.field]
+        target = self.share.figure.target
+        return percent_text(
+            percent_of_plan(
+                target.kind,
+                target.direction,
+                self.share.plan,
+                getattr(self.share, self.field),
+                stage,
+            )
+        )
 
     def after_conflict(self, current):
         """The same row over ``current`` (the share as someone else left it), with what this

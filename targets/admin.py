@@ -171,6 +171,7 @@ class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
         "old_actual",
         "new_actual",
         "new_note",
+        "confirmed_warnings",
     ]
     changed_by_name = person_column("changed_by", _("changed by"))
 

@@ -2,6 +2,7 @@ import json
 import string
 import unicodedata
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -9,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -361,6 +362,20 @@ class CapBase(models.TextChoices):
     GOOD_ONLY = "good_only", _("well completed (excellent not included)")
 
 
+def plausibility_field(verbose_name, default, help_text):
+    """A year's multiplier beyond which a figure is questioned; empty: no check."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(default),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(1))],
+        help_text=help_text,
+    )
+
+
 class YearQuerySet(models.QuerySet):
     def open(self):
         return self.filter(is_closed=False)
@@ -429,6 +444,33 @@ class Year(Recorded):
     )
     excellent_cap_base = models.CharField(
         _("… of those rated"), max_length=20, choices=CapBase.choices, default="good_or_better"
+    )
+    # What looks like a typing slip in the year's figures (targets.plausibility): the page warns
+    # and saves once the user confirms; an empty field switches its check off.
+    plausible_max_times_plan = plausibility_field(
+        _("warn above this many times the plan"),
+        3,
+        _(
+            "A count, value or number reduced more than this many times its plan is questioned "
+            "before it is saved. Empty: no such check."
+        ),
+    )
+    plausible_max_times_previous = plausibility_field(
+        _("warn above this many times last year"),
+        2,
+        _(
+            "A plan or actual more than this many times the same target's of the year before "
+            "(at the same stage, else its final figure) is questioned before it is saved. "
+            "Empty: no such check."
+        ),
+    )
+    plausible_max_times_share = plausibility_field(
+        _("warn above this many times a cell's plan"),
+        Decimal("1.5"),
+        _(
+            "What a cell reports more than this many times its share of the plan is questioned "
+            "before it is saved. Empty: no such check."
+        ),
     )
     report_number = CleanCharField(
         _("year-end report number"),
@@ -945,11 +987,20 @@ class Figure(OfOpenYear, StageActuals):
     def __str__(self):
         return f"{self.target} ({self.year})"
 
-    def save(self, *args, changed_by=None, expected_version=None, imported_from=None, **kwargs):
+    def save(
+        self,
+        *args,
+        changed_by=None,
+        expected_version=None,
+        imported_from=None,
+        confirmed_warnings="",
+        **kwargs,
+    ):
         """Write the figure and its FigureChange in one transaction.
 
         ``expected_version`` is the version the editor saw; None means the current one;
-        ``imported_from`` the Import the values come from, if any. A figure
+        ``imported_from`` the Import the values come from, if any; ``confirmed_warnings`` what
+        the editor was warned of and confirmed (targets.plausibility), one a line. A figure
         that moved on in between raises StaleFigure, a figure of a closed year YearClosed, and
         nothing is written. Saving with no change writes nothing and returns False.
         """
@@ -961,7 +1012,7 @@ class Figure(OfOpenYear, StageActuals):
             if self.pk is None:
                 self.version = 1
                 super().save(*args, **kwargs)  # OfOpenYear refuses a closed year
-                FigureChange.record(self, None, changed_by, imported_from)
+                FigureChange.record(self, None, changed_by, imported_from, confirmed_warnings)
                 return True
             before = Figure.objects.select_related("updated_by").get(pk=self.pk)
             Year.lock_open(self.year_id)
@@ -991,11 +1042,19 @@ class Figure(OfOpenYear, StageActuals):
             if not won:
                 raise StaleFigure(Figure.objects.select_related("updated_by").get(pk=self.pk))
             self.version = expected_version + 1
-            FigureChange.record(self, before, changed_by, imported_from)
+            FigureChange.record(self, before, changed_by, imported_from, confirmed_warnings)
             return True
 
     def get_absolute_url(self):
         return reverse("targets:target", args=[self.year.year, self.target.slug])
+
+    def of_year_before(self):
+        """The same target's figure of the year before, or None."""
+        return (
+            Figure.objects.filter(target=self.target_id, year__year=self.year.year - 1)
+            .select_related("year")
+            .first()
+        )
 
     @property
     def name(self):
@@ -1250,6 +1309,12 @@ class FigureChange(models.Model):
         related_name="changes",
         verbose_name=_("imported from"),
     )
+    confirmed_warnings = CleanTextField(
+        _("warnings confirmed"),
+        blank=True,
+        max_length=MAX_TEXT,
+        help_text=_("What the page questioned in the values and the editor confirmed, one a line."),
+    )
 
     class Meta:
         ordering = ["-changed_at", "-version"]
@@ -1271,6 +1336,7 @@ class FigureChange(models.Model):
                 condition=Q(version__gte=1), name="figurechange_version_positive"
             ),
             *(at_most(f"{age}_{name}") for name in FIGURE_TEXTS for age in ("old", "new")),
+            at_most("confirmed_warnings"),
         ]
 
     def __str__(self):
@@ -1286,9 +1352,10 @@ class FigureChange(models.Model):
         return f"{old or display.NONE} → {new or display.NONE}"
 
     @classmethod
-    def record(cls, figure, before, changed_by, imported_from=None):
+    def record(cls, figure, before, changed_by, imported_from=None, confirmed_warnings=""):
         change = cls.of(figure, before, changed_by)
         change.imported_from = imported_from
+        change.confirmed_warnings = confirmed_warnings[:MAX_TEXT]
         change.save()
         return change
 

@@ -114,6 +114,16 @@ def filled(client, name, address):
             "responsible": "Bí thư chi bộ",
         },
     }
+    if name in ("rating_self", "rating_proposal"):
+        # A step rates every member of the cell: its counts add up to the cell's members.
+        number = resolve(address).kwargs["number"]
+        members = CellYear.objects.get(cell__number=number, year__year=YEAR).members
+        changes[name] = changes[name] | {
+            "members_excellent": "0",
+            "members_good": str(members),
+            "members_completed": "0",
+            "members_not_completed": "0",
+        }
     return form_data(page, {"class": "figure-form"}) | changes[name]
 
 

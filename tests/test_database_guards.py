@@ -153,8 +153,8 @@ def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_rol
     app_role.execute("UPDATE targets_figure SET actual = 96 WHERE id = %s", [figure.pk])
     app_role.execute(
         "INSERT INTO targets_figurechange (figure_id, changed_at, version, new_actual, old_note, "
-        "new_note, old_reason, new_reason, old_comment, new_comment) "
-        "VALUES (%s, now(), 99, 96, '', '', '', '', '', '')",
+        "new_note, old_reason, new_reason, old_comment, new_comment, confirmed_warnings) "
+        "VALUES (%s, now(), 99, 96, '', '', '', '', '', '', '')",
         [figure.pk],
     )
     bithu = Figure.objects.model._meta.get_field("updated_by").related_model.objects.get(

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cauthia.forms import ChoiceLabels
 
-from . import files
+from . import files, plausibility
 from .fields import CleanTextFormField
 from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
+from .plausibility import Rules
 from .progress import STAGE_LABELS, Kind, Stage
 
 
@@ -120,6 +121,11 @@ class FigureForm(forms.Form):
     of the year's grid (the stage it shows) are this form. Each value also carries the value the
     page showed (a hidden initial), so a row counts as changed only where the user changed it,
     whatever happened meanwhile.
+
+    A value the user changed that looks like a slip (targets.plausibility, against the plan, the
+    same target's figure of the year before and the year's rules) is listed in
+    ``plausibility_warnings``; the form is then valid only with ``confirm`` ticked, and the
+    warnings confirmed go into the figure's history.
     """
 
     plan = AmountField(label=_("Plan"), show_hidden_initial=True)
@@ -149,16 +155,21 @@ class FigureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    confirm = forms.BooleanField(label=_("I confirm these figures are correct"), required=False)
 
     TEXTS = ("note", "reason", "comment")
 
-    def __init__(self, *args, figure, stages=tuple(Stage), texts=TEXTS, **kwargs):
+    def __init__(self, *args, figure, stages=tuple(Stage), texts=TEXTS, previous=None, **kwargs):
+        """``previous``: the same target's figure of the year before (None: none, or not
+        compared), which the caller has at hand (the grid's report rows carry it)."""
         amounts = ["plan", *(STAGE_FIELDS[stage] for stage in stages)]
         self.values = [*amounts, *texts]
         kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.values})
         kwargs["initial"].setdefault("version", figure.version)
         super().__init__(*args, **kwargs)
         self.figure = figure
+        self.previous = previous
+        self.plausibility_warnings = []
         for name in (set(STAGE_FIELDS.values()) - set(amounts)) | (set(self.TEXTS) - set(texts)):
             del self.fields[name]
         for name in amounts:
@@ -175,11 +186,59 @@ class FigureForm(forms.Form):
         """The values the user changed from what the page showed (the version is not a value)."""
         return [name for name in self.changed_data if name in self.values]
 
+    def clean(self):
+        cleaned = super().clean()
+        self.plausibility_warnings = self.warnings(cleaned)
+        if self.plausibility_warnings and not cleaned.get("confirm"):
+            raise forms.ValidationError(
+                _(
+                    "Please check: %(warnings)s If the figures are right, tick “%(confirm)s” "
+                    "and save again."
+                )
+                % {
+                    "warnings": " ".join(self.plausibility_warnings),
+                    "confirm": self.fields["confirm"].label,
+                },
+                code="implausible",
+            )
+        return cleaned
+
+    def warnings(self, cleaned):
+        """What looks like a slip among the amounts the user changed, each named by its field:
+        "Thực hiện cả năm: 960 is more than 3 times the plan (96)."."""
+        names = [name for name in self.values_changed if name not in self.TEXTS and name in cleaned]
+        if not names:
+            return []
+        kind = self.figure.target.kind
+        rules = Rules.of(self.figure.year) if self.figure.year_id else plausibility.DEFAULT_RULES
+        plan = cleaned.get("plan", self.figure.plan)
+        found = []
+        for name in names:
+            for warning in plausibility.warnings(
+                kind,
+                plan,
+                cleaned[name],
+                plausibility.previous_value(self.previous, name),
+                rules,
+                is_plan=name == "plan",
+            ):
+                found.append(f"{self.fields[name].label}: {warning}")
+        return found
+
+    @property
+    def confirmed_warnings(self):
+        """The warnings the user confirmed, one a line, as the history keeps them."""
+        return "\n".join(self.plausibility_warnings) if self.cleaned_data.get("confirm") else ""
+
     def apply(self, user):
         """Write the cleaned values through Figure.save; raises StaleFigure or YearClosed."""
         for name in self.values:
             setattr(self.figure, name, self.cleaned_data[name])
-        return self.figure.save(changed_by=user, expected_version=self.cleaned_data["version"])
+        return self.figure.save(
+            changed_by=user,
+            expected_version=self.cleaned_data["version"],
+            confirmed_warnings=self.confirmed_warnings,
+        )
 
     def after_conflict(self, current):
         """The same form for ``current``, the figure as someone else left it, with what this
@@ -193,7 +252,12 @@ class FigureForm(forms.Form):
             shown = self.fields[name].prepare_value(getattr(current, name))
             data[self.add_initial_prefix(name)] = "" if shown is None else shown
         form = type(self)(
-            data, figure=figure, stages=self.stages, texts=self.texts, prefix=self.prefix
+            data,
+            figure=figure,
+            stages=self.stages,
+            texts=self.texts,
+            previous=self.previous,
+            prefix=self.prefix,
         )
         form.conflict = figure
         form.is_valid()
@@ -233,7 +297,7 @@ class FigureGrid:
         the stage whose actuals the grid enters."""
         self.report_rows = rows
         self.stage = stage
-        self.rows = [self._form(row.figure, data) for row in rows]
+        self.rows = [self._form(row.figure, data, row.previous) for row in rows]
 
     @property
     def sections(self):
@@ -244,13 +308,18 @@ class FigureGrid:
             sections.setdefault(row.area, []).append((form, row))
         return list(sections.items())
 
-    def _form(self, figure, data=None):
+    def _form(self, figure, data=None, previous=None):
         prefix = f"f{figure.pk}"
         if data is not None and f"{prefix}-version" not in data:
             # A row the page did not show (a figure added since it was opened) is left alone.
             data = None
         return FigureForm(
-            data, figure=figure, stages=[self.stage], texts=("note", "reason"), prefix=prefix
+            data,
+            figure=figure,
+            stages=[self.stage],
+            texts=("note", "reason"),
+            previous=previous,
+            prefix=prefix,
         )
 
     def save(self, user):
@@ -267,7 +336,7 @@ class FigureGrid:
                 continue
             if changed:
                 self.saved += 1
-            self.rows[index] = self._form(form.figure)
+            self.rows[index] = self._form(form.figure, previous=form.previous)
         return self.saved
 
     @property
@@ -336,6 +405,14 @@ class EvidenceForm(forms.Form):
         return upload
 
 
+# The year's thresholds of targets.plausibility, carried over to the next year with its names.
+PLAUSIBILITY_FIELDS = [
+    "plausible_max_times_plan",
+    "plausible_max_times_previous",
+    "plausible_max_times_share",
+]
+
+
 class NextYearForm(ChoiceLabels, forms.ModelForm):
     """The next year's names, copied from this year's as a starting point, and which of this
     year's targets it carries over."""
@@ -363,6 +440,7 @@ class NextYearForm(ChoiceLabels, forms.ModelForm):
             "rating_rule",
             "excellent_cap_percent",
             "excellent_cap_base",
+            *PLAUSIBILITY_FIELDS,
         ]
 
     def __init__(self, *args, year, **kwargs):
@@ -373,6 +451,10 @@ class NextYearForm(ChoiceLabels, forms.ModelForm):
             | {"carried": list(targets)},
         )
         super().__init__(*args, **kwargs)
+        for name in PLAUSIBILITY_FIELDS:
+            # Written and read like every number of the app: "1,5".
+            field = self.fields[name]
+            self.fields[name] = AmountField(label=field.label, help_text=field.help_text)
         self.fields["carried"].queryset = targets
         self.fields["carried"].label_from_instance = lambda t: f"{t.position}. {t.name}"
 

@@ -163,7 +163,7 @@ def edit_figure(request, year, slug):
     next_url = _next_url(request, figure)
     status = 200
     if request.method == "POST":
-        form = FigureForm(request.POST, figure=figure)
+        form = FigureForm(request.POST, figure=figure, previous=figure.of_year_before())
         if form.is_valid():
             try:
                 changed = form.apply(request.user)

@@ -300,33 +300,45 @@ def test_the_filters_show_only_unmet_targets_of_an_area_and_the_year_switcher_ch
     year_switcher_and_filters(page)
 
 
+def grid_input(page, column, name):
+    """The grid's input of ``column`` in the row of the target ``name``, found by its accessible
+    name: its column's header, then its target (aria-labelledby)."""
+    label = re.compile(rf"^{column}\W+{re.escape(name)}$")
+    return page.get_by_role("textbox", name=label).or_(page.get_by_role("combobox", name=label))
+
+
 def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(page):
     sign_in(page, "bithu")
     page.goto("/2024/")
     page.get_by_role("link", name="Nhập số liệu cả năm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu năm 2024")
+    # 2024 has estimates for the year: the dashboard shows them, and its grid opens on them.
+    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=estimate$"))
 
     def actual(name):
-        # 2024 has estimates for the year: its grid opens on them.
-        return page.get_by_label(re.compile(rf"^Ước thực hiện cả năm\W+{re.escape(name)}$"))
+        return grid_input(page, "Ước thực hiện cả năm", name)
 
-    actual("Tổng sản lượng lương thực có hạt").click()
+    # The page opens on the first estimate still to enter, the first input of its row.
+    expect(actual("Tổng sản lượng lương thực có hạt")).to_be_focused()
     page.keyboard.type("1.234,5")
     page.keyboard.press("Enter")  # moves down the column; does not submit the page
     expect(actual("Diện tích gieo cấy lúa cả năm")).to_be_focused()
-    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # along the row: the plan, after the estimate
+    expect(grid_input(page, "Kế hoạch", "Diện tích gieo cấy lúa cả năm")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowDown")
     expect(actual("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp")).to_be_focused()
     page.keyboard.type("51.000")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     page.keyboard.type("3.000")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
     page.keyboard.type("3")  # the field's old value is selected, so typing replaces it
     for _row in range(5):
-        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
     expect(actual("Tỷ lệ hộ dân sử dụng nước sạch")).to_be_focused()
     page.keyboard.type("95,77")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/2024/grid/$"))
+    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=estimate$"))
     unsaved = Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024)
     assert unsaved.actual_estimate == Decimal(3906)  # Enter saved nothing
     screenshot(page, "grid-five-actuals-typed")
@@ -334,7 +346,7 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 5 chỉ tiêu")
     page.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
-    expect(page).to_have_url(re.compile(r"/2024/$"))
+    expect(page).to_have_url(re.compile(r"/2024/\?stage=estimate$"))
     for name, percent in [
         ("Tổng sản lượng lương thực có hạt", "97,98%"),
         ("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp", "102,00%"),
@@ -424,7 +436,7 @@ def test_the_office_enters_six_months_switches_stages_gives_reasons_and_closes_t
     expect(page.get_by_role("navigation", name="Kỳ số liệu")).to_contain_text("Thực hiện 6 tháng")
 
     def field(label, name):
-        return page.get_by_label(re.compile(rf"^{label}\W+{re.escape(name)}$"))
+        return grid_input(page, label, name)
 
     field("Thực hiện 6 tháng", "Thành lập mới tổ hợp tác").fill("1")
     field("Thực hiện 6 tháng", "Tỷ lệ hộ dân sử dụng nước sạch").fill("98,6")
@@ -432,9 +444,10 @@ def test_the_office_enters_six_months_switches_stages_gives_reasons_and_closes_t
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 2 chỉ tiêu")
     assert Figure.objects.get(target__slug="thanh-lap-to-hop-tac", year__year=2024).actual_half == 1
 
+    # Back to the dashboard at the stage the grid showed.
     page.get_by_role("link", name="Chỉ tiêu năm 2024").click()
     stages = page.get_by_role("navigation", name="Kỳ số liệu")
-    stages.get_by_role("link", name="Thực hiện 6 tháng").click()
+    expect(stages.locator("[aria-current='page']")).to_have_text("Thực hiện 6 tháng")
     expect(page.locator("#summary")).to_contain_text("có số liệu 6 tháng")
     expect(row_of(page, "Tỷ lệ hộ dân sử dụng nước sạch").locator(".badge")).to_contain_text(
         "Mức 6 tháng"
@@ -516,9 +529,7 @@ def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert sideways <= 1, page.evaluate(STICKING_OUT, width)
-    bhyt_actual = page.get_by_label(
-        re.compile(r"^Thực hiện cả năm\W+Tỷ lệ dân số tham gia bảo hiểm y tế$")
-    )
+    bhyt_actual = grid_input(page, "Thực hiện cả năm", "Tỷ lệ dân số tham gia bảo hiểm y tế")
     bhyt_actual.scroll_into_view_if_needed()
     expect(bhyt_actual).to_be_in_viewport()
     box = bhyt_actual.bounding_box()

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from targets.forms import FigureForm
 from targets.models import Figure, FigureChange, Target, Year
 
 from .helpers import form_data, plain_text, signed_in, text_of
@@ -38,9 +39,9 @@ def stored():
     )
 
 
-def marked_row(response, slug, mark):
+def marked_row(response, slug, mark, year=2023):
     """The text of the grid's row of ``slug``, which must carry the class ``mark``."""
-    pattern = rf'<tr id="row-{figure(slug).pk}" class="{mark}">(.*?)</tr>'
+    pattern = rf'<tr id="row-{figure(slug, year).pk}" class="{mark}">(.*?)</tr>'
     row = re.search(pattern, response.content.decode(), re.S)
     assert row, f"the row of {slug} is not marked {mark}"
     return plain_text(row.group(1))
@@ -228,11 +229,6 @@ def test_the_grid_is_for_ward_staff_only(bob_client, secretary, demo):
     assert stored() == before
 
 
-def test_the_dashboard_links_to_the_grid_for_ward_staff(bithu):
-    html = bithu.get(reverse("targets:dashboard", args=[2023])).content.decode()
-    assert f'href="{grid_url()}"' in html
-
-
 # --- What the grid costs ------------------------------------------------------------------------
 
 # Showing the grid: 1 the session, 2 the signed-in user, 3-4 the user's and their groups'
@@ -246,14 +242,22 @@ SAVE_BASE, SAVE_PER_ROW = 7, 2 + 4
 
 
 def changed_rows(data, count):
-    """Change the actual of the first ``count`` numeric rows of the posted grid."""
+    """Change the actual of the first ``count`` numeric rows of the posted grid to the row's
+    plan, confirmed (the generated years' figures of the year before are random: the plan may
+    look like a slip beside them)."""
     names = [
         name
         for name in data
-        if name.endswith("-actual") and re.fullmatch(r"[0-9.,]+", data[name] or "")
+        if name.endswith("-actual")
+        and not name.startswith("initial-")
+        and re.fullmatch(r"[0-9.,]+", data[name] or "")
+        and re.fullmatch(r"[0-9.,]+", data[name.replace("-actual", "-plan")] or "")
+        and data[name] != data[name.replace("-actual", "-plan")]
     ]
+    assert len(names) >= count
     for name in names[:count]:
-        data[name] = "7.777"
+        data[name] = data[name.replace("-actual", "-plan")]
+        data[name.replace("-actual", "-confirm")] = "on"
     return data
 
 
@@ -272,3 +276,183 @@ def test_showing_and_saving_the_grid_costs_fixed_queries_at_40_and_400_targets(
         with django_assert_max_num_queries(SAVE_BASE + SAVE_PER_ROW * count):
             response = bithu.post(grid_url(), changed_rows(data, count))
         assert response.status_code == 302
+
+
+# --- What a clerk meets on the grid -------------------------------------------------------------
+
+STAGE_INPUT = {"half": "actual_half", "estimate": "actual_estimate", "final": "actual"}
+PLAUSIBILITY = "confirm" in FigureForm.base_fields
+NO_PLAUSIBILITY = "FigureForm has no plausibility check (plausibility_warnings and confirm) yet"
+
+
+def inputs_by_row(html):
+    """{figure id: the names (without the row's prefix) of the row's inputs a user types in,
+    in page order}."""
+    return {
+        int(pk): re.findall(
+            r'<(?:input|select|textarea)\b(?![^>]*type="hidden")[^>]*\bname="f\d+-(\w+)"', body
+        )
+        for pk, body in re.findall(r'<tr id="row-(\d+)"[^>]*>(.*?)</tr>', html, re.S)
+    }
+
+
+@pytest.mark.parametrize("stage", ["half", "estimate", "final"])
+def test_the_first_input_of_each_row_is_the_actual_of_the_stage_shown_and_the_plan_next(
+    bithu, stage
+):
+    html = bithu.get(grid_url(2024), {"stage": stage}).content.decode()
+    rows = inputs_by_row(html)
+    assert len(rows) == 40
+    assert {tuple(names) for names in rows.values()} == {
+        (STAGE_INPUT[stage], "plan", "reason", "note")
+    }
+
+
+@pytest.mark.parametrize(
+    ("year", "stage"), [(2024, "half"), (2024, "estimate"), (2024, "final"), (2023, "final")]
+)
+def test_the_grid_of_the_demos_40_targets_weighs_at_most_80_kb_at_each_stage(bithu, year, stage):
+    response = bithu.get(grid_url(year), {"stage": stage})
+    assert response.status_code == 200
+    assert len(inputs_by_row(response.content.decode())) == 40
+    assert len(response.content) <= 80_000, f"{len(response.content)} bytes"
+
+
+def test_each_input_is_named_by_its_columns_header_and_its_target(bithu):
+    html = bithu.get(grid_url(2024), {"stage": "half"}).content.decode()
+    table = html.split('<table class="grid">')[1].split("</table>")[0]
+    ids = {
+        id_: plain_text(text)
+        for id_, text in re.findall(r'<(?:th|a)\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</(?:th|a)>', table)
+    }
+    controls = re.findall(r"<(?:input|select|textarea)\b(?![^>]*type=\"hidden\")[^>]*>", table)
+    assert len(controls) == 160
+    names = {}
+    for control in controls:
+        labelledby = re.search(r'aria-labelledby="([^"]+)"', control)
+        assert labelledby, control
+        names[re.search(r'name="f\d+-(\w+)"', control).group(0)] = " ".join(
+            ids[id_] for id_ in labelledby.group(1).split()
+        )
+    bhyt = figure(BHYT, 2024).pk
+    assert (
+        names[f'name="f{bhyt}-actual_half"']
+        == "Thực hiện 6 tháng Tỷ lệ dân số tham gia bảo hiểm y tế"
+    )
+    assert names[f'name="f{bhyt}-plan"'] == "Kế hoạch Tỷ lệ dân số tham gia bảo hiểm y tế"
+    assert names[f'name="f{bhyt}-reason"'].startswith("Nguyên nhân chưa đạt Tỷ lệ dân số")
+
+
+@pytest.mark.parametrize("stage", ["half", "estimate", "final"])
+def test_the_dashboards_link_opens_the_grid_at_the_stage_the_dashboard_shows(bithu, stage):
+    dashboard = bithu.get(reverse("targets:dashboard", args=[2024]), {"stage": stage})
+    link = re.search(
+        r'<a class="button" href="([^"]+)">Nhập số liệu cả năm</a>', dashboard.content.decode()
+    )
+    assert link.group(1) == f"{grid_url(2024)}?stage={stage}"
+    grid = bithu.get(link.group(1))
+    stages = re.search(
+        r'<nav class="stages".*?<strong aria-current="page">([^<]*)</strong>',
+        grid.content.decode(),
+        re.S,
+    )
+    assert (
+        stages.group(1)
+        == {
+            "half": "Thực hiện 6 tháng",
+            "estimate": "Ước thực hiện cả năm",
+            "final": "Thực hiện cả năm",
+        }[stage]
+    )
+    assert {names[0] for names in inputs_by_row(grid.content.decode()).values()} == {
+        STAGE_INPUT[stage]
+    }
+
+
+def test_the_dashboard_shown_without_a_stage_links_to_the_grid_at_the_stage_it_shows(bithu):
+    html = bithu.get(reverse("targets:dashboard", args=[2024])).content.decode()
+    # 2024 has estimates and no final figures: the dashboard shows the estimate.
+    assert f'href="{grid_url(2024)}?stage=estimate"' in html
+
+
+def test_the_filters_of_what_is_left_to_do_are_offered_at_each_stage(bithu):
+    def filters(stage, year=2024):
+        html = bithu.get(grid_url(year), {"stage": stage}).content.decode()
+        return [
+            (show, plain_text(label))
+            for show, label in re.findall(r'data-show="(\w+)"[^>]*>(.*?)</button>', html)
+        ]
+
+    assert filters("estimate") == [
+        ("all", "Tất cả chỉ tiêu"),
+        ("empty", "Chưa có số liệu ở kỳ này"),
+        ("below", "Chưa đạt kế hoạch"),
+        ("changed", "Đã sửa, chưa lưu"),
+    ]
+    # At six months a target has no verdict, so nothing is "below plan" yet.
+    assert [show for show, _label in filters("half")] == ["all", "empty", "changed"]
+    Year.objects.filter(year=2023).update(is_closed=True)
+    assert filters("final", 2023) == []
+
+
+@pytest.mark.parametrize("stage", ["half", "estimate", "final"])
+def test_the_grid_posted_back_untouched_at_any_stage_changes_nothing(bithu, stage):
+    before = stored()
+    data = form_data(bithu.get(grid_url(2024), {"stage": stage}), {"class": "grid-form"})
+    response = bithu.post(f"{grid_url(2024)}?stage={stage}", data, follow=True)
+    assert "Không có thay đổi" in text_of(response)
+    assert stored() == before
+
+
+def test_an_empty_value_someone_else_filled_meanwhile_is_left_as_they_saved_it(bithu, alice_client):
+    url = f"{grid_url(2024)}?stage=final"
+    response = bithu.get(url)
+    trees = figure(TREES, 2024)
+    # An empty value is sent without a hidden copy: the form reads none as empty.
+    assert f'name="initial-f{trees.pk}-actual"' not in response.content.decode()
+    assert f'name="initial-f{trees.pk}-plan"' in response.content.decode()
+    data = form_data(response, {"class": "grid-form"})
+    edit_url = reverse("targets:edit", args=[2024, TREES])
+    edit = alice_client.get(edit_url)
+    assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
+    data[field(BHYT, "actual", 2024)] = "96"
+
+    response = bithu.post(url, data, follow=True)
+
+    assert "Đã lưu 1 chỉ tiêu" in text_of(response)
+    assert figure(TREES, 2024).actual == Decimal(3333)
+    assert figure(BHYT, 2024).actual == Decimal(96)
+
+
+def test_a_value_cleared_on_the_grid_is_saved_empty(bithu):
+    url = f"{grid_url(2024)}?stage=half"
+    data = form_data(bithu.get(url), {"class": "grid-form"})
+    data[field(BHYT, "actual_half", 2024)] = ""
+    assert bithu.post(url, data).status_code == 302
+    assert figure(BHYT, 2024).actual_half is None
+
+
+@pytest.mark.skipif(not PLAUSIBILITY, reason=NO_PLAUSIBILITY)
+def test_an_implausible_value_comes_back_marked_and_is_saved_once_confirmed(bithu):
+    url = f"{grid_url(2024)}?stage=half"
+    data = form_data(bithu.get(url), {"class": "grid-form"})
+    trees = figure(TREES, 2024)
+    data[field(TREES, "actual_half", 2024)] = "30.000"  # ten times the plan of 3.000
+    data[field(BHYT, "actual_half", 2024)] = "96,2"
+
+    response = bithu.post(url, data)
+
+    assert response.status_code == 400
+    assert figure(BHYT, 2024).actual_half == Decimal("96.2")  # the other row is saved
+    assert figure(TREES, 2024).version == trees.version
+    row = marked_row(response, TREES, "invalid-row implausible", 2024)
+    assert "30.000" in row and "Tôi xác nhận" in row
+    assert "cần kiểm tra lại số liệu và đánh dấu ô xác nhận" in text_of(response)
+    again = form_data(response, {"class": "grid-form"})
+    assert again[field(TREES, "actual_half", 2024)] == "30.000"  # what was typed is kept
+    assert f"f{trees.pk}-confirm" not in again  # not ticked for the user
+
+    response = bithu.post(url, again | {f"f{trees.pk}-confirm": "on"}, follow=True)
+
+    assert "Đã lưu 1 chỉ tiêu" in text_of(response)
+    assert figure(TREES, 2024).actual_half == Decimal(30000)

@@ -1,6 +1,6 @@
 """Run every benchmark in order, each in its own process with its own throwaway database.
 
-python -m bench                  # queries, dashboard, workbook, imports, load
+python -m bench                  # queries, dashboard, grid, workbook, imports, load
 python -m bench --only workbook  # one of them
 """
 
@@ -13,7 +13,7 @@ import time
 
 from bench.common import ROOT, num, say
 
-BENCHMARKS = ["queries", "dashboard", "workbook", "imports", "load"]
+BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "imports", "load"]
 
 
 def cpu_model():

@@ -43,6 +43,16 @@ def ms(seconds):
     return f"{num(seconds * 1000)} ms"
 
 
+def kb(size):
+    """A size in bytes as kilobytes: 12,34 KB."""
+    return f"{num(size / 1024)} KB"
+
+
+def verdict(value, limit):
+    """PASS when ``value`` is within its target ``limit`` (at most), OVER when it is not."""
+    return "PASS" if value <= limit else "OVER"
+
+
 def median(values):
     return statistics.median(values)
 

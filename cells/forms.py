@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from cauthia.forms import ChoiceLabels
 from targets import plausibility
 from targets.display import percent_text
-from targets.forms import AmountField, CountField, DateInput, NoteField
+from targets.forms import AmountField, CountField, DateInput, NoteField, refuse_unconfirmed
 from targets.models import MAX_TEXT, STAGE_FIELDS, Target
 from targets.numbers import format_number
 from targets.progress import percent_of_plan
@@ -182,18 +182,7 @@ class ShareForm(forms.Form):
                 cleaned["value"],
                 plausibility.Rules.of(self.share.figure.year),
             )
-        if self.plausibility_warnings and not cleaned.get("confirm"):
-            raise forms.ValidationError(
-                _(
-                    "Please check: %(warnings)s If the figure is right, tick “%(confirm)s” "
-                    "and save again."
-                )
-                % {
-                    "warnings": " ".join(self.plausibility_warnings),
-                    "confirm": self.fields["confirm"].label,
-                },
-                code="implausible",
-            )
+        refuse_unconfirmed(self)
         return cleaned
 
     @property

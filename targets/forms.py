@@ -113,6 +113,23 @@ class NoteField(CleanTextFormField):
         super().__init__(multiline=True, **kwargs)
 
 
+def refuse_unconfirmed(form):
+    """Raise the form's refusal of values that look like slips (``form.plausibility_warnings``)
+    unless its ``confirm`` box is ticked: the one wording for a figure and a cell's share."""
+    if form.plausibility_warnings and not form.cleaned_data.get("confirm"):
+        raise forms.ValidationError(
+            _(
+                "Please check: %(warnings)s If the figures are right, tick “%(confirm)s” "
+                "and save again."
+            )
+            % {
+                "warnings": " ".join(form.plausibility_warnings),
+                "confirm": form.fields["confirm"].label,
+            },
+            code="implausible",
+        )
+
+
 class FigureForm(forms.Form):
     """Plan, the actual at each of ``stages``, note and reason of one figure, with the version
     the form was opened on.
@@ -189,18 +206,7 @@ class FigureForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         self.plausibility_warnings = self.warnings(cleaned)
-        if self.plausibility_warnings and not cleaned.get("confirm"):
-            raise forms.ValidationError(
-                _(
-                    "Please check: %(warnings)s If the figures are right, tick “%(confirm)s” "
-                    "and save again."
-                )
-                % {
-                    "warnings": " ".join(self.plausibility_warnings),
-                    "confirm": self.fields["confirm"].label,
-                },
-                code="implausible",
-            )
+        refuse_unconfirmed(self)
         return cleaned
 
     def warnings(self, cleaned):

@@ -181,3 +181,15 @@ def report_workbook(year, stage=Stage.FINAL, changes=None):
         for column, value in values.items():
             sheet.cell(row=rows[name], column=SHEET_COLUMNS[column]).value = value
     return xlsx.workbook_bytes(workbook)
+
+
+def input_value(html, name):
+    """The value attribute of the page's input named ``name`` (None when it has none)."""
+    tag = re.search(rf'<input\b[^>]*\bname="{name}"[^>]*>', html).group(0)
+    value = re.search(r'\bvalue="([^"]*)"', tag)
+    return value.group(1) if value else None
+
+
+def textarea(html, name):
+    """The text of the page's textarea named ``name``, as the browser shows it."""
+    return re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)[1]

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from cells.models import CellYear, RatingStep, Share
 from targets.models import Figure, FigureChange
 
-from .helpers import form_data, plain_text, signed_in, text_of
+from .helpers import form_data, input_value, plain_text, signed_in, text_of, textarea
 from .test_access import snapshot
 
 PASTES = ["12 345 678", "12\t345\t678", "12\n345\n678"]
@@ -29,17 +29,6 @@ def said(response):
     """Whether the page says why the value was refused and how to write it."""
     text = text_of(response)
     return WHY in text and HOW in text
-
-
-def input_value(html, name):
-    """The value attribute of the page's input named ``name`` (None when it has none)."""
-    tag = re.search(rf'<input\b[^>]*\bname="{name}"[^>]*>', html).group(0)
-    value = re.search(r'\bvalue="([^"]*)"', tag)
-    return value.group(1) if value else None
-
-
-def textarea(html, name):
-    return re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)[1]
 
 
 def figures():

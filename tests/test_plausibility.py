@@ -22,7 +22,7 @@ from targets.plausibility import (
 )
 from targets.progress import Kind
 
-from .helpers import form_data, signed_in, text_of
+from .helpers import form_data, input_value, signed_in, text_of, textarea
 
 COOPERATIVES = "thanh-lap-to-hop-tac"  # 2023: plan 2, actual 3 (the article's 3/2)
 TREES = "trong-cay-phan-tan"  # 2023: 3.450 of 3.000; 2024: 1.298 at six months
@@ -169,16 +169,6 @@ def stored(slug, year=2023):
         list(Figure.objects.filter(pk=row.pk).values()),
         FigureChange.objects.filter(figure=row).count(),
     )
-
-
-def input_value(html, name):
-    tag = re.search(rf'<input\b[^>]*\bname="{name}"[^>]*>', html).group(0)
-    value = re.search(r'\bvalue="([^"]*)"', tag)
-    return value.group(1) if value else None
-
-
-def textarea(html, name):
-    return re.search(rf'<textarea\b[^>]*\bname="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)[1]
 
 
 def test_an_actual_ten_times_its_plan_is_questioned_kept_and_saved_once_confirmed(bithu):

@@ -1,5 +1,5 @@
 """Benchmarks of the Cầu Thia app: ``python -m bench`` runs them all, ``python -m bench.<name>``
-one of them (queries, dashboard, workbook, imports, load).
+one of them (queries, dashboard, workbook, imports, grid, load).
 
 Each benchmark runs in its own process against a throwaway database that it creates and removes
 itself (``bench.common``): a temporary SQLite file by default, or, when DATABASE_URL names a
@@ -9,5 +9,6 @@ at the end even on failure. The developer's own database is never opened.
 Output is plain ``name: value`` lines, one measurement a line, each benchmark ending with its
 ``ratio …`` line. Numbers use a decimal comma as the app does ("12,34"), with no thousands
 separator, so a line splits on ": " and parses with ``float(value.replace(",", "."))``; times are
-in milliseconds (ms) or seconds (s) as their unit says.
+in milliseconds (ms) or seconds (s) as their unit says, and a verdict against a target (PASS or
+OVER) may follow a value.
 """

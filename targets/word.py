@@ -23,7 +23,7 @@ from .xlsx import STAGE_IN_FILENAMES
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT_NAME = "Times New Roman"
 
-# Sizes in points and margins in millimetres, as DOMAIN.md's table of the guidance gives them.
+# Sizes in points and margins in millimetres, as the guidance 36-HD/VPTW gives them.
 BODY, NATION, TYPE, RECIPIENTS, TABLE = 14, 15, 16, 12, 11
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 A4 = (Mm(210), Mm(297))

@@ -8,6 +8,7 @@ Nothing computed here is ever stored.
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 HUNDRED = Decimal(100)
@@ -123,10 +124,49 @@ def percent_of(previous, actual):
     return round_percent(actual / previous * HUNDRED)
 
 
+def small_count(number):
+    """A count as the words around it write it: in Vietnamese one to nine take a leading zero
+    ("02 vụ", "01 chỉ tiêu"); other numbers, and English, as they are."""
+    if 0 < number < 10 and (get_language() or "").startswith("vi"):
+        return f"{number:02d}"
+    return str(number)
+
+
+# What the summary says of each assessment, in the order it says them; a count of none is left
+# out, so six months' counts name no verdict (every assessment there is REACHED, NO_DATA or
+# NO_PLAN). "%(count)s" is the count as prose writes it, "n" the number that picks the plural.
+SUMMARY_PARTS = {
+    Assessment.EXCEEDED: ngettext_lazy(
+        "%(count)s target exceeded plan", "%(count)s targets exceeded plan", "n"
+    ),
+    Assessment.MET: ngettext_lazy("%(count)s target met plan", "%(count)s targets met plan", "n"),
+    Assessment.NOT_MET: ngettext_lazy("%(count)s target not met", "%(count)s targets not met", "n"),
+    Assessment.REACHED: ngettext_lazy(
+        "%(count)s target with a six months' figure",
+        "%(count)s targets with a six months' figure",
+        "n",
+    ),
+    Assessment.NO_DATA: ngettext_lazy(
+        "%(count)s target without data", "%(count)s targets without data", "n"
+    ),
+    Assessment.NO_PLAN: ngettext_lazy(
+        "%(count)s target without a plan", "%(count)s targets without a plan", "n"
+    ),
+}
+SUMMARY_TOTAL = ngettext_lazy(
+    "In all %(count)s target: %(parts)s", "In all %(count)s targets: %(parts)s", "n"
+)
+
+
+def counted(words, number):
+    """``words`` (one of the above) said of ``number``: "19 chỉ tiêu vượt kế hoạch"."""
+    return words % {"n": number, "count": small_count(number)}
+
+
 class Summary:
     """Counts of a year's assessments at a stage, printed as the reports say it: "Tổng số 40 chỉ
-    tiêu: 19 chỉ tiêu vượt KH, 8 chỉ tiêu đạt KH, 12 chỉ tiêu chưa đạt, 0 chỉ tiêu chưa có số
-    liệu", and how many have no plan yet where any has none."""
+    tiêu: 19 chỉ tiêu vượt kế hoạch, 09 chỉ tiêu đạt kế hoạch, 11 chỉ tiêu chưa đạt, 01 chỉ tiêu
+    chưa giao kế hoạch", naming only the assessments some target has."""
 
     def __init__(self, assessments, stage=Stage.FINAL):
         assessments = list(assessments)
@@ -145,16 +185,15 @@ class Summary:
             raise AttributeError(name) from None
 
     def __str__(self):
-        if self.stage.has_verdict:
-            text = _(
-                "In all %(total)s targets: %(exceeded)s targets exceeded plan, %(met)s targets "
-                "met plan, %(not_met)s targets not met, %(no_data)s targets without data"
-            )
-        else:
-            text = _(
-                "In all %(total)s targets: %(reached)s targets with a six months' figure, "
-                "%(no_data)s targets without data"
-            )
-        if self.counts[Assessment.NO_PLAN]:
-            text += _(", %(no_plan)s targets without a plan")
-        return text % {"total": self.total, **self.counts}
+        if not self.total:
+            return str(_("No targets yet"))
+        parts = [
+            counted(words, self.counts[assessment])
+            for assessment, words in SUMMARY_PARTS.items()
+            if self.counts[assessment]
+        ]
+        return SUMMARY_TOTAL % {
+            "n": self.total,
+            "count": small_count(self.total),
+            "parts": ", ".join(parts),
+        }

@@ -163,7 +163,8 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     expect(office).to_have_url(re.compile(r"/2025/(\?[^/]*)?$"))
     stages = office.get_by_role("navigation", name="Kỳ số liệu")
     expect(stages.locator("[aria-current='page']")).to_have_text("Thực hiện 6 tháng")
-    expect(office.locator("#summary")).to_contain_text(f"{len(HALF)} chỉ tiêu có số liệu 6 tháng")
+    summary = office.locator("#summary")
+    expect(summary).to_contain_text(f"{len(HALF):02d} chỉ tiêu có số liệu 6 tháng")
     grain = row_of(office, "Tổng sản lượng lương thực có hạt")
     expect(grain.locator(".badge")).to_contain_text("Mức 6 tháng")
     expect(grain.locator(".percent-text")).to_have_text("50,00%")  # 650 of 1.300

@@ -1,6 +1,7 @@
-"""The README's pictures of the demo's 2023 report, as LibreOffice renders the files the app
-writes, once in a Vietnamese and once in an English regional setting: the first page of the
-report (.docx) and of each of its annexes, and the first page of the workbook's "Chỉ tiêu" sheet.
+"""The README's pictures of the demo's reports, as LibreOffice renders the files the app writes:
+the 2023 report once in a Vietnamese and once in an English regional setting (the first page of
+the report (.docx) and of each of its annexes, and the first page of the workbook's "Chỉ tiêu"
+sheet), and the 2024 estimate's report in the Vietnamese one (its first page and Phụ lục I's).
 
     make pictures        (needs LibreOffice and poppler-utils: soffice, pdftoppm, pdftotext)
 
@@ -34,7 +35,8 @@ def run(*command, **kwargs):
 
 
 def export(work):
-    """The demo's 2023 report as .docx and .xlsx, from a fresh database."""
+    """The demo's 2023 report as .docx and .xlsx and its 2024 estimate as .docx, from a fresh
+    database."""
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{work}/demo.sqlite3",
         "SECRET_KEY": "pictures-only",
@@ -44,19 +46,25 @@ def export(work):
     manage = [str(PYTHON), str(ROOT / "manage.py")]
     run(*manage, "migrate", "-v0", env=env, cwd=ROOT)
     run(*manage, "load_demo", "-v0", "--password", "pictures-only-Cau-Thia", env=env, cwd=ROOT)
-    files = [work / "bao-cao-2023.docx", work / "bao-cao-2023.xlsx"]
-    for path in files:
+    files = [
+        (work / "bao-cao-2023.docx", "2023", "final"),
+        (work / "bao-cao-2023.xlsx", "2023", "final"),
+        (work / "bao-cao-2024-uoc.docx", "2024", "estimate"),
+    ]
+    for path, year, stage in files:
         run(
             *manage,
             "export_report",
-            "2023",
+            year,
+            "--stage",
+            stage,
             "-o",
             str(path),
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
-    return files
+    return [path for path, _year, _stage in files]
 
 
 def to_pdf(path, locale, work):
@@ -86,6 +94,11 @@ def pages(pdf):
     return text.split("\f")
 
 
+def first_page_of(texts, annex):
+    """The number (from 1) of the page where the annex ("I", "II") starts."""
+    return next(n for n, text in enumerate(texts, 1) if f"PHỤ LỤC {annex}\n" in text)
+
+
 def png(pdf, page, name):
     target = DOCS / name
     run(
@@ -113,15 +126,18 @@ def main():
         )
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        docx, workbook = export(work)
+        docx, workbook, estimate = export(work)
         for short, locale in LOCALES.items():
             pdf = to_pdf(docx, locale, work)
             texts = pages(pdf)
             png(pdf, 1, f"report-2023-{short}.png")
             for annex in ("I", "II"):
-                first = next(n for n, text in enumerate(texts, 1) if f"PHỤ LỤC {annex}\n" in text)
+                first = first_page_of(texts, annex)
                 png(pdf, first, f"report-2023-annex-{annex.lower()}-{short}.png")
             png(to_pdf(workbook, locale, work), 1, f"workbook-2023-{short}.png")
+        pdf = to_pdf(estimate, LOCALES["vi"], work)
+        png(pdf, 1, "report-2024-estimate-vi.png")
+        png(pdf, first_page_of(pages(pdf), "I"), "report-2024-estimate-annex-i-vi.png")
 
 
 if __name__ == "__main__":

@@ -5,28 +5,48 @@ at the top centre from page 2, then each annex on a landscape page.
 
 Everything written comes from targets.document.Document, already in words: numbers are text
 written the Vietnamese way ("95,77", "1.262,5"), whatever the reader's computer is set to.
+
+It is laid out to print as the office signs it, in Word and in LibreOffice alike: the last
+lines of the text go with the signature, which never splits; an annex's rows never split and
+its heading row repeats on each page.
 """
 
 import io
+from datetime import UTC, datetime
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Emu, Mm, Pt
 
 from . import columns, document
 from .xlsx import STAGE_IN_FILENAMES
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT_NAME = "Times New Roman"
+# Word spell-checks in the language the text is marked with; bidi is Word's own default.
+LANGUAGE = {"val": "vi-VN", "eastAsia": "vi-VN", "bidi": "ar-SA"}
 
 # Sizes in points and margins in millimetres, as the guidance 36-HD/VPTW gives them.
-BODY, NATION, TYPE, RECIPIENTS, TABLE = 14, 15, 16, 12, 11
+BODY, NATION, TYPE, RECIPIENTS, TABLE, LEGEND = 14, 15, 16, 12, 11, 11
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 A4 = (Mm(210), Mm(297))
+
+# The two columns of the header and signature blocks: the committee's name (bold 14 pt) and the
+# place and date with blanks (italic 14 pt) each on one line. "ĐẢNG CỘNG SẢN VIỆT NAM" takes
+# NATION_WIDTH in bold 15 pt Times New Roman (Liberation Serif has the same widths): its rule
+# is drawn that long.
+BLOCK_WIDTHS = (Cm(8), Cm(8.5))
+NATION_WIDTH = Mm(73)
+# Word's default space left and right inside a table's cell (108 twentieths of a point).
+CELL_PADDING = Mm(1.9)
+# Inside an annex's table the cells are tighter, so that a page holds more rows (in twentieths
+# of a point, in the order Word reads them).
+TABLE_PADDING = {"top": 0, "left": 57, "bottom": 0, "right": 57}
 
 LEFT, CENTER, RIGHT, JUSTIFY = (
     WD_ALIGN_PARAGRAPH.LEFT,
@@ -67,15 +87,56 @@ def paragraph(
     return p
 
 
+def element(tag, children=None, **attributes):
+    """``<w:tag>`` with ``attributes``, and a child ``<w:name>`` for each entry of
+    ``children`` with the attributes it maps to."""
+    made = OxmlElement(f"w:{tag}")
+    for name, value in attributes.items():
+        made.set(qn(f"w:{name}"), str(value))
+    for name, child_attributes in (children or {}).items():
+        made.append(element(name, **child_attributes))
+    return made
+
+
+def put(parent, child, order):
+    """Put ``child`` into ``parent`` where the schema's ``order`` of tags says (Word may refuse
+    a file whose properties are out of order), in place of one of the same tag."""
+    tag = child.tag.split("}")[1]
+    parent.remove_all(f"w:{tag}")
+    later = order[order.index(tag) + 1 :]
+    parent.insert_element_before(child, *(f"w:{name}" for name in later))
+
+
+# The order of a paragraph's, a table's and a run's properties from pBdr, tblW and lang on.
+PARAGRAPH_ORDER = (
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct",
+    "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+    "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange",
+)  # fmt: skip
+TABLE_ORDER = (
+    "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
+    "tblLook", "tblCaption", "tblDescription", "tblPrChange",
+)  # fmt: skip
+RUN_ORDER = ("lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def border(p, sides, space):
+    """A single thin line on ``sides`` of a paragraph, ``space`` points from its text."""
+    line = {"val": "single", "sz": 8, "space": space, "color": "000000"}
+    put(p._p.get_or_add_pPr(), element("pBdr", {side: line for side in sides}), PARAGRAPH_ORDER)
+
+
 def boxed(p):
     """A border round a paragraph: the "DỰ THẢO" mark."""
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        line = OxmlElement(f"w:{side}")
-        for name, value in (("val", "single"), ("sz", "8"), ("space", "2"), ("color", "000000")):
-            line.set(qn(f"w:{name}"), value)
-        borders.append(line)
-    p._p.get_or_add_pPr().append(borders)
+    border(p, ("top", "left", "bottom", "right"), space=2)
+
+
+def keep_with_next(*ps):
+    """Each of the paragraphs on the page of the one after it."""
+    for p in ps:
+        p.paragraph_format.keep_with_next = True
 
 
 def page_number_field(p):
@@ -83,13 +144,12 @@ def page_number_field(p):
     run = p.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
+            part = element("fldChar", fldCharType=kind)
         else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
+            part = OxmlElement("w:instrText")
+            part.set(qn("xml:space"), "preserve")
+            part.text = text
+        run._r.append(part)
     run.font.size = Pt(BODY)
 
 
@@ -109,43 +169,80 @@ def set_page(section, landscape=False):
     page_number_field(number)
 
 
+def new_section(doc, landscape):
+    """A section on a new page. The paragraph that ends the one before takes no room, so a page
+    filled to its foot does not push it onto a blank page of its own."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    end_of_previous = doc.paragraphs[-1]
+    end_of_previous.paragraph_format.line_spacing = Pt(1)
+    end_of_previous.paragraph_format.space_after = Pt(0)
+    set_page(section, landscape=landscape)
+    return section
+
+
+def table_property(table, child):
+    put(table._tbl.tblPr, child, TABLE_ORDER)
+
+
 def no_borders(table):
     """The header and signature blocks are laid out in a table nobody should see."""
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "nil")
-        borders.append(line)
-    properties.append(borders)
+    sides = ("top", "left", "bottom", "right", "insideH", "insideV")
+    table_property(table, element("tblBorders", {side: {"val": "nil"} for side in sides}))
+
+
+def row_property(row, tag):
+    """Turn on a row's property: w:cantSplit keeps it on one page, w:tblHeader repeats it."""
+    row._tr.get_or_add_trPr().append(element(tag, val="true"))
+
+
+def set_widths(table, widths):
+    """Each column's width, in the grid (what LibreOffice lays out by) and in each cell (what
+    Word reads), and the whole table's."""
+    table.autofit = False  # fixed layout: the widths are kept, whatever the text
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        first = 0
+        for tc in row._tr.tc_lst:  # a merged cell is as wide as the columns it spans
+            tc.width = Emu(sum(widths[first : first + tc.grid_span]))
+            first += tc.grid_span
+    table_property(table, element("tblW", w=Emu(sum(widths)).twips, type="dxa"))
 
 
 def two_columns(doc, widths):
     table = doc.add_table(rows=1, cols=2)
     no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    set_widths(table, widths)
     left, right = table.rows[0].cells
-    for cell, width in zip((left, right), widths, strict=True):
-        cell.width = width
+    for cell in (left, right):
         # A new cell has one empty paragraph; the block's lines follow it, so drop it.
         cell._tc.remove(cell.paragraphs[0]._p)
-    return left, right
+    return table, left, right
 
 
 def write_header(doc, d):
     """Top left: superior đảng bộ, issuing committee (bold), "*", number; top right: "ĐẢNG
-    CỘNG SẢN VIỆT NAM" (underlined by its rule) and the place and date in italics."""
-    left, right = two_columns(doc, (Cm(7.5), Cm(9)))
+    CỘNG SẢN VIỆT NAM" with its rule under it and the place and date in italics."""
+    _table, left, right = two_columns(doc, BLOCK_WIDTHS)
     paragraph(left, d.superior)
     paragraph(left, d.executive, bold=True)
     paragraph(left, "*")
     # The number keeps its blanks: Word shows runs of spaces as they are.
     paragraph(left, d.number)
-    paragraph(right, d.nation, size=NATION, bold=True, underline=True)
+    nation = paragraph(right, d.nation, size=NATION, bold=True)
+    rule_under(nation, BLOCK_WIDTHS[1] - 2 * CELL_PADDING)
     paragraph(right, "")
     paragraph(right, "")
     paragraph(right, d.date_line, italic=True)
+
+
+def rule_under(p, width):
+    """A line under a centred paragraph as long as its text: the paragraph's border, its
+    indents narrowing it from ``width`` to the text's."""
+    side = (width - NATION_WIDTH) // 2
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
+    border(p, ("bottom",), space=1)
 
 
 def write_title(doc, d):
@@ -161,16 +258,23 @@ def write_title(doc, d):
 
 
 def write_sections(doc, d):
+    """The sections I–III; the text's last paragraph ("Trên đây là báo cáo …") stays on the
+    page of the signature."""
+    last = None
     for heading, texts in d.sections:
-        paragraph(doc, heading, bold=True, align=JUSTIFY, after=6, indent=Cm(1))
+        last = paragraph(doc, heading, bold=True, align=JUSTIFY, after=6, indent=Cm(1))
         for text in texts:
-            paragraph(doc, text, align=JUSTIFY, after=6, indent=Cm(1))
+            last = paragraph(doc, text, align=JUSTIFY, after=6, indent=Cm(1))
+    if last is not None:
+        keep_with_next(last)
+        last.paragraph_format.keep_together = True
 
 
 def write_signature(doc, d):
-    """Bottom left "Nơi nhận:" (underlined) and its list; bottom right the signature."""
-    paragraph(doc, "", after=6)
-    left, right = two_columns(doc, (Cm(8), Cm(8.5)))
+    """Bottom left "Nơi nhận:" (underlined) and its list; bottom right the signature. The block
+    never splits: its row stays on one page and its lines go with the text above."""
+    keep_with_next(paragraph(doc, "", after=6))
+    table, left, right = two_columns(doc, BLOCK_WIDTHS)
     label = left.add_paragraph()
     label.alignment = LEFT
     run = label.add_run(d.recipients_label.rstrip(":"))
@@ -185,33 +289,42 @@ def write_signature(doc, d):
     for _blank in range(4):
         paragraph(right, "")
     paragraph(right, name, bold=True)
-
-
-def repeat_as_header(row):
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    row_property(table.rows[0], "cantSplit")
+    for cell in (left, right):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_together = True
+            keep_with_next(p)
 
 
 def cell_text(cell, text, *, bold=False, align=LEFT, size=TABLE):
     p = cell.paragraphs[0]
     p.alignment = align
+    p.paragraph_format.line_spacing = 1
     run = p.add_run(text)
     run.font.size, run.bold = Pt(size), bold
 
 
-# What a column that is not free text needs, whatever its share: "1.262,5", "101,00%" and
-# "Vượt KH" on one line at the table's size.
-FIXED_WIDTHS = {columns.AMOUNT: Mm(19), columns.PERCENT: Mm(19), columns.CENTER: Mm(15)}
+# What a column that is not free text needs, whatever its share, at the table's size with the
+# table's padding: "1.262,5", "101,00%" and the bold heading "HTXSNV" on one line.
+FIXED_WIDTHS = {columns.AMOUNT: Mm(19), columns.PERCENT: Mm(19)}
 NARROW = 6  # a declared width this small is a number's column: "STT"
+NUMBER_WIDTH = Mm(10)
+# A short word's column (unit, verdict) by its declared width in characters: "triệu đồng" on
+# one line in the unit's 11, "Vượt KH" and "Chưa đạt" in the verdict's 14.
+MM_PER_CHARACTER = 1.6
+
+
+def fixed_width(kind, share):
+    if kind == columns.CENTER:
+        return NUMBER_WIDTH if share <= NARROW else Mm(MM_PER_CHARACTER * share)
+    return FIXED_WIDTHS.get(kind)
 
 
 def column_widths(table_data, width):
     """Each column's width: numbers and short words what they need, free text the rest, shared
-    as the declared widths say."""
+    as the declared widths say; together exactly ``width``."""
     fixed = [
-        Mm(12) if kind == columns.CENTER and share <= NARROW else FIXED_WIDTHS.get(kind)
+        fixed_width(kind, share)
         for kind, share in zip(table_data.kinds, table_data.widths, strict=True)
     ]
     left = width - sum(w for w in fixed if w is not None)
@@ -222,52 +335,68 @@ def column_widths(table_data, width):
     ]
 
 
+TAIL_ROWS = 3  # the rows that end an annex's table go over a page together
+
+
+def add_row(table, item):
+    cells = table.add_row().cells
+    if item[0] == "band":
+        _band, label, text = item
+        cell_text(cells[0], label, bold=True, align=CENTER)
+        cell_text(cells[1].merge(cells[-1]), text, bold=True)
+    elif item[0] == "total":
+        cell_text(cells[0].merge(cells[-1]), item[1], bold=True)
+    else:
+        for cell, (text, kind) in zip(cells, item[1], strict=True):
+            cell_text(cell, text, align=ALIGNMENTS[kind])
+
+
 def write_table(doc, table_data, width):
-    headings = table_data.headings
-    table = doc.add_table(rows=1, cols=len(headings))
+    """The annex's table across the page: a row never splits, the heading row repeats on each
+    page, the cells tight."""
+    table = doc.add_table(rows=1, cols=len(table_data.headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = column_widths(table_data, width)
-    # The grid's widths are what LibreOffice lays out by; Word reads each cell's own.
-    for column, column_width in zip(table.columns, widths, strict=True):
-        column.width = column_width
-    for cell, heading, cell_width in zip(table.rows[0].cells, headings, widths, strict=True):
+    padding = {side: {"w": twips, "type": "dxa"} for side, twips in TABLE_PADDING.items()}
+    table_property(table, element("tblCellMar", padding))
+    for cell, heading in zip(table.rows[0].cells, table_data.headings, strict=True):
         cell_text(cell, heading, bold=True, align=CENTER)
-        cell.width = cell_width
-    repeat_as_header(table.rows[0])
+    row_property(table.rows[0], "tblHeader")
     for item in table_data.body:
-        cells = table.add_row().cells
-        for cell, cell_width in zip(cells, widths, strict=True):
-            cell.width = cell_width
-        if item[0] == "band":
-            _band, label, text = item
-            cell_text(cells[0], label, bold=True, align=CENTER)
-            merged = cells[1].merge(cells[-1])
-            cell_text(merged, text, bold=True)
-        elif item[0] == "total":
-            merged = cells[0].merge(cells[-1])
-            cell_text(merged, item[1], bold=True)
-        else:
-            for cell, (text, kind) in zip(cells, item[1], strict=True):
-                cell_text(cell, text, align=ALIGNMENTS[kind])
+        add_row(table, item)
+    for row in table.rows:
+        row_property(row, "cantSplit")
+    # The last rows go over a page together, so no page holds the summary line alone, and the
+    # last is kept with the legend under the table.
+    for row in table.rows[-TAIL_ROWS:]:
+        for cell in row.cells:
+            keep_with_next(*cell.paragraphs)
+    set_widths(table, column_widths(table_data, width))
+    return table
 
 
 def write_annex(doc, annex):
-    section = doc.add_section(WD_SECTION.NEW_PAGE)
-    set_page(section, landscape=True)
+    """An annex on landscape pages of its own: its title block kept with its table, the
+    legend of its abbreviations under it."""
+    section = new_section(doc, landscape=True)
     section.different_first_page_header_footer = False  # an annex's pages are all numbered
-    paragraph(doc, annex.heading, bold=True)
-    paragraph(doc, annex.title, bold=True)
-    paragraph(doc, annex.attached, italic=True)
-    for line in annex.lines:
-        paragraph(doc, line, italic=True)
-    paragraph(doc, "", after=6)
+    title = [
+        paragraph(doc, annex.heading, bold=True),
+        paragraph(doc, annex.title, bold=True),
+        paragraph(doc, annex.attached, italic=True),
+        *(paragraph(doc, line, italic=True) for line in annex.lines),
+        paragraph(doc, "", after=6),
+    ]
+    keep_with_next(*title)
     usable = section.page_width - section.left_margin - section.right_margin
     write_table(doc, annex.table, usable)
+    if annex.legend:
+        legend = paragraph(doc, annex.legend, size=LEGEND, italic=True, align=LEFT)
+        legend.paragraph_format.space_before = Pt(6)
 
 
 def default_font(doc):
+    """Times New Roman for every script, in Vietnamese: the defaults and the Normal style."""
     style = doc.styles["Normal"]
     style.font.name = FONT_NAME
     style.font.size = Pt(BODY)
@@ -276,12 +405,34 @@ def default_font(doc):
     for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(script), FONT_NAME)
     style.paragraph_format.space_after = Pt(0)
+    defaults = doc.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")
+    for properties in (*defaults, style.element.rPr):
+        put(properties, element("lang", **LANGUAGE), RUN_ORDER)
+
+
+def set_properties(doc, d):
+    """What File › Info shows: the report's title, the committee as its author, written now;
+    nothing left from the blank document it was made from (its dates, its thumbnail)."""
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)  # python-docx writes it as UTC
+    properties = doc.core_properties
+    properties.title = f"{d.type.capitalize()} {d.subject}"
+    properties.author = properties.last_modified_by = d.executive
+    properties.language = LANGUAGE["val"]
+    for name in ("subject", "comments", "keywords", "category", "content_status"):
+        setattr(properties, name, "")
+    properties.revision = 1
+    properties.created = properties.modified = now
+    package = doc.part.package
+    for key, relationship in list(package.rels.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package.rels[key]
 
 
 def build_docx(d):
     """A python-docx Document of ``d`` (a targets.document.Document)."""
     doc = new_docx()
     default_font(doc)
+    set_properties(doc, d)
     set_page(doc.sections[0])
     write_header(doc, d)
     write_title(doc, d)
@@ -289,8 +440,6 @@ def build_docx(d):
     write_signature(doc, d)
     for annex in d.annexes:
         write_annex(doc, annex)
-    doc.core_properties.title = d.subject
-    doc.core_properties.author = d.executive
     return doc
 
 

@@ -5,19 +5,22 @@ the toolkit every sheet of the app is written with (the cells' sheets too, throu
 The "Chỉ tiêu" sheet is the report's first annex as a table to work with: the committee block
 top left, "ĐẢNG CỘNG SẢN VIỆT NAM" and the place and date top right, "PHỤ LỤC I", its title and
 the "Kèm theo Báo cáo số …" line, "DỰ THẢO" on a draft, then the table grouped by area (its
-columns are targets.columns.REPORT_COLUMNS) and the summary line. Its words are Vietnamese
-whatever the reader's language, because the document is filed in Vietnamese.
+columns are targets.columns.REPORT_COLUMNS) and the summary line. Every sheet of the workbook
+that is an annex of the report opens with the same heading (annex_heading). Its words are
+Vietnamese whatever the reader's language, because the document is filed in Vietnamese.
 
 Numbers stay numbers, so a reader can sum and sort them. How they look depends on the reader's
 Excel: a number format says "group thousands" and "decimals here", and Excel draws the separators
 of the computer's regional settings. No format shows "1.262,5" everywhere: a quoted or escaped
 "." and "," are literal characters, which cannot stand for the decimal point without storing a
-different number. So the sheet says above its table how to read the numbers on a computer set to
-English ("1,262.5" is 1.262,5).
+different number. So the sheet says under its table how to read the numbers on a computer set
+to English ("1,262.5" is 1.262,5): a note for the screen, outside the printed area, since the
+printed annex never mentions software.
 """
 
 import functools
 import io
+import math
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -34,6 +37,7 @@ from .text import clean_text
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FONT_NAME = "Times New Roman"  # what Vietnamese administrative documents are printed in
+TABLE_SIZE = 12  # the tables' font size, in points
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"  # 1,6 and 95,77, as the page writes them
 # The cell holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
@@ -41,6 +45,18 @@ PERCENT_FORMAT = '0.00"%"'
 DATE_FORMAT = "DD/MM/YYYY"
 # The tallest row Excel accepts, in points; a taller one makes it repair the file.
 MAX_ROW_HEIGHT = 409
+
+# What a row's height is estimated from (spreadsheet programs do not grow a row a library wrote).
+# Average widths of Times New Roman's characters (Liberation Serif's, the same metrics) in ems,
+# measured over the targets' names and notes, rounded up, bold included: capitals, a space, and
+# the rest (lower case, digits and punctuation, under half an em).
+CAPITAL_EM = 0.72
+SPACE_EM = 0.25
+OTHER_EM = 0.5
+# A line's height per point of font size: the font's own 1.15, with room to spare.
+LINE_SPACING = 1.3
+# What a cell keeps clear inside its borders, both sides together, in points.
+CELL_PADDING = 4
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -57,7 +73,7 @@ def table_styles():
     def style(name, alignment, number_format="General", bold=False, fill=None):
         named = NamedStyle(
             name=name,
-            font=Font(name=FONT_NAME, size=12, bold=bold),
+            font=Font(name=FONT_NAME, size=TABLE_SIZE, bold=bold),
             border=BORDER,
             alignment=alignment,
             number_format=number_format,
@@ -80,8 +96,12 @@ def table_styles():
 
 
 def new_workbook():
-    """An empty workbook with the tables' named styles."""
+    """An empty workbook with the tables' named styles, in the report's font from its "Normal"
+    style on: a column's width counts the digits of that style's font (ECMA-376), so a width
+    means the same in Excel and in LibreOffice, whatever other fonts the computer has, and the
+    rows' heights (TableSheet.fit) can be estimated from it."""
     workbook = Workbook()
+    workbook._named_styles["Normal"].font = Font(name=FONT_NAME, size=TABLE_SIZE)
     for named in table_styles():
         workbook.add_named_style(named)
     return workbook
@@ -125,9 +145,48 @@ def report_font(size, bold, italic, underline):
     )
 
 
+def text_points(text, size):
+    """The estimated printed width of ``text`` at ``size`` points, in points."""
+    capitals = sum(map(str.isupper, text))
+    spaces = text.count(" ")
+    others = len(text) - capitals - spaces
+    return size * (capitals * CAPITAL_EM + spaces * SPACE_EM + others * OTHER_EM)
+
+
+def wrapped_lines(text, points, size):
+    """How many lines ``text`` at ``size`` points takes in a wrapping cell ``points`` wide: its
+    own line breaks, and a break before each word that does not fit; a word wider than the cell
+    is broken where it overflows."""
+    space = text_points(" ", size)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        if text_points(paragraph, size) <= points:
+            continue
+        used = 0
+        for word in paragraph.split(" "):
+            width = text_points(word, size)
+            if used and used + width > points:
+                lines += 1
+                used = 0
+            while width > points:
+                lines += 1
+                width -= points
+            used += width + space
+    return lines
+
+
+def column_points(width):
+    """The printed width in points of a column ``width`` characters wide: 8 pixels a character
+    (a digit of the "Normal" style's Times New Roman at 12 points, see new_workbook), at 96
+    pixels an inch."""
+    return width * 8 * 0.75
+
+
 class TableSheet:
     """A worksheet written row by row in the report's look: a title, a table of ``headings``
-    ((heading, width) pairs), lines of text under it, printed A4 landscape and one page wide."""
+    ((heading, width) pairs), lines of text under it, printed A4 landscape and one page wide,
+    each row as tall as its wrapped text."""
 
     def __init__(self, ws, headings):
         self.ws = ws
@@ -135,21 +194,48 @@ class TableSheet:
         self.width = len(headings)
         self.row = 1
         self.header_row = None
+        self.printed_rows = None  # the last row printed, when notes for the screen follow
+        self.heights = {}  # row: the points its text needs
+        self.points = [column_points(width) for _heading, width in headings]
+
+    def fit(self, columns, value, size, wrap):
+        """Note the height the current row needs for ``value`` (as written) in a cell over
+        ``columns`` (first, last) in a font of ``size`` points."""
+        lines = 1
+        if wrap and isinstance(value, str):
+            first, last = columns
+            points = sum(self.points[first - 1 : last]) - CELL_PADDING
+            lines = wrapped_lines(value, points, size)
+        needed = lines * size * LINE_SPACING
+        if needed > self.heights.get(self.row, 0):
+            self.heights[self.row] = needed
 
     def cell(self, column, value, style):
-        """Write one cell of the current row in one of table_styles()."""
+        """Write one cell of the current row in one of table_styles(), whose text wraps (a
+        number is one line, as tall as the text beside it: every row of a table has some)."""
         cell = self.ws.cell(row=self.row, column=column)
         set_value(cell, value)
         cell.style = style
+        if isinstance(value, str):
+            self.fit((column, column), cell.value, TABLE_SIZE, wrap=True)
         return cell
 
-    def put(self, column, value, *, size=12, bold=False, italic=False, underline=False, **style):
+    def put(self, column, value, **style):
         """Write one cell of the current row outside the table, in the report's font."""
-        cell = self.ws.cell(row=self.row, column=column)
+        return self.text_cell((column, column), value, **style)
+
+    def text_cell(
+        self, columns, value, *, size=TABLE_SIZE, bold=False, italic=False, underline=False, **style
+    ):
+        """Write the first cell of ``columns`` (first, last) in the current row in the report's
+        font, and note the height its text needs over the columns' width."""
+        cell = self.ws.cell(row=self.row, column=columns[0])
         set_value(cell, value)
         cell.font = report_font(size, bold, italic, underline)
         for name, setting in style.items():
             setattr(cell, name, setting)
+        alignment = style.get("alignment")
+        self.fit(columns, cell.value, size, wrap=bool(alignment and alignment.wrap_text))
         return cell
 
     def merged(self, columns, value, **style):
@@ -157,7 +243,7 @@ class TableSheet:
         unless told otherwise."""
         first, last = columns
         style.setdefault("alignment", CENTER)
-        cell = self.put(first, value, **style)
+        cell = self.text_cell(columns, value, **style)
         if last > first:
             # Registered directly: Worksheet.merge_cells would also replace every covered cell
             # and recompute its borders, half the time of a small report, for empty cells.
@@ -197,19 +283,18 @@ class TableSheet:
             self.ws.cell(row=self.row, column=column).border = BORDER
         self.row += 1
 
-    def fit_height(self, texts):
-        """Make the last row tall enough for its wrapped texts ((column, text) pairs):
-        spreadsheet programs do not grow a row written by a library."""
-        lines = 1
-        for column, text in texts:
-            # Times New Roman is narrower than the width unit.
-            per_line = int(self.headings[column - 1][1] * 1.2)
-            lines = max(lines, sum(1 + len(part) // per_line for part in text.split("\n")))
-        self.ws.row_dimensions[self.row - 1].height = min(16 * lines, MAX_ROW_HEIGHT)
+    def end_of_print(self):
+        """The rows written from here on are notes for the reader at a screen: they are left
+        out of the printed area."""
+        self.printed_rows = self.row - 1
 
     def landscape(self):
-        """A4 landscape, one page wide, the table header repeated on every page."""
+        """Every row as tall as its text; A4 landscape, one page wide, with the office's margins
+        (top and bottom 20 mm, left 30, right 15) and the page number top centre from page 2;
+        the table's header row repeated on every page; only the annex printed."""
         ws = self.ws
+        for row, points in self.heights.items():
+            ws.row_dimensions[row].height = min(math.ceil(points), MAX_ROW_HEIGHT)
         ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -218,11 +303,17 @@ class TableSheet:
         if self.header_row:
             ws.print_title_rows = f"{self.header_row}:{self.header_row}"
             ws.freeze_panes = ws.cell(row=self.header_row + 1, column=1)
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.page_margins.header = ws.page_margins.footer = 0.3  # the footer numbers the pages
+        last = self.printed_rows or ws.max_row
+        ws.print_area = f"A1:{get_column_letter(self.width)}{last}"
+        margins = ws.page_margins  # in inches
+        margins.top = margins.bottom = 20 / 25.4
+        margins.left, margins.right = 30 / 25.4, 15 / 25.4
+        margins.header = margins.footer = 10 / 25.4  # the page number, within the top margin
         ws.print_options.horizontalCentered = True
-        ws.oddFooter.center.text = "&P/&N"
+        ws.HeaderFooter.differentFirst = True
+        ws.oddHeader.center.text = "&P"
+        ws.oddHeader.center.font = f"{FONT_NAME},Regular"
+        ws.oddHeader.center.size = 12
 
 
 # --- The "Chỉ tiêu" sheet -----------------------------------------------------------------------
@@ -232,7 +323,7 @@ def write_targets_sheet(ws, report):
     ws.title = _("Targets")
     report_columns = report.columns
     sheet = TableSheet(ws, [(column.heading, column.width) for column in report_columns])
-    write_heading(sheet, report)
+    annex_heading(sheet, report, "I", wording.annex_subject(report.year, report.stage))
     sheet.header()
     for area, rows in report.sections:
         sheet.band(f"{area.roman}.", area.name)
@@ -240,16 +331,13 @@ def write_targets_sheet(ws, report):
             values = [column.value(row) for column in report_columns]
             styles = [style_for(c.kind, v) for c, v in zip(report_columns, values, strict=True)]
             sheet.values(values, styles)
-            sheet.fit_height(
-                [
-                    (index, value)
-                    for index, value in enumerate(values, start=1)
-                    if isinstance(value, str)
-                ]
-            )
     sheet.merged((1, sheet.width), f"{report.summary}.", bold=True, border=BORDER, alignment=LEFT)
     for column in range(2, sheet.width + 1):
         ws.cell(row=sheet.row, column=column).border = BORDER
+    sheet.row += 1
+    sheet.end_of_print()
+    sheet.row += 1
+    sheet.line(reading_note(), size=10, italic=True)
     sheet.landscape()
 
 
@@ -259,34 +347,34 @@ def blocks(sheet):
     return (1, min(3, sheet.width)), (max(sheet.width - 3, 1), sheet.width)
 
 
-def write_heading(sheet, report):
-    """The committee block, the annex's title and "Kèm theo" line, the draft mark, and how to
-    read the numbers."""
+def annex_heading(sheet, report, number, title):
+    """The heading of every sheet that is an annex of the report, as the printed annexes have
+    it: the committee block, the nation's line with the place and date, "DỰ THẢO" on a draft,
+    "PHỤ LỤC ``number``", ``title``, the "Kèm theo" line and which figures the table shows. A
+    draft carries no number and no date: the office gives them when it issues the report."""
     year, stage = report.year, report.stage
+    draft = report.is_draft
     left, right = blocks(sheet)
     sheet.merged(left, wording.superior_line(year), size=13)
     sheet.merged(right, _("COMMUNIST PARTY OF VIETNAM"), size=13, bold=True, underline=True)
     sheet.row += 1
     sheet.merged(left, wording.executive_line(year), size=13, bold=True)
-    sheet.merged(right, wording.place_and_date_line(year, stage), size=13, italic=True)
+    sheet.merged(right, wording.place_and_date_line(year, stage, draft), size=13, italic=True)
     sheet.row += 1
     sheet.merged(left, "*", size=13)
     sheet.row += 2
     everything = (1, sheet.width)
-    if report.is_draft:
+    if draft:
         sheet.merged(everything, wording.draft_mark(), size=13, bold=True)
         sheet.row += 1
-    sheet.merged(everything, wording.annex_title("I"), size=14, bold=True)
+    sheet.merged(everything, wording.annex_title(number), size=14, bold=True)
     sheet.row += 1
-    sheet.merged(everything, wording.report_subject(year, stage).upper(), size=14, bold=True)
+    sheet.merged(everything, title, size=14, bold=True)
     sheet.row += 1
-    sheet.merged(everything, wording.attached_line(year, stage), size=13, italic=True)
+    sheet.merged(everything, wording.attached_line(year, stage, draft), size=13, italic=True)
     sheet.row += 1
     sheet.merged(everything, wording.stage_line(stage), size=13, italic=True)
-    sheet.row += 1
-    # Just above the table's header row, two lines high: spreadsheet programs do not grow a row.
-    sheet.line(reading_note(), size=10, italic=True)
-    sheet.ws.row_dimensions[sheet.row - 1].height = 28
+    sheet.row += 2
 
 
 def reading_note():

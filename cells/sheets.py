@@ -5,11 +5,11 @@ report's toolkit (targets.xlsx.TableSheet), so every text stays text and the loo
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from targets import document, wording, xlsx
+from targets import document, xlsx
 from targets.numbers import format_number, format_percent
 
 from .columns import CELL_YEAR_COLUMNS
-from .models import Cell, CellYear, Level, RatingTotals
+from .models import LEVEL_SHORT_NAMES, CellYear, Level, RatingTotals
 
 
 def share_line(sheet, label, share, remark):
@@ -22,11 +22,24 @@ def share_line(sheet, label, share, remark):
 
 
 def year_ratings(year):
-    """The year's cell records with their cells, and the ward's totals: two queries."""
+    """The year's cell records with their cells, and the ward's totals, out of the cells the
+    year had (not today's): one query."""
     cell_years = list(
         CellYear.objects.filter(year=year).select_related("cell").order_by("cell__number")
     )
-    return cell_years, RatingTotals(year, cell_years, Cell.objects.filter(is_active=True).count())
+    return cell_years, RatingTotals(year, cell_years, len(cell_years))
+
+
+def ratings_printed(report, totals):
+    """Whether the report carries the ratings' annex: ratings are decided at the year's end, so
+    never at six months, and an annex of ratings not yet decided is left out, not printed as
+    zeros."""
+    return report.stage.has_verdict and (totals.cells_rated or totals.members_rated) > 0
+
+
+def levels_legend():
+    """What the members' columns' abbreviations stand for: "HTXSNV: Hoàn thành xuất sắc …"."""
+    return "; ".join(f"{LEVEL_SHORT_NAMES[level]}: {level.label}" for level in Level) + "."
 
 
 def total_values(totals):
@@ -44,19 +57,16 @@ def total_values(totals):
 def add_cells_sheet(workbook, report):
     """Sheet "Chi bộ", the report's second annex: each cell's rating and members per level
     (cells.columns), the totals, and what is illustrative. The cap on "xuất sắc" is the ratings
-    page's business, never printed in the filed report."""
+    page's business, never printed in the filed report. Like the document's annex, only once
+    ratings are decided and never at six months (ratings_printed)."""
     cell_years, totals = year_ratings(report.year)
+    if not ratings_printed(report, totals):
+        return
     sheet = xlsx.TableSheet(
         workbook.create_sheet(_("Party cells")),
         [(column.heading, column.width) for column in CELL_YEAR_COLUMNS],
     )
-    everything = (1, sheet.width)
-    sheet.merged(everything, wording.annex_title("II"), size=14, bold=True)
-    sheet.row += 1
-    sheet.merged(everything, annex_title(report.year), size=14, bold=True)
-    sheet.row += 1
-    sheet.merged(everything, wording.attached_line(report.year, report.stage), italic=True)
-    sheet.row += 2
+    xlsx.annex_heading(sheet, report, "II", annex_title(report.year))
     sheet.header()
     for cell_year in cell_years:
         values = [column.value(cell_year) for column in CELL_YEAR_COLUMNS]
@@ -77,6 +87,7 @@ def add_cells_sheet(workbook, report):
         _("%(good)s of %(rated)s rated")
         % {"good": totals.members_good_or_better, "rated": totals.members_rated},
     )
+    sheet.line(levels_legend())
     sheet.landscape()
 
 
@@ -92,10 +103,10 @@ def cells_line(totals):
 
 
 def ratings_annex(report):
-    """The report's annex of ratings (targets.document.register_annex), or None for a year
-    with no cell records."""
+    """The report's annex of ratings (targets.document.register_annex), or None where the
+    report carries none (ratings_printed)."""
     cell_years, totals = year_ratings(report.year)
-    if not cell_years:
+    if not ratings_printed(report, totals):
         return None
     table = document.Table(
         headings=[str(column.heading) for column in CELL_YEAR_COLUMNS],
@@ -117,7 +128,9 @@ def ratings_annex(report):
         "rated": totals.members_rated,
     }
     table.body.append(("total", f"{cells_line(totals)}; {members}"))
-    return document.Annex(title=annex_title(report.year), lines=[], table=table)
+    return document.Annex(
+        title=annex_title(report.year), lines=[], table=table, legend=levels_legend()
+    )
 
 
 def task_workbook(cell, year, tasks):

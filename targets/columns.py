@@ -5,7 +5,7 @@ The dashboard's table (targets.tables), the print view and the workbook (targets
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +28,8 @@ class Column:
     documents write (by default the value as text); ``html`` what the screen shows when that is
     more than the text (a link, a badge, a bar). ``order_by`` names the row attribute the screen
     sorts by, if the column can be sorted. A column of a ``group`` shows only where the report
-    asks for that group.
+    asks for that group. ``heading_for(report)``, where given, names the column for a report
+    with its years ("Kế hoạch năm 2024"); ``heading`` is the name without them.
     """
 
     name: str
@@ -41,9 +42,17 @@ class Column:
     order_by: str | None = None
     on_screen: bool = True
     in_report: bool = True
+    in_document: bool = True  # the document's annex; section II of its text gives the reasons
     # An optional group the page asks for ("compare": the same period of the year before;
     # "next": next year's plan); None: always shown.
     group: str | None = None
+    heading_for: Callable | None = None
+
+    def for_report(self, report):
+        """The column as ``report`` shows it, its heading naming the report's years."""
+        if self.heading_for is None:
+            return self
+        return replace(self, heading=self.heading_for(report))
 
     def shown(self, row):
         if self.text is not None:
@@ -61,6 +70,32 @@ class Column:
     @property
     def numeric(self):
         return self.kind in (AMOUNT, PERCENT)
+
+
+# The actual at a stage, named with its year: "Thực hiện năm 2023", "Ước thực hiện năm 2024".
+ACTUAL_HEADINGS = {
+    Stage.HALF: _("Six months of %(year)s"),
+    Stage.ESTIMATE: _("Estimate for %(year)s"),
+    Stage.FINAL: _("Actual for %(year)s"),
+}
+
+
+def plan_heading(year):
+    return _("Plan for %(year)s") % {"year": year}
+
+
+def actual_heading(stage, year):
+    return ACTUAL_HEADINGS[stage] % {"year": year}
+
+
+def previous_heading(report):
+    """Last year's figure the report compares with: the same stage where last year has it,
+    else its final figure, and the heading says which ("Thực hiện năm 2023")."""
+    return actual_heading(report.compare_stage, report.year.year - 1)
+
+
+def percent_of_previous_heading(report):
+    return _("Percent of %(previous)s") % {"previous": previous_heading(report).lower()}
 
 
 REPORT_COLUMNS = [
@@ -84,6 +119,7 @@ REPORT_COLUMNS = [
         kind=AMOUNT,
         width=13,
         order_by="plan_order",
+        heading_for=lambda report: plan_heading(report.year.year),
     ),
     Column(
         "actual",
@@ -94,6 +130,7 @@ REPORT_COLUMNS = [
         kind=AMOUNT,
         width=13,
         order_by="actual_order",
+        heading_for=lambda report: actual_heading(report.stage, report.year.year),
     ),
     Column(
         "percent",
@@ -124,6 +161,7 @@ REPORT_COLUMNS = [
             width=13,
             in_report=False,
             group="stages",
+            heading_for=lambda report, stage=stage: actual_heading(stage, report.year.year),
         )
         for name, heading, stage in (
             ("actual_half", _("Six months"), Stage.HALF),
@@ -138,6 +176,7 @@ REPORT_COLUMNS = [
         kind=AMOUNT,
         width=13,
         group="compare",
+        heading_for=previous_heading,
     ),
     Column(
         "percent_of_previous",
@@ -147,8 +186,16 @@ REPORT_COLUMNS = [
         kind=PERCENT,
         width=13,
         group="compare",
+        heading_for=percent_of_previous_heading,
     ),
-    Column("reason", _("Reason"), lambda row: row.reason, width=36, on_screen=False),
+    Column(
+        "reason",
+        _("Reason"),
+        lambda row: row.reason,
+        width=36,
+        on_screen=False,
+        in_document=False,
+    ),
     Column("note", _("Note"), lambda row: row.note, width=36, on_screen=False),
     Column(
         "next_plan",
@@ -159,5 +206,6 @@ REPORT_COLUMNS = [
         width=13,
         on_screen=False,
         group="next",
+        heading_for=lambda report: plan_heading(report.year.year + 1),
     ),
 ]

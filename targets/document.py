@@ -37,6 +37,7 @@ class Annex:
     lines: list  # in italics under the title: which figures the table shows
     table: Table
     number: str = ""  # "I", "II" … in the order the document prints them
+    legend: str = ""  # under the table: what its abbreviations stand for
     attached: str = ""  # "(Kèm theo Báo cáo số 125-BC/ĐU, ngày 05/01/2024 của …)"
 
     @property
@@ -79,7 +80,7 @@ def section_headings(year, stage):
         directions = _("III- DIRECTIONS AND TASKS FOR %(year)s")
     return (
         _("I- RESULTS"),
-        _("II- SHORTCOMINGS AND THEIR CAUSES"),
+        _("II- LIMITATIONS, SHORTCOMINGS AND THEIR CAUSES"),
         directions % {"year": year.year if stage == Stage.HALF else year.year + 1},
     )
 
@@ -91,7 +92,7 @@ def paragraphs(text):
 
 def targets_annex(report):
     """The table of targets at the report's stage, grouped by area, with the summary line."""
-    report_columns = report.columns
+    report_columns = report.document_columns
     table = Table(
         headings=[str(column.heading) for column in report_columns],
         kinds=[column.kind for column in report_columns],
@@ -103,33 +104,43 @@ def targets_annex(report):
             ("row", [(text, column.kind) for column, text in cells]) for cells in rows
         )
     table.body.append(("total", f"{report.summary}."))
-    title = wording.report_subject(report.year, report.stage).upper()
+    title = wording.annex_subject(report.year, report.stage)
     return Annex(title=title, lines=[wording.stage_line(report.stage)], table=table)
 
 
 def build(report):
-    """The Document of ``report`` (a YearReport) with its text (the office's, or drafted)."""
+    """The Document of ``report`` (a YearReport) with its text (the office's, or drafted).
+
+    A draft carries no number and no date: the office gives them when it issues the report.
+    The text ends with the closing sentence ("Trên đây là báo cáo …"), the last paragraph of
+    section III, so that it keeps with the signature wherever the page breaks."""
     year, stage, text = report.year, report.stage, report.text
+    draft = not text.is_final
     with translation.override("vi"):  # filed in Vietnamese, whoever asks for it
         annexes = [targets_annex(report)]
         annexes += [a for a in (make(report) for make in EXTRA_ANNEXES) if a is not None]
-        attached = wording.attached_line(year, stage)
+        attached = wording.attached_line(year, stage, draft)
         for number, annex in zip(ROMAN_NUMERALS, annexes, strict=False):
             annex.number, annex.attached = number, attached
+        subject = text.subject or wording.report_subject(year, stage)
+        sections = [
+            (heading, paragraphs(getattr(text, name)))
+            for heading, name in zip(section_headings(year, stage), text.SECTIONS, strict=True)
+        ]
+        last = sections[-1][1]
+        if not (last and last[-1].startswith(wording.closing_words())):  # the office's own
+            last.append(wording.closing_line(year, subject))
         return Document(
             superior=wording.superior_line(year),
             executive=wording.executive_line(year),
-            number=wording.number_line(year, stage),
+            number=wording.number_line(year, stage, draft),
             nation=_("COMMUNIST PARTY OF VIETNAM"),
-            date_line=wording.place_and_date_line(year, stage),
-            draft=not text.is_final,
+            date_line=wording.place_and_date_line(year, stage, draft),
+            draft=draft,
             draft_mark=wording.draft_mark(),
             type=wording.report_type(),
-            subject=wording.report_subject(year, stage),
-            sections=[
-                (heading, paragraphs(getattr(text, name)))
-                for heading, name in zip(section_headings(year, stage), text.SECTIONS, strict=True)
-            ],
+            subject=subject,
+            sections=sections,
             signature=wording.signature_lines(year),
             recipients_label=wording.recipients_label(),
             recipients=year.recipient_lines,

@@ -2,11 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from cauthia.forms import ChoiceLabels
 
-from . import files, plausibility
+from . import files, plausibility, wording
 from .fields import CleanTextFormField
 from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
@@ -439,6 +440,7 @@ class NextYearForm(ChoiceLabels, forms.ModelForm):
             "superior_party_body",
             "place_name",
             "plan_document",
+            "signing_body",
             "signer_title",
             "secretary_name",
             "recipients",
@@ -477,12 +479,21 @@ NewTargetFormSet = forms.modelformset_factory(Target, form=NewTargetForm, extra=
 
 
 class ReportTextForm(forms.Form):
-    """The three sections of a report as the office writes them, drafted from the figures until
-    saved, whether the text is final, and the version it was opened on (0: the draft)."""
+    """The subject and three sections of a report as the office writes them, drafted from the
+    figures until saved, whether the text is final, and the version it was opened on (0: the
+    draft)."""
 
+    subject = NoteField(
+        label=_("Subject"),
+        max_length=500,
+        required=False,
+        help_text=_("What the report covers, under “BÁO CÁO”; empty: the usual subject."),
+    )
     results = NoteField(label=_("I. Results"), max_length=20_000, widget=forms.Textarea)
     shortcomings = NoteField(
-        label=_("II. Shortcomings and their causes"), max_length=20_000, widget=forms.Textarea
+        label=_("II. Limitations, shortcomings and their causes"),
+        max_length=20_000,
+        widget=forms.Textarea,
     )
     directions = NoteField(
         label=_("III. Directions and tasks"), max_length=20_000, widget=forms.Textarea
@@ -497,16 +508,20 @@ class ReportTextForm(forms.Form):
     def __init__(self, *args, text, **kwargs):
         kwargs.setdefault(
             "initial",
-            {name: getattr(text, name) for name in (*text.SECTIONS, "is_final")}
+            {name: getattr(text, name) for name in ("subject", *text.SECTIONS, "is_final")}
             | {"version": text.version if text.pk else 0},
         )
         super().__init__(*args, **kwargs)
         for name in text.SECTIONS:
             self.fields[name].widget.attrs["rows"] = 12
+        with translation.override("vi"):  # the document's words, whoever edits them
+            usual = wording.report_subject(text.year, Stage(text.stage))
+        self.fields["subject"].widget.attrs["placeholder"] = usual
 
     @property
     def values(self):
-        return {name: self.cleaned_data[name] for name in (*ReportText.SECTIONS, "is_final")}
+        names = ("subject", *ReportText.SECTIONS, "is_final")
+        return {name: self.cleaned_data[name] for name in names}
 
     def after_conflict(self, current):
         """The form again with what this user typed, over ``current`` (the text as someone
@@ -542,6 +557,7 @@ class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
             "superior_party_body",
             "executive_name",
             "document_code",
+            "signing_body",
             "signer_title",
             "secretary_name",
             "recipients",
@@ -554,15 +570,29 @@ class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
         number, date = self.instance.issued_as(stage)
         self.fields["number"].initial, self.fields["date"].initial = number, date
 
+    def clean_date(self):
+        """A six-month or estimate report is dated within its year; only the final report may
+        be dated after it (usually in January)."""
+        date = self.cleaned_data["date"]
+        allowed = self.instance.dates_allowed(self.stage)
+        if date is not None and date.year not in allowed:
+            if len(allowed) == 1:
+                message = _("This report is made within %(year)s: give a date of %(year)s.")
+            else:
+                message = _("Give a date of %(year)s or %(next)s.")
+            raise forms.ValidationError(
+                message % {"year": allowed[0], "next": allowed[-1]}, code="date_year"
+            )
+        return date
+
     def save(self, by):
         """Save the year with the number and date at the form's stage; True if anything
         changed."""
         year = self.instance
         number, date = self.cleaned_data["number"].strip(), self.cleaned_data["date"]
-        if self.stage == Stage.HALF:
-            year.half_report_number, year.half_report_date = number, date
-        else:
-            year.report_number, year.report_date = number, date
+        prefix = {Stage.HALF: "half_", Stage.ESTIMATE: "estimate_", Stage.FINAL: ""}[self.stage]
+        setattr(year, f"{prefix}report_number", number)
+        setattr(year, f"{prefix}report_date", date)
         if not self.has_changed():
             return False
         year.save(changed_by=by)

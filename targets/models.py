@@ -355,6 +355,14 @@ class SignerTitle(models.TextChoices):
     DEPUTY = "deputy", _("DEPUTY SECRETARY")
 
 
+class SigningBody(models.TextChoices):
+    """On whose behalf the report is signed: the committee, or its standing committee where the
+    committee has one (T/M BAN THƯỜNG VỤ)."""
+
+    COMMITTEE = "committee", _("FOR THE PARTY COMMITTEE")
+    STANDING = "standing", _("FOR THE STANDING COMMITTEE")
+
+
 class CapBase(models.TextChoices):
     """What the cap on "xuất sắc" is a share of: read differently from place to place."""
 
@@ -414,6 +422,13 @@ class Year(Recorded):
         max_length=300,
         blank=True,
         help_text=_("The superior committee's plan the targets follow, e.g. Kế hoạch số 73."),
+    )
+    signing_body = models.CharField(
+        _("signed on behalf of"),
+        max_length=20,
+        choices=SigningBody.choices,
+        default="committee",
+        help_text=_("T/M BAN THƯỜNG VỤ where the committee has a standing committee."),
     )
     signer_title = models.CharField(
         _("signer's title"), max_length=20, choices=SignerTitle.choices, default="secretary"
@@ -488,6 +503,13 @@ class Year(Recorded):
         help_text=_("Printed after the number: Số 125-BC/ĐU."),
     )
     report_date = models.DateField(_("year-end report date"), null=True, blank=True)
+    estimate_report_number = CleanCharField(
+        _("estimate report number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number of the report on the year's estimated figures (ước thực hiện)."),
+    )
+    estimate_report_date = models.DateField(_("estimate report date"), null=True, blank=True)
     half_report_number = CleanCharField(
         _("six-month report number"),
         max_length=20,
@@ -615,10 +637,18 @@ class Year(Recorded):
 
     def issued_as(self, stage):
         """The number and date a report at ``stage`` was issued under ("" and None until it
-        is): the six-month review's, or the year-end report's for both full-year stages."""
-        if stage == Stage.HALF:
-            return self.half_report_number, self.half_report_date
-        return self.report_number, self.report_date
+        is): the six-month review's, the estimate's (made for the year-end conference) or the
+        final report's."""
+        return {
+            Stage.HALF: (self.half_report_number, self.half_report_date),
+            Stage.ESTIMATE: (self.estimate_report_number, self.estimate_report_date),
+            Stage.FINAL: (self.report_number, self.report_date),
+        }[Stage(stage)]
+
+    def dates_allowed(self, stage):
+        """The years a report at ``stage`` may be dated in: the six-month and estimate reports
+        are made within the year, the final report in it or, usually, in January after it."""
+        return (self.year,) if stage != Stage.FINAL else (self.year, self.year + 1)
 
     @property
     def recipient_lines(self):
@@ -941,7 +971,11 @@ class Figure(OfOpenYear, StageActuals):
         _("reason"),
         blank=True,
         max_length=MAX_TEXT,
-        help_text=_("Why the target fell short of its plan (hạn chế, nguyên nhân)."),
+        help_text=_(
+            "Why the target fell short of its plan. The report sorts the causes: begin a part "
+            "with “Khách quan:” for causes outside the committee's control, “Chủ quan:” for its "
+            "own; an unmarked reason counts as chủ quan."
+        ),
     )
     comment = CleanTextField(
         _("working comment"),
@@ -1108,8 +1142,16 @@ class ReportText(Recorded, OfOpenYear):
         Year, on_delete=models.PROTECT, related_name="report_texts", verbose_name=_("year")
     )
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    subject = CleanCharField(
+        _("subject"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the report covers, under “BÁO CÁO”; empty: the usual subject."),
+    )
     results = CleanTextField(_("I. Results"), max_length=20_000)
-    shortcomings = CleanTextField(_("II. Shortcomings and their causes"), max_length=20_000)
+    shortcomings = CleanTextField(
+        _("II. Limitations, shortcomings and their causes"), max_length=20_000
+    )
     directions = CleanTextField(_("III. Directions and tasks"), max_length=20_000)
     is_final = models.BooleanField(
         _("final text"),
@@ -1167,7 +1209,7 @@ class ReportText(Recorded, OfOpenYear):
         changes = Change.objects.filter(
             content_type=ContentType.objects.get_for_model(ReportText), object_id=self.pk
         ).select_related("changed_by")
-        shown = (*self.SECTIONS, "is_final")
+        shown = ("subject", *self.SECTIONS, "is_final")
         return [
             (change, [labels[name] for name in shown if name in change.changed_fields])
             for change in changes

@@ -25,13 +25,17 @@ class Row:
     """One target's line in a year's report at ``stage``: its figure, the same target's figure
     of the year before (``previous``) and after (``following``), and what the report says."""
 
-    def __init__(self, figure, url="", stage=Stage.FINAL, previous=None, following=None):
+    def __init__(
+        self, figure, url="", stage=Stage.FINAL, previous=None, following=None, compare_stage=None
+    ):
         self.figure = figure
         self.target = figure.target
         self.url = url or figure.get_absolute_url()
         self.stage = Stage(stage)
         self.previous = previous
         self.following = following
+        # The stage of last year's figure this row compares with (see compare_stage below).
+        self.compare_stage = Stage(compare_stage or stage)
 
     @property
     def position(self):
@@ -103,7 +107,7 @@ class Row:
 
     @property
     def previous_actual(self):
-        return self.previous.actual_at(self.stage) if self.previous else None
+        return self.previous.actual_at(self.compare_stage) if self.previous else None
 
     @property
     def previous_text(self):
@@ -157,6 +161,7 @@ class YearReport:
     rows: list
     stage: Stage = Stage.FINAL
     groups: set = field(default_factory=set)  # the optional column groups shown
+    compare_stage: Stage = Stage.FINAL  # the stage of last year's figures compared with
 
     @classmethod
     def for_year(cls, year, stage=None, groups=()):
@@ -172,6 +177,8 @@ class YearReport:
                 year__year__in=(year.year - 1, year.year + 1),
             ).select_related("year")
         }
+        previous = [f for (number, _t), f in neighbours.items() if number == year.year - 1]
+        compare = compare_stage(previous, stage)
         pattern = reverse("targets:target", args=[year.year, SLUG_PLACEHOLDER])
         rows = [
             Row(
@@ -180,16 +187,19 @@ class YearReport:
                 stage,
                 previous=neighbours.get((year.year - 1, figure.target_id)),
                 following=neighbours.get((year.year + 1, figure.target_id)),
+                compare_stage=compare,
             )
             for figure in figures
         ]
-        return cls(year=year, rows=rows, stage=stage, groups=set(groups))
+        return cls(year=year, rows=rows, stage=stage, groups=set(groups), compare_stage=compare)
 
     @classmethod
     def year_end(cls, year, stage=None):
         """The report as the year-end documents show it: at ``stage``, beside the same period
         of the year before, with next year's plans once any is set."""
-        report = cls.for_year(year, stage, groups={"compare"})
+        report = cls.for_year(year, stage)
+        if report.has_previous:
+            report.groups.add("compare")
         if report.has_next_plans:
             report.groups.add("next")
         return report
@@ -209,12 +219,24 @@ class YearReport:
         """The report's words at its stage: the office's saved text, or else a draft from the
         figures (unsaved). One query."""
         saved = ReportText.objects.filter(year=self.year, stage=self.stage).first()
+        if saved:
+            saved.year = self.year  # already at hand: no query for it
         return saved or ReportText(year=self.year, stage=self.stage, **narrative.draft(self))
 
     @property
     def is_draft(self):
-        """A report is a draft (DỰ THẢO) until the office marks its text final."""
-        return not self.text.is_final
+        """A report is a draft (DỰ THẢO) until the office marks its text final. One query, and
+        no drafting of the text when only this is asked."""
+        if "text" in self.__dict__:
+            return not self.text.is_final
+        saved = ReportText.objects.filter(year=self.year, stage=self.stage, is_final=True)
+        return not saved.exists()
+
+    @property
+    def has_previous(self):
+        """Whether any row has last year's figure to compare with: if none has, the report
+        leaves the comparison's columns out rather than print them empty."""
+        return any(row.previous_actual is not None for row in self.rows)
 
     @property
     def has_next_plans(self):
@@ -223,25 +245,42 @@ class YearReport:
     def shows(self, column):
         return column.group is None or column.group in self.groups
 
+    def declared(self, keep):
+        """The report's columns that ``keep`` accepts, headed with the report's years."""
+        return [
+            column.for_report(self)
+            for column in columns.REPORT_COLUMNS
+            if keep(column) and self.shows(column)
+        ]
+
     @property
     def columns(self):
-        return [c for c in columns.REPORT_COLUMNS if c.in_report and self.shows(c)]
+        return self.declared(lambda column: column.in_report)
+
+    @property
+    def document_columns(self):
+        return self.declared(lambda column: column.in_report and column.in_document)
 
     @property
     def screen_columns(self):
-        return [c for c in columns.REPORT_COLUMNS if c.on_screen and self.shows(c)]
+        return self.declared(lambda column: column.on_screen)
 
     def printed_sections(self):
-        """The sections with each row's cells as the print view writes them."""
-        report_columns = self.columns
+        """The sections with each row's cells as the document's annex writes them."""
+        report_columns = self.document_columns
         return [
             (area, [[(column, column.shown(row)) for column in report_columns] for row in rows])
             for area, rows in self.sections
         ]
 
-    def lacking_reasons(self):
-        """The rows whose figure ends a full-year stage below plan without saying why."""
-        return [row for row in self.rows if row.figure.needs_reason]
+
+def compare_stage(previous, stage):
+    """The stage of last year's figures (``previous``) a report at ``stage`` compares with: the
+    same stage where last year recorded any figure at it; else its final figures, as the office
+    does when it compares an estimate with last year's result."""
+    if any(figure.actual_at(stage) is not None for figure in previous):
+        return Stage(stage)
+    return Stage.FINAL
 
 
 def latest_stage(figures):

@@ -22,11 +22,12 @@ def executive_line(year):
     return year.executive_name.upper()
 
 
-def number_line(year, stage=Stage.FINAL):
-    """ "Số 125-BC/ĐU", or blanks for the number until it is issued: "Số      -BC/ĐU"."""
+def number_line(year, stage=Stage.FINAL, draft=False):
+    """ "Số 125-BC/ĐU", or blanks for the number until it is issued: "Số      -BC/ĐU". A draft
+    never carries a number: the office gives it on issue."""
     number, _date = year.issued_as(stage)
     return _("No. %(number)s-%(code)s") % {
-        "number": number or BLANK_NUMBER,
+        "number": (not draft and number) or BLANK_NUMBER,
         "code": year.document_code,
     }
 
@@ -47,14 +48,20 @@ def date_words(date):
 
 
 def report_year(year, stage):
-    """The year a report at ``stage`` is usually dated in: the six-month review in the year
-    itself, the year-end report in the year after."""
-    return year.year if stage == Stage.HALF else year.year + 1
+    """The year a report at ``stage`` is dated in when its date is left blank: the six-month
+    and estimate reports are made within the year, the final report after it ends."""
+    return year.year + 1 if stage == Stage.FINAL else year.year
 
 
-def place_and_date_line(year, stage=Stage.FINAL):
-    """The place and date line; without a date, blanks for the day and month by hand."""
-    _number, date = year.issued_as(stage)
+def issued_date(year, stage, draft):
+    """The date a report at ``stage`` was issued on; None for a draft or one not yet issued."""
+    return None if draft else year.issued_as(stage)[1]
+
+
+def place_and_date_line(year, stage=Stage.FINAL, draft=False):
+    """The place and date line; without a date (and always on a draft), blanks for the day and
+    month by hand."""
+    date = issued_date(year, stage, draft)
     if date:
         return f"{year.place_name}, {date_words(date)}"
     blank = _("day %(day)s month %(month)s year %(year)s") % {
@@ -65,9 +72,9 @@ def place_and_date_line(year, stage=Stage.FINAL):
     return f"{year.place_name}, {blank}"
 
 
-def short_date(year, stage):
+def short_date(year, stage, draft=False):
     """The date as an annex's "Kèm theo" line writes it: "05/01/2024", or blanks."""
-    _number, date = year.issued_as(stage)
+    date = issued_date(year, stage, draft)
     if date:
         return date.strftime("%d/%m/%Y")
     return f"{BLANK_DAY}/{BLANK_DAY}/{report_year(year, stage)}"
@@ -78,12 +85,50 @@ def report_type():
 
 
 def report_subject(year, stage=Stage.FINAL):
-    """The subject under the type name, in lower case as the guidance writes it."""
+    """The usual subject under the type name, in lower case as the guidance writes it: what the
+    report covers, its results and the direction that follows (section III)."""
+    values = {"year": year.year, "next": year.year + 1}
     if stage == Stage.HALF:
-        return _("results of the main targets in the first six months of %(year)s") % {
-            "year": year.year
-        }
-    return _("results of the main targets of %(year)s") % {"year": year.year}
+        return (
+            _(
+                "results of the main targets in the first six months of %(year)s, directions "
+                "and tasks for the last six months"
+            )
+            % values
+        )
+    if stage == Stage.ESTIMATE:
+        return (
+            _(
+                "estimated results of the main targets of %(year)s, directions and tasks for "
+                "%(next)s"
+            )
+            % values
+        )
+    return _("results of the main targets of %(year)s, directions and tasks for %(next)s") % values
+
+
+def annex_subject(year, stage=Stage.FINAL):
+    """The targets' annex title, in capitals: "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU NĂM 2023"."""
+    if stage == Stage.HALF:
+        text = _("results of the main targets in the first six months of %(year)s")
+    elif stage == Stage.ESTIMATE:
+        text = _("estimated results of the main targets of %(year)s")
+    else:
+        text = _("results of the main targets of %(year)s")
+    return (text % {"year": year.year}).upper()
+
+
+def closing_words():
+    return _("The above is the report")
+
+
+def closing_line(year, subject):
+    """The sentence that closes the text: "Trên đây là báo cáo … của Đảng ủy phường Cầu Thia./."."""
+    return _("%(opening)s on %(subject)s of the %(committee)s./.") % {
+        "opening": closing_words(),
+        "subject": subject,
+        "committee": year.executive_name,
+    }
 
 
 def draft_mark():
@@ -104,20 +149,25 @@ def annex_title(number):
     return _("ANNEX %(number)s") % {"number": number}
 
 
-def attached_line(year, stage=Stage.FINAL):
+def attached_line(year, stage=Stage.FINAL, draft=False):
     """ "(Kèm theo Báo cáo số 125-BC/ĐU, ngày 05/01/2024 của Đảng ủy phường Cầu Thia)"."""
     number, _date = year.issued_as(stage)
     return _("(Attached to Report No. %(number)s-%(code)s of %(date)s of the %(committee)s)") % {
-        "number": number or BLANK_NUMBER,
+        "number": (not draft and number) or BLANK_NUMBER,
         "code": year.document_code,
-        "date": short_date(year, stage),
+        "date": short_date(year, stage, draft),
         "committee": year.executive_name,
     }
 
 
 def signature_lines(year):
-    """The signature block: "T/M ĐẢNG ỦY", the signer's title, and the name."""
-    return _("FOR THE PARTY COMMITTEE"), str(year.get_signer_title_display()), year.secretary_name
+    """The signature block: "T/M ĐẢNG ỦY" (or "T/M BAN THƯỜNG VỤ"), the signer's title, and
+    the name."""
+    return (
+        str(year.get_signing_body_display()),
+        str(year.get_signer_title_display()),
+        year.secretary_name,
+    )
 
 
 def recipients_label():

@@ -15,6 +15,7 @@ from docx.shared import Pt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cells.models import CellYear
 from targets.models import ReportText, Year
 from targets.progress import Stage
 
@@ -83,7 +84,7 @@ def test_the_header_block_reads_in_order_with_its_case_weight_and_size(bithu):
     ]
     nation, *_blank, place_and_date = right.paragraphs
     assert nation.text == "ĐẢNG CỘNG SẢN VIỆT NAM"
-    assert style(nation) == (True, False, True, Pt(15))  # bold, with its rule under it
+    assert style(nation) == (True, False, False, Pt(15))  # its rule is a border, no underline
     assert place_and_date.text == "Cầu Thia, ngày 05 tháng 01 năm 2024"
     assert style(place_and_date) == (False, True, False, Pt(14))
 
@@ -92,13 +93,25 @@ def test_the_type_and_its_lower_case_subject_follow_the_header(bithu):
     document = docx_of(bithu)
     texts = lines(document)
     report = texts.index("BÁO CÁO")
-    assert texts[report + 1 : report + 3] == [
-        "kết quả thực hiện các chỉ tiêu chủ yếu năm 2023",
-        "-----",
-    ]
+    usual = "kết quả thực hiện các chỉ tiêu chủ yếu năm 2023, phương hướng, nhiệm vụ năm 2024"
+    assert texts[report + 1 : report + 3] == [usual, "-----"]
     assert style(paragraph(document, "BÁO CÁO")) == (True, False, False, Pt(16))
-    subject = paragraph(document, "kết quả thực hiện các chỉ tiêu chủ yếu năm 2023")
-    assert style(subject) == (True, False, False, Pt(14))
+    assert style(paragraph(document, usual)) == (True, False, False, Pt(14))
+    # The closing sentence names what the report covers, and the committee.
+    assert f"Trên đây là báo cáo {usual} của Đảng ủy phường Cầu Thia./." in texts
+
+
+def test_the_subject_is_the_offices_to_edit(bithu):
+    subject = "kết quả lãnh đạo thực hiện nhiệm vụ chính trị năm 2024, phương hướng năm 2025"
+    save_text(bithu, 2024, "estimate", subject=subject)
+    texts = lines(docx_of(bithu, 2024, "estimate"))
+    assert texts[texts.index("BÁO CÁO") + 1] == subject
+    assert f"Trên đây là báo cáo {subject} của Đảng ủy phường Cầu Thia./." in texts
+    save_text(bithu, 2024, "estimate", subject="")
+    texts = lines(docx_of(bithu, 2024, "estimate"))
+    assert texts[texts.index("BÁO CÁO") + 1] == (
+        "ước kết quả thực hiện các chỉ tiêu chủ yếu năm 2024, phương hướng, nhiệm vụ năm 2025"
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,17 +123,52 @@ def test_the_type_and_its_lower_case_subject_follow_the_header(bithu):
     ],
 )
 def test_the_date_pads_days_below_ten_and_months_one_and_two_only(bithu, stage, typed, printed):
-    save_text(bithu, 2024, stage, **{"doc-date": typed, "doc-number": "57"})
+    save_text(bithu, 2024, stage, is_final="on", **{"doc-date": typed, "doc-number": "57"})
     right = docx_of(bithu, 2024, stage).tables[0].rows[0].cells[1]
     assert lines(right)[-1] == printed
     left = docx_of(bithu, 2024, stage).tables[0].rows[0].cells[0]
     assert lines(left)[-1] == "Số 57-BC/ĐU"
 
 
-def test_a_report_not_yet_issued_keeps_blanks_for_its_number_and_date(bithu):
-    left, right = docx_of(bithu, 2024).tables[0].rows[0].cells
+@pytest.mark.parametrize(
+    ("stage", "dated_in"), [("half", 2024), ("estimate", 2024), ("final", 2025)]
+)
+def test_a_report_not_yet_issued_keeps_blanks_for_its_number_and_date(bithu, stage, dated_in):
+    """The six-month and estimate reports are made within the year, the final one after it."""
+    left, right = docx_of(bithu, 2024, stage).tables[0].rows[0].cells
     assert lines(left)[-1] == "Số       -BC/ĐU"
-    assert lines(right)[-1] == "Cầu Thia, ngày      tháng      năm 2025"
+    assert lines(right)[-1] == f"Cầu Thia, ngày      tháng      năm {dated_in}"
+
+
+def test_a_draft_prints_no_number_and_no_date_until_it_is_final(bithu):
+    save_text(bithu, 2024, "estimate", **{"doc-date": "09/12/2024", "doc-number": "57"})
+    document = docx_of(bithu, 2024, "estimate")
+    left, right = document.tables[0].rows[0].cells
+    assert "DỰ THẢO" in lines(document)
+    assert lines(left)[-1] == "Số       -BC/ĐU"
+    assert lines(right)[-1] == "Cầu Thia, ngày      tháng      năm 2024"
+    assert "(Kèm theo Báo cáo số       -BC/ĐU, ngày     /    /2024 của" in "\n".join(
+        lines(document)
+    )
+    save_text(bithu, 2024, "estimate", is_final="on")
+    document = docx_of(bithu, 2024, "estimate")
+    left, right = document.tables[0].rows[0].cells
+    assert (lines(left)[-1], lines(right)[-1]) == (
+        "Số 57-BC/ĐU",
+        "Cầu Thia, ngày 09 tháng 12 năm 2024",
+    )
+
+
+@pytest.mark.parametrize(
+    ("stage", "typed", "year"),
+    [("half", "05/01/2025", 2024), ("estimate", "28/01/2025", 2024), ("final", "05/01/2026", 2024)],
+)
+def test_a_report_is_dated_in_the_years_it_may_be_made_in(bithu, stage, typed, year):
+    url = reverse("targets:report_text", args=[2024]) + f"?stage={stage}"
+    data = form_data(bithu.get(url), FORM) | {"doc-date": typed}
+    response = bithu.post(url, data)
+    assert response.status_code == 400
+    assert "đồng chí nhập ngày của năm 2024" in text_of(response).lower()
 
 
 def test_the_sections_print_the_text_the_office_edited(bithu):
@@ -136,24 +184,24 @@ def test_the_sections_print_the_text_the_office_edited(bithu):
         "I- KẾT QUẢ THỰC HIỆN",
         "Năm 2023, Đảng bộ phường đề ra 40 chỉ tiêu.",
         "Có 19 chỉ tiêu vượt kế hoạch.",
-        "II- HẠN CHẾ, NGUYÊN NHÂN",
+        "II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
         "Bảo hiểm y tế đạt 95,77/96%, chưa đạt kế hoạch.",
         "III- PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024",
         "Năm 2024, tập trung khắc phục các chỉ tiêu chưa đạt.",
-        "",
+        "Trên đây là báo cáo kết quả thực hiện các chỉ tiêu chủ yếu năm 2023, phương hướng, "
+        "nhiệm vụ năm 2024 của Đảng ủy phường Cầu Thia./.",
     ]
-    heading = paragraph(docx_of(bithu), "II- HẠN CHẾ, NGUYÊN NHÂN")
+    heading = paragraph(docx_of(bithu), "II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN")
     assert run_of(heading).bold
 
 
 def test_until_edited_the_sections_are_drafted_from_the_figures(bithu):
     texts = "\n".join(lines(docx_of(bithu)))
-    assert "thành lập mới 3/2 tổ hợp tác, đạt 150% kế hoạch" in texts
-    assert "giảm 25/12 hộ cận nghèo, đạt 208,33% kế hoạch" in texts
+    assert "thành lập mới 03 tổ hợp tác, bằng 150% kế hoạch" in texts
+    assert "giảm 25 hộ cận nghèo, bằng 208,33% kế hoạch" in texts
     # Section II from the reasons given for what fell short.
-    assert (
-        "Tỷ lệ dân số tham gia bảo hiểm y tế 95,77/96%, đạt 99,76% kế hoạch. Nguyên nhân:" in texts
-    )
+    assert "- Tỷ lệ dân số tham gia bảo hiểm y tế 95,77%, bằng 99,76% kế hoạch." in texts
+    assert "a) Nguyên nhân chủ quan:" in texts  # the demo gives no objective cause
 
 
 def test_the_signature_and_recipients_are_those_of_the_year(bithu):
@@ -175,21 +223,31 @@ def test_the_signature_and_recipients_are_those_of_the_year(bithu):
     assert recipients.paragraphs[1].runs[0].font.size == Pt(12)
 
 
-def test_a_deputy_signs_as_the_year_says(bithu):
-    save_text(bithu, **{"doc-signer_title": "deputy", "doc-secretary_name": "Lò Thị Hoa"})
-    signature = docx_of(bithu).tables[1].rows[0].cells[1]
-    assert lines(signature)[:2] == ["T/M ĐẢNG ỦY", "PHÓ BÍ THƯ"]
+def test_a_deputy_signs_for_the_standing_committee_as_the_year_says(bithu):
+    save_text(
+        bithu,
+        2024,
+        **{
+            "doc-signing_body": "standing",
+            "doc-signer_title": "deputy",
+            "doc-secretary_name": "Lò Thị Hoa",
+        },
+    )
+    signature = docx_of(bithu, 2024).tables[1].rows[0].cells[1]
+    assert lines(signature)[:2] == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"]
     assert lines(signature)[-1] == "Lò Thị Hoa"
 
 
 def test_a_draft_carries_dự_thảo_and_a_final_document_does_not(bithu):
-    draft = docx_of(bithu)
+    draft = docx_of(bithu, 2024, "estimate")
     mark = paragraph(draft, "DỰ THẢO")
     assert "<w:pBdr>" in mark._p.pPr.xml  # boxed
     assert lines(draft).index("DỰ THẢO") < lines(draft).index("BÁO CÁO")
-    save_text(bithu, is_final="on")
+    save_text(bithu, 2024, "estimate", is_final="on")
+    assert "DỰ THẢO" not in lines(docx_of(bithu, 2024, "estimate"))
+    assert ReportText.objects.get(year__year=2024, stage=Stage.ESTIMATE).is_final
+    # The article's report was issued (Số 125-BC/ĐU): the demo has its text, final.
     assert "DỰ THẢO" not in lines(docx_of(bithu))
-    assert ReportText.objects.get(year__year=2023, stage=Stage.FINAL).is_final
 
 
 def test_the_annexes_follow_on_landscape_pages_with_the_attached_line(bithu):
@@ -242,12 +300,14 @@ def test_the_targets_annex_has_the_articles_figures(bithu, row):
         "STT",
         "Chỉ tiêu",
         "ĐVT",
-        "Kế hoạch",
-        "Thực hiện",
+        "Kế hoạch năm 2023",
+        "Thực hiện năm 2023",
         "Tỷ lệ % so KH",
         "Đánh giá",
     ]
-    assert "Nguyên nhân" in table[0] and "Cùng kỳ năm trước" in table[0]
+    # Section II gives the reasons; 2022 has no figures to compare with, so no such columns.
+    assert "Nguyên nhân" not in table[0] and not any("2022" in h for h in table[0])
+    assert table[0][-1] == "Kế hoạch năm 2024"
     assert row in [line[:7] for line in table]
 
 
@@ -261,8 +321,8 @@ def test_the_targets_annex_groups_by_area_and_ends_with_the_summary(bithu):
         "Xây dựng Đảng và hệ thống chính trị",
     ]
     assert table[-1][0] == (
-        "Tổng số 40 chỉ tiêu: 19 chỉ tiêu vượt KH, 9 chỉ tiêu đạt KH, 11 chỉ tiêu chưa đạt, "
-        "0 chỉ tiêu chưa có số liệu, 1 chỉ tiêu chưa giao kế hoạch."
+        "Tổng số 40 chỉ tiêu: 19 chỉ tiêu vượt kế hoạch, 09 chỉ tiêu đạt kế hoạch, "
+        "11 chỉ tiêu chưa đạt, 01 chỉ tiêu chưa giao kế hoạch."
     )
 
 
@@ -277,7 +337,8 @@ def test_the_ratings_annex_marks_what_is_illustrative_and_prints_no_cap(bithu):
     assert cell_nine[-1] == "Minh họa: tên chi bộ, bí thư, số đảng viên, xếp loại"
     assert table[-1][0].startswith("10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên; 86% đảng viên")
     everything = "\n".join(lines(document) + [c for line in table for c in line])
-    assert "không quá" not in everything and "124-QĐ" not in everything
+    # The cap on "xuất sắc" is never printed; a ceiling target's limit ("không quá 03 vụ") is.
+    assert "xuất sắc nhiệm vụ” không quá" not in everything and "124-QĐ" not in everything
 
 
 def test_nothing_printed_cites_the_press_or_the_software(bithu):
@@ -317,8 +378,18 @@ def test_the_page_is_a4_with_the_guidances_margins_and_numbers_from_page_two(bit
 
 
 def test_the_six_month_report_says_so(bithu):
-    texts = lines(docx_of(bithu, 2024, "half"))
-    assert "kết quả thực hiện các chỉ tiêu chủ yếu 6 tháng đầu năm 2024" in texts
+    document = docx_of(bithu, 2024, "half")
+    texts = lines(document)
+    assert (
+        "kết quả thực hiện các chỉ tiêu chủ yếu 6 tháng đầu năm 2024, phương hướng, nhiệm vụ 6 "
+        "tháng cuối năm"
+    ) in texts
+    # Ratings are decided at the year's end: no ratings annex, and no verdict in the table.
+    assert "PHỤ LỤC II" not in texts
+    table = rows_of_table(targets_table(document))
+    assert table[0][4] == "6 tháng năm 2024"
+    verdicts = {"Vượt KH", "Đạt KH", "Chưa đạt"}
+    assert not verdicts & {cell for line in table for cell in line}
     assert "III- PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024" in texts
     assert "(Số liệu thực hiện 6 tháng, so với kế hoạch cả năm)" in texts
 
@@ -349,12 +420,11 @@ def test_what_the_office_saves_is_what_the_document_prints(
     texts = lines(docx_of(bithu))
     headings = [
         "I- KẾT QUẢ THỰC HIỆN",
-        "II- HẠN CHẾ, NGUYÊN NHÂN",
+        "II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
         "III- PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024",
     ]
-    starts = [texts.index(heading) for heading in headings] + [
-        texts.index("", texts.index(headings[2]))
-    ]
+    closing = next(n for n, text in enumerate(texts) if text.startswith("Trên đây là báo cáo"))
+    starts = [texts.index(heading) for heading in headings] + [closing]
     for (start, end), typed in zip(
         itertools.pairwise(starts), (results, shortcomings, directions), strict=True
     ):
@@ -389,7 +459,8 @@ def test_two_editors_of_the_same_text_do_not_overwrite_each_other(bithu, alice_c
     again = form_data(response, FORM)
     assert alice_client.post(url, again).status_code == 302
     text = ReportText.objects.get(year__year=2023)
-    assert (text.results, text.version) == ("Bản của đồng chí Alice.", 2)
+    # The demo's issued text is update 1; the office's 2, Alice's over it 3.
+    assert (text.results, text.version) == ("Bản của đồng chí Alice.", 3)
     assert next(fields for _change, fields in text.history_lines()) == ["I. Kết quả thực hiện"]
 
 
@@ -400,7 +471,8 @@ def test_bad_input_on_the_text_page_is_explained_in_vietnamese_and_loses_nothing
     assert response.status_code == 400
     assert "Đoạn đã soạn." in response.content.decode()
     assert "ngày" in text_of(response).lower()
-    assert not ReportText.objects.filter(year__year=2023).exists()
+    saved = ReportText.objects.get(year__year=2023)
+    assert (saved.version, saved.results) != (2, "Đoạn đã soạn.") and saved.version == 1
     assert Year.objects.get(year=2023).report_date == date(2024, 1, 5)
 
 
@@ -409,3 +481,28 @@ def test_the_export_command_writes_the_word_document(demo, tmp_path, capsys):
     call_command("export_report", "2023", "-o", str(path))
     assert capsys.readouterr().out.strip() == str(path)
     assert "BÁO CÁO" in lines(Document(path))
+
+
+def test_the_same_period_at_the_estimate_is_last_years_final_figure_named_with_its_year(bithu):
+    """2023 recorded no estimates: the 2024 estimate compares with 2023's final figures."""
+    table = rows_of_table(targets_table(docx_of(bithu, 2024, "estimate")))
+    heading = table[0]
+    assert "Thực hiện năm 2023" in heading
+    column = heading.index("Thực hiện năm 2023")
+    last_year = {line[1]: line[4] for line in rows_of_table(targets_table(docx_of(bithu)))}
+    compared = [line for line in table if line[1] in last_year and line[0].isdigit()]
+    assert len(compared) == 40
+    assert all(line[column] == last_year[line[1]] for line in compared)
+    assert any(line[column] not in ("–", "") for line in compared)
+
+
+def test_a_year_with_no_rating_decided_prints_no_ratings_annex(bithu):
+    CellYear.objects.filter(year__year=2024).update(
+        rating="",
+        members_excellent=0,
+        members_good=0,
+        members_completed=0,
+        members_not_completed=0,
+    )
+    texts = lines(docx_of(bithu, 2024, "final"))
+    assert "PHỤ LỤC I" in texts and "PHỤ LỤC II" not in texts

@@ -9,7 +9,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from cells.models import Cell, CellYear, Task
-from targets.models import Area, Figure, Target, Year
+from targets.models import Area, Figure, ReportText, Target, Year
 
 BHYT = "bao-hiem-y-te"
 NOTE = '<script>alert("x")</script><b>đậm</b>'
@@ -53,6 +53,7 @@ def marked_up(demo):
     year.plan_document = TEXTS["plan_document"]
     year.secretary_name = TEXTS["year_secretary"]
     year.save()
+    ReportText.objects.filter(year=year).delete()  # drafted from the marked-up data
     cell = Cell.objects.get(number=3)
     cell.name = TEXTS["cell"]
     cell.save()

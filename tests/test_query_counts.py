@@ -83,19 +83,19 @@ STAFF_PAGES = {
         reverse("targets:report", args=[2023]),
         # 1 the session, 2 the signed-in user, 3-4 the user's and their groups' permissions,
         # 5 the year, 6 its figures with target, area and last editor, 7 the same targets'
-        # figures of the years before and after, 8 the report's text, 9-10 the ratings' annex:
-        # the cells' year records with their cells, and how many cells are active
-        10,
+        # figures of the years before and after, 8 the report's text, 9 the ratings' annex:
+        # the year's cell records with their cells
+        9,
     ),
     "report as Word": (
         reverse("targets:report_docx", args=[2023]),
         # as the print view
-        10,
+        9,
     ),
     "report text": (
         reverse("targets:report_text", args=[2023]),
-        # 1-8 as the print view without its annexes (the text not saved yet, so no history)
-        8,
+        # 1-8 as the print view without its annexes (the demo's issued text), 9 its history
+        9,
     ),
     "grid at six months": (
         reverse("targets:grid", args=[2024]) + "?stage=half",

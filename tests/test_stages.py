@@ -136,9 +136,9 @@ def test_a_target_with_an_actual_but_no_plan_is_without_a_plan_not_without_data(
     page = bithu.get(reverse("targets:dashboard", args=[2023]))
     assert "Chưa giao kế hoạch" in row_for(page, "Tỷ lệ đảng viên hoàn thành tốt nhiệm vụ")
     summary = text_of(page)
-    assert "0 chỉ tiêu chưa có số liệu, 1 chỉ tiêu chưa giao kế hoạch" in summary
+    assert "11 chỉ tiêu chưa đạt, 01 chỉ tiêu chưa giao kế hoạch" in summary
     ws, _response = sheet(bithu, year=2023)
-    assert any("1 chỉ tiêu chưa giao kế hoạch" in str(text) for text in texts(ws))
+    assert any("01 chỉ tiêu chưa giao kế hoạch" in str(text) for text in texts(ws))
 
 
 # --- Same period last year ----------------------------------------------------------------------
@@ -149,9 +149,10 @@ def test_the_report_compares_with_the_same_period_of_last_year(bithu):
     ws, _response = sheet(bithu, stage="final")
     header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "STT")
     row = next(r for r in ws.iter_rows(values_only=True) if r[1] == BHYT_NAME)
-    previous = row[header.index("Cùng kỳ năm trước")]
+    previous = row[header.index("Thực hiện năm 2023")]
     assert Decimal(str(previous)) == Decimal("95.77")
-    assert Decimal(str(row[header.index("% so cùng kỳ")])) == Decimal("101.28")  # 97 / 95,77
+    percent = row[header.index("Tỷ lệ % so với thực hiện năm 2023")]
+    assert Decimal(str(percent)) == Decimal("101.28")  # 97 / 95,77
     page = bithu.get(reverse("targets:dashboard", args=[2024]), {"stage": "final", "compare": "1"})
     assert "95,77 | 101,28%" in row_for(page, BHYT_NAME)
 
@@ -159,12 +160,12 @@ def test_the_report_compares_with_the_same_period_of_last_year(bithu):
 def test_the_year_end_report_shows_next_years_plan_once_set(bithu):
     ws, _response = sheet(bithu, year=2023)
     header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "STT")
-    assert "KH năm sau" in header
+    assert "Kế hoạch năm 2024" in header
     row = next(r for r in ws.iter_rows(values_only=True) if r[1] == BHYT_NAME)
-    assert Decimal(str(row[header.index("KH năm sau")])) == Decimal("96.5")
+    assert Decimal(str(row[header.index("Kế hoạch năm 2024")])) == Decimal("96.5")
     ws, _response = sheet(bithu, year=2024)
     header = next(r for r in ws.iter_rows(values_only=True) if r[0] == "STT")
-    assert "KH năm sau" not in header  # 2025 is not set up
+    assert "Kế hoạch năm 2025" not in header  # 2025 is not set up
 
 
 def test_the_target_page_shows_every_stage(bithu):

@@ -12,7 +12,10 @@ from django.db import transaction
 
 from cells.models import SHARE_AMOUNTS, Cell, CellSecretary, CellYear, Share, Task, TaskNote
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
-from targets.models import STAGE_FIELDS, Area, Figure, Target, Year
+from targets import narrative
+from targets.models import STAGE_FIELDS, Area, Figure, ReportText, Target, Year
+from targets.progress import Stage
+from targets.report import YearReport
 
 FIXTURES = Path(settings.FIXTURES_DIR)
 
@@ -124,6 +127,7 @@ class Command(BaseCommand):
                 self.put(CellYear, lookup, {k: v for k, v in row.items() if k not in lookup})
             self.put_tasks(cells_data["tasks"], cells, years, targets)
             self.put_shares(cells_data.get("shares", []), cells, years, targets)
+            self.put_issued_texts(years.values())
             users = self.put_users(cells, password, demo_names(data, cells_data))
         if options["verbosity"]:
             self.stdout.write(
@@ -147,6 +151,20 @@ class Command(BaseCommand):
             obj, created = model.objects.get_or_create(**lookup, defaults=values)
         self.created += created
         return obj
+
+    def put_issued_texts(self, years):
+        """The final report of a year issued under a number (2023's, Số 125-BC/ĐU) has its
+        text, drafted from the figures and marked final: an issued report is no draft."""
+        for year in years:
+            if not year.report_number:
+                continue
+            saved = ReportText.objects.filter(year=year, stage=Stage.FINAL).first()
+            if saved and not self.reset:
+                continue
+            text = narrative.draft(YearReport.for_year(year, Stage.FINAL))
+            version = saved.version if saved else 0
+            if ReportText.write(year, Stage.FINAL, text | {"is_final": True}, None, version):
+                self.created += saved is None
 
     def put_figure(self, target, year, row):
         figure = Figure.objects.filter(target=target, year=year).first()

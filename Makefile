@@ -74,8 +74,9 @@ messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '$(VENV)/*' --ignore 'node_modules/*'
 	$(PY) manage.py compilemessages -l vi --ignore '$(VENV)/*' --ignore 'node_modules/*'
 
-# The README's pictures of the 2023 report and workbook as LibreOffice renders them, in a
-# Vietnamese and an English regional setting (needs LibreOffice and poppler-utils).
+# The README's pictures of the 2023 report and workbook and of the 2024 estimate as LibreOffice
+# renders them, in a Vietnamese and an English regional setting (needs LibreOffice and
+# poppler-utils).
 pictures: $(VENV)/.installed
 	$(PY) docs/pictures.py
 

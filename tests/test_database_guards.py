@@ -10,11 +10,21 @@ import psycopg
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F, OuterRef, Subquery
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets.models import Figure, FigureChange, StaleFigure, Year, YearClosed, YearEvent
+from targets.models import (
+    Change,
+    Figure,
+    FigureChange,
+    StaleFigure,
+    Target,
+    Year,
+    YearClosed,
+    YearEvent,
+)
 
 BHYT = "bao-hiem-y-te"
 
@@ -160,12 +170,21 @@ def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_rol
     bithu = Figure.objects.model._meta.get_field("updated_by").related_model.objects.get(
         username="bithu"
     )
+    # 2023 is finished: the role keeps its targets' names for the report, as Year.close does,
+    # and closes it.
+    year = Year.objects.get(year=2023)
+    app_role.execute(
+        "UPDATE targets_figure f SET target_name = t.name, target_unit = t.unit "
+        "FROM targets_target t WHERE t.id = f.target_id AND f.year_id = %s",
+        [year.pk],
+    )
     closed = app_role.execute(
-        "SELECT cauthia_set_year_closed(%s, true, %s, '')", [figure.year_id, bithu.pk]
+        "SELECT cauthia_set_year_closed(%s, true, %s, '')", [year.pk, bithu.pk]
     ).fetchone()[0]
     assert closed
-    assert Year.objects.get(pk=figure.year_id).is_closed
-    assert YearEvent.objects.get(year_id=figure.year_id).action == "close"
+    assert Year.objects.get(pk=year.pk).is_closed
+    assert YearEvent.objects.get(year=year).action == "close"
+    assert Figure.objects.get(pk=figure.pk).actual == 96
 
 
 def test_saving_a_year_never_writes_whether_it_is_closed(demo):
@@ -177,6 +196,223 @@ def test_saving_a_year_never_writes_whether_it_is_closed(demo):
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(updates) == 1 and "report_number" in updates[0]
     assert "is_closed" not in updates[0]
+
+
+# --- The app's role against the functions themselves: PostgreSQL --------------------------------
+
+REASON = "Mở lại để điều chỉnh số liệu ước thực hiện"
+
+
+@pytest.fixture
+def as_app_role(postgres, demo):
+    """Run a statement as a role granted what the app needs by grant_app_role, inside the test's
+    own transaction (SET ROLE), in a savepoint of its own: ``as_app_role(statement, params)``
+    returns the database's refusal, or None where the statement went through."""
+    name = f"cauthia_app_{uuid.uuid4().hex[:8]}"
+    execute(f"CREATE ROLE {name}")
+    call_command("grant_app_role", name, verbosity=0)
+
+    def run(statement, params=()):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL ROLE {name}")
+                cursor.execute(statement, params)
+                cursor.execute("RESET ROLE")
+        except DatabaseError as refusal:
+            return refusal
+        return None
+
+    return run
+
+
+def current_schema():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        return cursor.fetchone()[0]
+
+
+def kept_of(year):
+    """What a closed year's report and its history are made of, as they stand."""
+    from cells.models import CellYear, Task, TaskNote
+
+    return {
+        "figures": list(Figure.objects.filter(year=year).order_by("pk").values()),
+        "tasks": list(Task.objects.filter(year=year).order_by("pk").values()),
+        "cells": list(CellYear.objects.filter(year=year).order_by("pk").values()),
+        "history": [model.objects.count() for model in (FigureChange, Change, TaskNote)],
+    }
+
+
+# How the attacker makes a temporary table tell the functions what suits them: the closed year
+# open, an unknown author active, no figure or target to block a closing, no history.
+DOCTORED = {
+    "targets_year": "UPDATE targets_year SET is_closed = false",
+    "auth_user": "UPDATE auth_user SET id = %(ghost)s, is_active = true WHERE id = %(bithu)s",
+}
+
+ATTACKS = [
+    "UPDATE targets_figure SET actual = 1 WHERE year_id = %(closed)s",
+    "UPDATE {schema}.targets_figure SET actual = 1 WHERE year_id = %(closed)s",
+    "DELETE FROM cells_task WHERE year_id = %(closed)s",
+    "DELETE FROM {schema}.cells_task WHERE year_id = %(closed)s",
+    "UPDATE {schema}.targets_year SET report_number = '99-BC/ĐU' WHERE id = %(closed)s",
+    "UPDATE {schema}.targets_figurechange SET new_actual = 1",
+    "DELETE FROM {schema}.targets_change",
+    "DELETE FROM {schema}.cells_tasknote",
+    "SELECT cauthia_set_year_closed(%(closed)s, false, %(bithu)s, '.')",
+    "SELECT cauthia_set_year_closed(%(closed)s, false, %(ghost)s, %(reason)s)",
+    "SELECT cauthia_set_year_closed(%(open)s, true, %(bithu)s, '')",
+    # Last, a reopening the role may make: it must be recorded where the app reads it.
+    "SELECT cauthia_set_year_closed(%(closed)s, false, %(bithu)s, %(reason)s)",
+]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        "targets_year",
+        "targets_figure",
+        "targets_target",
+        "cells_task",
+        "targets_yearevent",
+        "targets_figurechange",
+        "targets_change",
+        "cells_tasknote",
+        "auth_user",
+    ],
+)
+def test_a_temporary_table_named_like_the_apps_own_changes_nothing(
+    as_app_role, closed_2023, django_user_model, table
+):
+    """The role shadows ``table`` with a temporary one (which its search path finds first) and
+    writes to the closed year, rewrites history, closes and reopens: each write is refused or
+    lands in its own temporary table, and the one reopening it may make is recorded."""
+    schema = current_schema()
+    bithu = django_user_model.objects.get(username="bithu")
+    params = {
+        "closed": closed_2023.pk,
+        "open": Year.objects.get(year=2024).pk,
+        "bithu": bithu.pk,
+        "ghost": bithu.pk + 100_000,
+        "reason": REASON,
+    }
+    before = kept_of(closed_2023)
+    events = list(YearEvent.objects.order_by("pk").values())
+    assert as_app_role(f"CREATE TEMP TABLE {table} AS SELECT * FROM {schema}.{table}") is None
+    assert as_app_role(DOCTORED.get(table, f"DELETE FROM {table}"), params) is None
+    for attack in ATTACKS:
+        as_app_role(attack.format(schema=schema), params)
+    assert as_app_role(f"DROP TABLE pg_temp.{table}") is None
+
+    assert kept_of(closed_2023) == before
+    assert not Year.objects.get(year=2024).is_closed
+    reopened = YearEvent.objects.exclude(pk__in=[event["id"] for event in events])
+    assert list(reopened.values_list("year", "action", "reason", "by")) == [
+        (closed_2023.pk, "reopen", REASON, bithu.pk)
+    ]
+    assert not Year.objects.get(pk=closed_2023.pk).is_closed
+
+
+def set_year_closed(as_app_role, year, closed, by, reason):
+    return as_app_role(
+        "SELECT cauthia_set_year_closed(%s, %s, %s, %s)", [year.pk, closed, by, reason]
+    )
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [".", "  ...  ", "\u3164" * 8, "\u115f\u1160\u3164\uffa0\u3164", "\u200b" * 8, "a.b-c"],
+    ids=["dot", "dots", "hangul-fillers", "mixed-fillers", "zero-width", "three-letters"],
+)
+def test_the_closing_function_reopens_only_with_a_reason(
+    as_app_role, closed_2023, django_user_model, reason
+):
+    bithu = django_user_model.objects.get(username="bithu")
+    refusal = set_year_closed(as_app_role, closed_2023, False, bithu.pk, reason)
+    assert refusal is not None and "reason" in str(refusal)
+    assert Year.objects.get(pk=closed_2023.pk).is_closed
+    assert YearEvent.objects.filter(year=closed_2023).count() == 1
+
+
+@pytest.mark.parametrize("author", ["unknown", "inactive"])
+def test_the_closing_function_takes_only_an_active_user_as_author(
+    as_app_role, closed_2023, django_user_model, author
+):
+    if author == "inactive":
+        by = django_user_model.objects.create_user("cuu_can_bo", is_active=False).pk
+    else:
+        by = django_user_model.objects.order_by("pk").last().pk + 1
+    refusal = set_year_closed(as_app_role, closed_2023, False, by, REASON)
+    assert refusal is not None and "no such active user" in str(refusal)
+    assert Year.objects.get(pk=closed_2023.pk).is_closed
+    assert YearEvent.objects.filter(year=closed_2023).count() == 1
+
+
+def ready_to_close(year):
+    """``year`` as Year.close leaves it just before the closing function: every planned target
+    met at its final figure, and the targets' names kept for the report."""
+    figures = Figure.objects.filter(year=year)
+    figures.filter(plan__isnull=False).update(actual=F("plan"), reason="")
+    figures.update(
+        target_name=Subquery(Target.objects.filter(pk=OuterRef("target_id")).values("name"))
+    )
+
+
+# Each leaves one thing unfinished in a year otherwise ready, and the message names it.
+UNFINISHED = {
+    "no-final-figure": ("bao-hiem-y-te", {"actual": None}, "no final figure"),
+    "below-plan": ("bao-hiem-y-te", {"actual": Decimal("96.00")}, "fell short"),
+    "estimate-below-plan": (
+        "tiem-chung-day-du",
+        {"actual": None, "actual_estimate": Decimal("97.72")},
+        "no final figure",
+    ),
+    "ceiling-exceeded-blank-reason": (
+        "sinh-con-thu-3",
+        {"actual": Decimal("7.10"), "reason": "\u00a0\u3000 \n"},
+        "fell short",
+    ),
+    "milestone-missed": ("pho-cap-giao-duc", {"actual": Decimal("0")}, "fell short"),
+    "name-not-kept": ("bao-hiem-y-te", {"target_name": ""}, "names are not kept"),
+}
+
+
+@pytest.mark.parametrize("unfinished", list(UNFINISHED))
+def test_the_closing_function_refuses_what_year_close_refuses(
+    as_app_role, django_user_model, unfinished
+):
+    slug, values, message = UNFINISHED[unfinished]
+    bithu = django_user_model.objects.get(username="bithu")
+    year = Year.objects.get(year=2024)
+    ready_to_close(year)
+    Figure.objects.filter(year=year, target__slug=slug).update(**values)
+    if unfinished != "name-not-kept":
+        assert any(year.closing_blockers())  # the app refuses it too
+    figures = list(Figure.objects.filter(year=year).order_by("pk").values())
+
+    refusal = set_year_closed(as_app_role, year, True, bithu.pk, "")
+    assert refusal is not None and message in str(refusal)
+    assert not Year.objects.get(pk=year.pk).is_closed
+    assert not YearEvent.objects.filter(year=year).exists()
+    assert list(Figure.objects.filter(year=year).order_by("pk").values()) == figures
+
+
+def test_the_closing_function_closes_and_reopens_a_finished_year(as_app_role, django_user_model):
+    """What Year.close and Year.reopen accept, the function accepts: nothing blocks a finished
+    year, and a reason of a few words (letters or digits) reopens it."""
+    bithu = django_user_model.objects.get(username="bithu")
+    year = Year.objects.get(year=2024)
+    ready_to_close(year)
+    assert year.closing_blockers() == ([], [])
+    assert set_year_closed(as_app_role, year, True, bithu.pk, "") is None
+    assert set_year_closed(as_app_role, year, False, bithu.pk, "Sửa số") is None
+    assert list(
+        YearEvent.objects.filter(year=year).order_by("pk").values_list("action", "reason")
+    ) == [
+        ("close", ""),
+        ("reopen", "Sửa số"),
+    ]
+    assert not Year.objects.get(pk=year.pk).is_closed
 
 
 # --- Races: PostgreSQL ----------------------------------------------------------------------------

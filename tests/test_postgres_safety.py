@@ -1,4 +1,5 @@
-"""What only PostgreSQL can promise: an append-only history, and a backup that restores."""
+"""What only PostgreSQL can promise: an append-only history, functions that no temporary table
+can fool, and a backup that restores."""
 
 import os
 import shutil
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from targets.models import Figure, FigureChange, Year
@@ -44,6 +46,56 @@ def test_the_database_refuses_to_alter_a_year_closing(postgres, demo, alice):
     refused = pytest.raises(DatabaseError, match="append-only")
     with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE targets_yearevent SET reason = 'x'")
+
+
+# Each function's settings where it pins its search path: PostgreSQL's catalog first, then the
+# app's schema, the session's temporary tables last.
+PINNED = """
+SELECT p.proname, coalesce(p.proconfig, '{}')
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = current_schema() AND p.proname LIKE 'cauthia%%'
+ ORDER BY p.proname
+"""
+
+
+def pinned_paths(cursor):
+    cursor.execute(PINNED)
+    return dict(cursor.fetchall())
+
+
+def test_every_function_of_the_app_looks_up_names_in_its_schema_before_temporary_tables(
+    postgres,
+):
+    """A trigger function that resolved names through the caller's search path would read a
+    temporary table the caller named like the app's own (pg_temp is searched first unless it
+    is named)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        path = f"search_path=pg_catalog, {cursor.fetchone()[0]}, pg_temp"
+        functions = pinned_paths(cursor)
+    assert set(functions) >= {
+        "cauthia_refuse_history_change",
+        "cauthia_refuse_closed_year",
+        "cauthia_keep_closed_year",
+        "cauthia_check_year_event",
+        "cauthia_set_year_closed",
+    }
+    assert functions == {name: [path] for name in functions}
+
+
+def test_the_app_role_is_not_granted_a_closing_function_that_temporary_tables_could_fool(
+    postgres,
+):
+    role = f"cauthia_app_{uuid.uuid4().hex[:8]}"
+    closing = "cauthia_set_year_closed(bigint, boolean, integer, text)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"ALTER FUNCTION {closing} RESET search_path")
+    with pytest.raises(CommandError, match="search path"):
+        call_command("grant_app_role", role, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_function_privilege(%s, %s, 'EXECUTE')", [role, closing])
+        assert cursor.fetchone()[0] is False
 
 
 def rows(cursor, table):
@@ -116,7 +168,8 @@ def test_a_dump_restores_into_a_fresh_database_with_every_figure_and_change(post
         ):
             for table in tables:
                 assert rows(cursor, table) == rows(live, table), table
-            # The copy keeps its guard: history is still append-only there.
+            # The copy keeps its guards: functions pinned, history still append-only.
+            assert pinned_paths(cursor) == pinned_paths(live)
             with pytest.raises(psycopg.Error, match="append-only"):
                 cursor.execute("DELETE FROM targets_figurechange")
     finally:

@@ -14,10 +14,14 @@ def grants(role):
     Every table: read, add, change and remove rows, except that history (models with
     APPEND_ONLY) may only be read and added to, a year's is_closed may not be written, and
     closings may only be read: closing and reopening go through cauthia_set_year_closed, which
-    runs with the owner's rights. No TRUNCATE anywhere, and the role owns nothing, so it can
-    neither disable a trigger nor alter a table.
+    runs with the owner's rights and refuses what Year.close and Year.reopen refuse. No TRUNCATE
+    anywhere, and the role owns nothing, so it can neither disable a trigger nor alter a table;
+    a temporary table it makes fools no function (see pinned).
     """
     role = sql.Identifier(role)
+    closing_function = sql.SQL("{}.{}").format(
+        sql.Identifier(current_schema()), sql.SQL(CLOSING_FUNCTION)
+    )
     yield sql.SQL("REVOKE ALL ON ALL TABLES IN SCHEMA {} FROM {}").format(
         sql.Identifier(current_schema()), role
     )
@@ -41,8 +45,26 @@ def grants(role):
     yield sql.SQL("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
         sql.Identifier(current_schema()), role
     )
-    yield sql.SQL(f"REVOKE ALL ON FUNCTION {CLOSING_FUNCTION} FROM PUBLIC")
-    yield sql.SQL(f"GRANT EXECUTE ON FUNCTION {CLOSING_FUNCTION} TO {{}}").format(role)
+    yield sql.SQL("REVOKE ALL ON FUNCTION {} FROM PUBLIC").format(closing_function)
+    yield sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(closing_function, role)
+
+
+def pinned(function):
+    """Whether ``function`` runs with its search path fixed and the session's temporary tables
+    searched last, so that a temporary table of the caller's cannot stand in for one of the
+    app's (targets migration 0016)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proconfig FROM pg_proc "
+            "WHERE oid = to_regprocedure(quote_ident(current_schema()) || '.' || %s)",
+            [function],
+        )
+        row = cursor.fetchone()
+    config = (row and row[0]) or []
+    return any(
+        setting.startswith("search_path=pg_catalog,") and setting.endswith(", pg_temp")
+        for setting in config
+    )
 
 
 def current_schema():
@@ -71,6 +93,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"There is no role {role}: create it first, e.g. "
                     f"CREATE ROLE {role} LOGIN PASSWORD '…';"
+                )
+            if not pinned(CLOSING_FUNCTION):
+                raise CommandError(
+                    "The closing function resolves names through its caller's search path: "
+                    "run migrate first."
                 )
             for statement in grants(role):
                 cursor.execute(statement)

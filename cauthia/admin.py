@@ -2,6 +2,7 @@
 the latest year, so it follows the committee through reorganisations."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,6 +33,17 @@ class ReadOnlyAdmin(ModelAdmin):
 class CommitteeAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
     index_title = gettext_lazy("The committee's records")
+
+    def password_change(self, request, extra_context=None):
+        """The project's page (cauthia.views.PasswordChangeView), so that a wrong current
+        password typed here counts towards the lockout as it does on the site's own page."""
+        from .views import PasswordChangeView
+
+        request.current_app = self.name
+        return PasswordChangeView.as_view(
+            success_url=reverse("admin:password_change_done", current_app=self.name),
+            extra_context={**self.each_context(request), **(extra_context or {})},
+        )(request)
 
     def each_context(self, request):
         from targets.models import Year  # the admin site is made before the apps' models

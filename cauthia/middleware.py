@@ -70,13 +70,8 @@ class YearClosedMiddleware:
         if not isinstance(exception, YearClosed):
             return None
         messages.error(request, exception.message)
-        back = request.headers.get("Referer", "")
-        came_from = urlsplit(back).path
-        if (
-            url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-            and came_from
-            and came_from != request.path
-        ):
+        came_from = referring_path(request)
+        if came_from and came_from != request.path:
             return redirect(came_from)
         # Imported on use: loading the middleware never depends on the cells app.
         from cells.models import Cell
@@ -85,3 +80,19 @@ class YearClosedMiddleware:
         if own is not None:
             return redirect("cells:cell", year=exception.year, number=own.number)
         return redirect("targets:dashboard", year=exception.year)
+
+
+def referring_path(request):
+    """The path of the page of this site that the request's Referer names, or None.
+
+    Both the Referer and the path taken from it must stay on this site: "https://host//evil/x"
+    is this site's, but its path "//evil/x" would send the browser to another host (so would
+    "/\\evil/x", which browsers read as "//evil/x"). Over HTTPS, a plain-HTTP Referer is not
+    believed."""
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return None
+    path = urlsplit(referer).path
+    if path.startswith("/") and not path.replace("\\", "/").startswith("//"):
+        return path
+    return None

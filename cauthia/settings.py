@@ -186,6 +186,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.getenv("LOCKOUT_MINUTES", "30")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A failed attempt is kept with what was posted: the password page's fields are masked there
+# as the sign-in page's password is.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 if env_bool("BEHIND_TLS_PROXY"):
     # Behind the proxy every request comes from the proxy's address; the client's is the one
     # the proxies wrote into X-Forwarded-For, read by django-ipware. PROXY_COUNT counts the
@@ -244,6 +253,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "cauthia.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
+    {"NAME": "cauthia.passwords.MaximumLengthValidator"},
     {"NAME": "cauthia.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -284,6 +294,8 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = int(os.getenv("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
 # The largest workbook the figures are imported from, in bytes.
 IMPORT_MAX_BYTES = int(os.getenv("IMPORT_MAX_MB", "5")) * 1024 * 1024
+# The most rows a workbook's sheet may span to be imported (a ward has a few dozen targets).
+IMPORT_MAX_ROWS = int(os.getenv("IMPORT_MAX_ROWS", "2000"))
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/lean.html"
 

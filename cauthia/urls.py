@@ -8,7 +8,7 @@ from targets.views import health
 
 from .converters import IdConverter, YearConverter
 from .forms import SignInForm
-from .views import home
+from .views import PasswordChangeView, home
 
 # Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
 register_converter(YearConverter, "year")
@@ -27,11 +27,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),

@@ -126,8 +126,8 @@ def valid_data(name):
         "logout": {},
         "password_change": {
             "old_password": "pw-alice-123",
-            "new_password1": "Cau-Thia-moi-2024!",
-            "new_password2": "Cau-Thia-moi-2024!",
+            "new_password1": "Tre-xanh-bên-sông-Hồng",
+            "new_password2": "Tre-xanh-bên-sông-Hồng",
         },
         "set_language": {"language": "en", "next": "/"},
     }[name]
@@ -190,7 +190,7 @@ def test_the_same_post_with_the_csrf_token_is_accepted(staff, alice, name):
         assert "_auth_user_id" not in staff.session
     elif name == "password_change":
         alice.refresh_from_db()
-        assert alice.check_password("Cau-Thia-moi-2024!")
+        assert alice.check_password("Tre-xanh-bên-sông-Hồng")
     elif name == "set_language":
         assert response.cookies["django_language"].value == "en"
     else:

@@ -28,9 +28,9 @@ PAGES = {
         reverse("targets:target", args=[2023, "bao-hiem-y-te"]),
         # 1 the session, 2 the signed-in user, 3 the figure with target, area, year and editor,
         # 4 the target's figures of all years, 5-6 the user's and their groups' permissions,
-        # 7 their cell, if they are a cell secretary (menu), 8 the figure's history with authors,
-        # 9 its evidence files with who added them
-        9,
+        # 7 their cell, if they are a cell secretary (menu), 8 the figure's history with authors
+        # (the evidence files are the office's: see the staff pages below)
+        8,
     ),
 }
 

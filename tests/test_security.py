@@ -110,8 +110,8 @@ def test_a_password_change_ends_the_other_sessions(accounts):
         reverse("password_change"),
         {
             "old_password": PASSWORD,
-            "new_password1": "Cau-Thia-moi-2025!",
-            "new_password2": "Cau-Thia-moi-2025!",
+            "new_password1": "Tre-xanh-bên-sông-Hồng",
+            "new_password2": "Tre-xanh-bên-sông-Hồng",
         },
     )
     assert response.status_code == 302

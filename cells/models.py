@@ -250,6 +250,11 @@ class CellYear(Recorded, OfOpenYear, MemberCounts):
     secretary_name = CleanCharField(_("secretary"), max_length=200, blank=True)
     # The cell's name as it stood when the year closed; empty while the year is open.
     cell_name = CleanCharField(_("cell's name that year"), max_length=200, blank=True)
+    # Whether the cell's name was marked illustrative (Cell.illustrative) when the year last
+    # closed; None until it first closes. Set by the closing alone, never typed in a form.
+    cell_illustrative = models.BooleanField(
+        _("cell's name illustrative that year"), null=True, editable=False
+    )
     members = models.PositiveSmallIntegerField(
         _("party members"), default=0, validators=[MaxValueValidator(MAX_MEMBERS)]
     )
@@ -294,11 +299,19 @@ class CellYear(Recorded, OfOpenYear, MemberCounts):
         return self.cell_name or self.cell.name
 
     @property
+    def name_illustrative(self):
+        """Whether the cell's name is illustrative as the year's sheet says: as marked when the
+        year last closed; before it first closes, the cell's mark of today."""
+        if self.cell_illustrative is None:
+            return self.cell.illustrative
+        return self.cell_illustrative
+
+    @property
     def illustrative_note(self):
         """What of this line is demo data, as every page, sheet and document says it:
         "Minh họa: tên chi bộ, bí thư, số đảng viên"; empty where everything is sourced."""
         parts = []
-        if self.cell.illustrative:
+        if self.name_illustrative:
             parts.append(_("cell's name"))
         if self.illustrative_facts:
             parts += [_("secretary"), _("number of members")]
@@ -669,10 +682,13 @@ class Share(Recorded, OfOpenYear, StageActuals):
 
 
 def freeze_cell_names(sender, year, **kwargs):
-    """When a year closes, keep each cell's name of that year on its CellYear (see
-    targets.models.year_closing)."""
+    """When a year closes, keep on each of its CellYears the cell's name and whether that name
+    is illustrative, as they stand now (see targets.models.year_closing): the closed year's
+    sheet prints these, whatever is done to the cell later."""
+    cell = Cell.objects.filter(pk=OuterRef("cell_id"))
     CellYear.objects.filter(year=year).update(
-        cell_name=models.Subquery(Cell.objects.filter(pk=models.OuterRef("cell_id")).values("name"))
+        cell_name=Subquery(cell.values("name")),
+        cell_illustrative=Subquery(cell.values("illustrative")),
     )
 
 

@@ -613,6 +613,8 @@ class Year(Recorded):
                         Target.objects.filter(pk=models.OuterRef("target_id")).values("unit")
                     ),
                 )
+                self.keep_neighbours()
+                locked.keep_report_drafts(by)
                 year_closing.send(sender=Year, year=self)
             if connection.vendor == "postgresql":
                 # On PostgreSQL the app's database role may not write the closing itself: a
@@ -632,8 +634,73 @@ class Year(Recorded):
                     by=by,
                     at=timezone.now(),
                 )
+            if not closed:
+                # Open again, the report is drafted from the figures again where the office
+                # never saved its text: the drafts kept at the closing go.
+                for text in self.report_texts.filter(version=0):
+                    text.delete(changed_by=by)
             self.is_closed = closed
             return True
+
+    def keep_neighbours(self):
+        """Keep on each figure what the year's report reads of the years before and after it
+        (last year's actual at every stage, next year's plan), as they stand now: the closed
+        year's report reads these (targets.report.neighbour_figures), not what is written
+        later."""
+        figures = list(self.figures.all())
+        stored = {
+            (figure.year_id, figure.target_id): figure
+            for figure in Figure.objects.filter(
+                target__in=[figure.target_id for figure in figures],
+                year__year__in=(self.year - 1, self.year + 1),
+            )
+        }
+        years = dict(
+            Year.objects.filter(year__in=(self.year - 1, self.year + 1)).values_list("year", "pk")
+        )
+
+        def text(value):
+            return None if value is None else str(value)
+
+        for figure in figures:
+            kept = {}
+            previous = stored.get((years.get(self.year - 1), figure.target_id))
+            if previous is not None:
+                kept["previous"] = {stage: text(previous.actual_at(stage)) for stage in Stage}
+            following = stored.get((years.get(self.year + 1), figure.target_id))
+            if following is not None:
+                kept["next_plan"] = text(following.plan)
+            figure.kept_neighbours = kept
+        Figure.objects.bulk_update(figures, ["kept_neighbours"])
+
+    def keep_report_drafts(self, by):
+        """Keep the draft of each stage with figures whose text the office never saved, as the
+        report prints it now, at version 0 (ReportText.write counts the office's saves from
+        1): a draft is written afresh from what it reads (the targets' names and phrases, next
+        year's plans), and a closed year's report reads as it was closed. Raises
+        ValidationError where a draft is longer than a report's text may be."""
+        from .report import YearReport  # which reads this module
+
+        saved = set(self.report_texts.values_list("stage", flat=True))
+        figures = list(self.figures.all())
+        for stage in Stage:
+            if stage in saved or all(figure.actual_at(stage) is None for figure in figures):
+                continue
+            draft = YearReport.year_end(self, stage).text
+            if any(
+                len(getattr(draft, name)) > ReportText._meta.get_field(name).max_length
+                for name in ReportText.SECTIONS
+            ):
+                raise ValidationError(
+                    _(
+                        "The year cannot be closed yet: the report drafted from the figures "
+                        "(%(stage)s) is too long to keep. Shorten its text and save it first."
+                    )
+                    % {"stage": stage.label},
+                    code="draft_too_long",
+                )
+            draft.version, draft.updated_by = 0, by
+            draft.save(changed_by=by)
 
     def issued_as(self, stage):
         """The number and date a report at ``stage`` was issued under ("" and None until it
@@ -992,6 +1059,11 @@ class Figure(OfOpenYear, StageActuals):
     # whatever the target is called later. Empty while the year is open.
     target_name = CleanCharField(_("target's name that year"), max_length=300, blank=True)
     target_unit = CleanCharField(_("target's unit that year"), max_length=50, blank=True)
+    # What the year's report read of the same target's years before and after when the year
+    # closed ({"previous": {stage: amount}, "next_plan": amount}); None while never closed.
+    kept_neighbours = models.JSONField(
+        _("the years before and after, as at the closing"), null=True, blank=True, editable=False
+    )
     updated_by = person_field(_("last changed by"))
     updated_at = models.DateTimeField(_("last changed"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -1112,7 +1184,7 @@ class Figure(OfOpenYear, StageActuals):
             actual = self.actual_at(stage)
             if actual is not None:
                 below = progress.assess(t.kind, t.direction, self.plan, actual, stage)
-                return below == Assessment.NOT_MET and not self.reason.strip()
+                return below == Assessment.NOT_MET and not has_letters(self.reason, 3)
         return False
 
     def take_estimate_as_final(self, by, expected_version):
@@ -1237,6 +1309,17 @@ def evidence_path(evidence, filename):
     return f"evidence/{evidence.figure.year.year}/{uuid.uuid4().hex}{extension}"
 
 
+def shortened(name, length):
+    """``name`` cut to ``length`` characters, its extension kept, so that it still says what
+    the file is."""
+    if len(name) <= length:
+        return name
+    stem, _dot, extension = name.rpartition(".")
+    if not stem or not 0 < len(extension) < 10:
+        return name[:length]
+    return f"{stem[: length - len(extension) - 1]}.{extension}"
+
+
 class Evidence(models.Model):
     """A file that shows where a figure comes from (a department's tally, a scanned minute),
     with who added it and when. Served only to those who may see the ward's figures."""
@@ -1270,14 +1353,32 @@ class Evidence(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        """Save the row, and a new file with it: a file is stored only as its row is, never
+        left without one when the row fails."""
+        length = self._meta.get_field("name").max_length
+        self.name = shortened(clean_text(self.name, multiline=False), length)
+        new_file = bool(self.file) and not self.file._committed
         # Evidence belongs to its figure's year: a closed year's stays as it was filed.
-        with transaction.atomic():
-            Year.lock_open(self.figure.year_id)
-            super().save(*args, **kwargs)
+        try:
+            with transaction.atomic():
+                Year.lock_open(self.figure.year_id)
+                super().save(*args, **kwargs)
+        except Exception:
+            if new_file and self.file._committed:
+                self.file.storage.delete(self.file.name)
+            raise
 
     def get_absolute_url(self):
         figure = self.figure
         return reverse("targets:evidence", args=[figure.year.year, figure.target.slug, self.pk])
+
+    @property
+    def download_name(self):
+        """The uploader's name with the extension of what the file is: a PDF named "x.html"
+        downloads as "x.pdf", a workbook named "x.xlsm" as "x.xlsx", so that no browser or
+        program opens it as anything else."""
+        stem, _dot, _extension = self.name.rpartition(".")
+        return (stem or self.name) + files.EXTENSIONS[self.content_type]
 
 
 class Import(models.Model):

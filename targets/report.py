@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from . import columns, display, narrative, progress
-from .models import Figure, ReportText, Year
+from .models import STAGE_FIELDS, Figure, ReportText, Year
 from .progress import Assessment, Kind, Stage, Summary
 
 # A placeholder reversed once per report and replaced per row: one reverse() per report instead
@@ -170,13 +170,7 @@ class YearReport:
         targets' figures of the year before and after."""
         figures = list(Figure.objects.for_year(year))
         stage = Stage(stage) if stage else latest_stage(figures)
-        neighbours = {
-            (figure.year.year, figure.target_id): figure
-            for figure in Figure.objects.filter(
-                target__in={figure.target_id for figure in figures},
-                year__year__in=(year.year - 1, year.year + 1),
-            ).select_related("year")
-        }
+        neighbours = neighbour_figures(year, figures)
         previous = [f for (number, _t), f in neighbours.items() if number == year.year - 1]
         compare = compare_stage(previous, stage)
         pattern = reverse("targets:target", args=[year.year, SLUG_PLACEHOLDER])
@@ -272,6 +266,44 @@ class YearReport:
             (area, [[(column, column.shown(row)) for column in report_columns] for row in rows])
             for area, rows in self.sections
         ]
+
+
+def neighbour_figures(year, figures):
+    """{(year number, target id): figure} of ``figures``' targets in the years before and
+    after ``year``: as stored, or for a closed year as they stood when it was closed
+    (Figure.kept_neighbours), so that nothing written since (a year added before it, a plan of
+    the year after revised) moves a report the committee has filed."""
+    if year.is_closed and figures and figures[0].kept_neighbours is not None:
+        return kept_neighbours(year, figures)
+    return {
+        (figure.year.year, figure.target_id): figure
+        for figure in Figure.objects.filter(
+            target__in={figure.target_id for figure in figures},
+            year__year__in=(year.year - 1, year.year + 1),
+        ).select_related("year")
+    }
+
+
+def kept_neighbours(year, figures):
+    """The neighbours of a closed year's ``figures`` as kept at its closing, as unsaved
+    Figures holding the amounts a report reads."""
+    neighbours = {}
+    for figure in figures:
+        kept = figure.kept_neighbours
+        if kept.get("previous") is not None:
+            amounts = {STAGE_FIELDS[stage]: value for stage, value in kept["previous"].items()}
+            neighbours[year.year - 1, figure.target_id] = Figure(
+                target_id=figure.target_id, **kept_amounts(amounts)
+            )
+        if "next_plan" in kept:
+            neighbours[year.year + 1, figure.target_id] = Figure(
+                target_id=figure.target_id, **kept_amounts({"plan": kept["next_plan"]})
+            )
+    return neighbours
+
+
+def kept_amounts(amounts):
+    return {name: None if value is None else Decimal(value) for name, value in amounts.items()}
 
 
 def compare_stage(previous, stage):

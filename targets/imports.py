@@ -3,8 +3,11 @@
 Three steps, each its own function:
 
 1. ``open_workbook`` refuses a file that is not a plain .xlsx workbook (a renamed file, an old
-   .xls, a password-protected or macro workbook, one that would expand far beyond its size)
-   before any of it is unpacked; the upload's form refuses one too large (IMPORT_MAX_BYTES).
+   .xls, a password-protected workbook, one that declares macros, ActiveX controls or embedded
+   objects whatever its parts are called) and one that would take more work to open than a
+   table of targets can need (parts that expand too far, a sheet longer than IMPORT_MAX_ROWS),
+   from its table of contents, before openpyxl reads it; the upload's form refuses one too
+   large (IMPORT_MAX_BYTES).
 2. ``read_table`` finds the table: the header row wherever it sits on a sheet (its headings in
    the usual words and abbreviations, over one or two rows), the rows under it, the area rows
    (I, II, …) and column numbers left aside.
@@ -22,7 +25,6 @@ import re
 import unicodedata
 import warnings
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -35,20 +37,43 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl.cell.cell import TYPE_ERROR, TYPE_FORMULA
 
-from . import display, wording
+from . import display, files, wording
 from .models import MAX_TEXT, ROMAN, STAGE_FIELDS, Figure, StaleFigure, Year
-from .numbers import NumberFormatError, check_amount, format_number, parse_number
+from .numbers import (
+    MAX_AMOUNT,
+    NumberFormatError,
+    check_amount,
+    format_number,
+    parse_number,
+)
 from .progress import STAGE_LABELS, Kind, Stage
 from .text import clean_text
+from .xlsx import unescaped
 
-# The header row is looked for among a sheet's first rows, and a sheet is read this far down.
+# The header row is looked for among a sheet's first rows; a sheet is read down to
+# IMPORT_MAX_ROWS (a setting) and across MAX_COLUMNS.
 HEADER_SEARCH_ROWS = 30
-MAX_ROWS = 5000
 MAX_COLUMNS = 40
-# A workbook's parts together may expand to this many times its size, and to at most this much
-# (a ward's sheet of targets expands to a few hundred kilobytes).
+# What opening a workbook costs is bounded by the sizes its parts expand to: openpyxl reads
+# the shared strings and the cell formats whole, once for the values and once for the
+# formulas; a sheet that does not declare its size, whole on opening; and a sheet whose
+# cells stand outside rows, whole at each reading. A megabyte of a sheet costs about a
+# second at most, a megabyte of cell formats three. A ward's table of targets expands to a
+# few hundred kilobytes, two thousand rows to a megabyte. The parts together may expand to
+# MAX_EXPANSION times the file's size and to at most MAX_EXPANDED_BYTES; each part to
+# MAX_PART_BYTES, or to its kind's limit.
 MAX_EXPANSION = 100
-MAX_EXPANDED_BYTES = 50 * 1024 * 1024
+MAX_EXPANDED_BYTES = 4 * 1024 * 1024
+MAX_PART_BYTES = 1024 * 1024
+STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+PART_LIMITS = {STYLES: 256 * 1024}
+# openpyxl reads the cell formats from this part, whatever type it is declared with.
+STYLES_PART = "xl/styles.xml"
+# A sheet declares the cells it spans before its rows: <dimension ref="A1:G52"/>.
+DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)")
+DIMENSION_SEARCH_BYTES = 16 * 1024
+# A workbook's sheets are each looked at for the table's headings.
+MAX_SHEETS = 100
 
 
 class Refused(Exception):
@@ -73,6 +98,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An Office file saved with a password is an OLE container holding this stream.
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/")
+MACRO_WORDS = re.compile(r"macro|vba", re.IGNORECASE)
 
 
 def open_workbook(content):
@@ -91,9 +117,10 @@ def open_workbook(content):
 
 
 # What reading a damaged part of a workbook raises: a bad checksum or stream, broken XML (the
-# standard library's and lxml's parse errors are both SyntaxErrors), a missing part, a value
-# openpyxl cannot convert.
-UNREADABLE = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, ValueError)
+# standard library's and lxml's parse errors are both SyntaxErrors), a missing part, a shared
+# string or a cell format numbered beyond those the workbook has, a value openpyxl cannot
+# convert (a date beyond the calendar) or of a type it does not expect (a row's height "x").
+UNREADABLE = (*files.ZIP_ERRORS, SyntaxError, KeyError, IndexError, OverflowError, TypeError)
 
 
 def damaged():
@@ -104,8 +131,9 @@ def damaged():
 
 
 def check_content(content):
-    """Refuse what is not a plain .xlsx workbook, from its bytes and its table of contents; no
-    part of it is unpacked here."""
+    """Refuse what is not a plain .xlsx workbook, or would take more work to open than a
+    table of targets needs, from its bytes, its table of contents and the head of each sheet;
+    openpyxl reads nothing of it here."""
     if content.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in content:
             raise Refused(
@@ -124,34 +152,133 @@ def check_content(content):
         raise Refused(not_a_workbook())
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+            check_archive(archive, len(content))
+    except (*files.ZIP_ERRORS, files.Unreadable) as error:
         raise Refused(damaged()) from error
+
+
+def check_archive(archive, size):
+    """Refuse the zip ``archive`` (of ``size`` bytes) unless it is a plain .xlsx workbook of a
+    reasonable size: its kind and contents from its table of contents and relationships, the
+    sizes its parts declare, the rows its sheets declare."""
+    parts = archive.infolist()
     names = {part.filename for part in parts}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         if "word/document.xml" in names:
-            raise Refused(
-                _("This is a Word document, not an Excel workbook, whatever its name says.")
-            )
+            raise Refused(word_document())
         raise Refused(not_a_workbook())
     if any(name.startswith(MACRO_PARTS) for name in names):
-        raise Refused(
-            _(
-                "The workbook holds macros (.xlsm). Save it in Excel as “Excel Workbook "
-                "(.xlsx)”, which leaves the macros out, and upload that file."
-            )
-        )
+        raise Refused(macros())
     # The sizes the zip declares bound what opening it costs: zipfile never inflates a part
     # beyond its declared size (a part that lies about it fails its checksum, as damaged).
     expanded = sum(part.file_size for part in parts)
-    if expanded > min(MAX_EXPANSION * len(content), MAX_EXPANDED_BYTES):
+    if expanded > min(MAX_EXPANSION * size, MAX_EXPANDED_BYTES):
         raise Refused(
             _(
                 "The file would expand to %(size)s MB when opened, far more than a table of "
                 "targets needs. It is refused; save the table alone in a new workbook."
             )
-            % {"size": format_number(Decimal(expanded) // 2**20)}
+            % {"size": megabytes(expanded)}
         )
+    package = files.read_package(archive)
+    refuse_active(package)
+    if package.main_type != files.XLSX_MAIN:
+        raise Refused(word_document() if package.main_type == files.DOCX_MAIN else not_a_workbook())
+    sheets = worksheets(archive, package)
+    if len(sheets) > MAX_SHEETS:
+        raise Refused(
+            _(
+                "The workbook has %(count)s sheets; an import looks through at most %(limit)s. "
+                "Copy the table alone into a new workbook and upload that."
+            )
+            % {"count": format_number(len(sheets)), "limit": MAX_SHEETS}
+        )
+    for title, part in sheets:
+        rows = declared_rows(archive, part)
+        if rows is not None and rows > settings.IMPORT_MAX_ROWS:
+            raise Refused(too_long(title))
+    for part in parts:
+        check_part_size(part, package)
+
+
+def refuse_active(package):
+    """Refuse a workbook that declares, in its content types or relationships, anything that
+    runs when it is opened: macros, ActiveX controls, embedded OLE objects."""
+    active = package.active
+    if any(MACRO_WORDS.search(kind) for kind in active):
+        raise Refused(macros())
+    if active:
+        raise Refused(
+            _(
+                "The workbook holds ActiveX controls or embedded objects, which can run "
+                "programs when it is opened. Copy the table alone into a new workbook, save it "
+                "as “Excel Workbook (.xlsx)” and upload that file."
+            )
+        )
+
+
+def check_part_size(part, package):
+    """Refuse a part (a ZipInfo) that would expand beyond what its kind may take."""
+    kind = STYLES if part.filename == STYLES_PART else package.type_of(part.filename)
+    limit = PART_LIMITS.get(kind, MAX_PART_BYTES)
+    if part.file_size > limit:
+        raise Refused(
+            _(
+                "The part “%(part)s” of the workbook would expand to %(size)s MB when opened, "
+                "more than a table of targets needs (at most %(limit)s MB). It is refused; copy "
+                "the table alone into a new workbook and upload that."
+            )
+            % {"part": part.filename, "size": megabytes(part.file_size), "limit": megabytes(limit)}
+        )
+
+
+def megabytes(size):
+    """``size`` in megabytes as the messages write it: "60", "1,2", "0,3"."""
+    return format_number((Decimal(size) / 2**20).quantize(Decimal("0.1")))
+
+
+def worksheets(archive, package):
+    """[(title, part)] of the workbook's sheets as openpyxl finds them: the main part's list of
+    sheets, through its relationships."""
+    parts = package.related(package.main, "/worksheet")
+    found = []
+    for element in files.read_xml(archive, package.main).iter():
+        if files.local_name(element.tag) != "sheet":
+            continue
+        key = next((v for k, v in element.attrib.items() if files.local_name(k) == "id"), None)
+        if parts.get(key) in package.names:
+            found.append((element.get("name") or "", parts[key]))
+    return found
+
+
+def declared_rows(archive, part):
+    """The last row a sheet's part declares it spans, or None if it declares none; only the
+    head of the part is inflated, where the declaration comes before the rows."""
+    with archive.open(part) as stream:
+        head = stream.read(DIMENSION_SEARCH_BYTES).split(b"sheetData", 1)[0]
+    found = DIMENSION.search(head)
+    # Nine digits at a time: a longer number is a row far beyond any limit all the same.
+    numbers = re.findall(rb"[0-9]{1,9}", found.group(1)) if found else []
+    return max(int(number) for number in numbers) if numbers else None
+
+
+def too_long(sheet):
+    return _(
+        "The sheet “%(sheet)s” goes on past row %(limit)s: an import reads at most %(limit)s "
+        "rows, and a ward's table of targets has a few dozen. Copy the table alone into a new "
+        "workbook, or delete the rows under it, and upload again."
+    ) % {"sheet": sheet, "limit": format_number(settings.IMPORT_MAX_ROWS)}
+
+
+def macros():
+    return _(
+        "The workbook holds macros (.xlsm). Save it in Excel as “Excel Workbook "
+        "(.xlsx)”, which leaves the macros out, and upload that file."
+    )
+
+
+def word_document():
+    return _("This is a Word document, not an Excel workbook, whatever its name says.")
 
 
 def not_a_workbook():
@@ -244,10 +371,15 @@ class Table:
 
 def sheet_rows(values_sheet, formulas_sheet, limit):
     """The sheet's first ``limit`` rows as lists of Cells, the cached values beside the
-    formulas."""
+    formulas; without ``formulas_sheet``, the values alone (headings need no formulas, and
+    each reading of a sheet has its cost)."""
     value_rows = values_sheet.iter_rows(max_row=limit, max_col=MAX_COLUMNS)
-    formula_rows = formulas_sheet.iter_rows(max_row=limit, max_col=MAX_COLUMNS)
-    for number, (cached, written) in enumerate(zip(value_rows, formula_rows, strict=True), start=1):
+    if formulas_sheet is None:
+        pairs = ((cached, [None] * len(cached)) for cached in value_rows)
+    else:
+        formula_rows = formulas_sheet.iter_rows(max_row=limit, max_col=MAX_COLUMNS)
+        pairs = zip(value_rows, formula_rows, strict=True)
+    for number, (cached, written) in enumerate(pairs, start=1):
         row = []
         for index, (value_cell, formula_cell) in enumerate(zip(cached, written, strict=True)):
             address = f"{openpyxl.utils.get_column_letter(index + 1)}{number}"
@@ -367,7 +499,7 @@ def read_table(workbooks, year, stage, sheet=None):
         raise Refused(_("The workbook has no sheet “%(sheet)s”.") % {"sheet": sheet})
     found, empty, heads = {}, [], {}
     for name in [sheet] if sheet is not None else names:
-        head = heads[name] = list(sheet_rows(values[name], formulas[name], HEADER_SEARCH_ROWS + 1))
+        head = heads[name] = list(sheet_rows(values[name], None, HEADER_SEARCH_ROWS + 1))
         if not any(not cell.empty for _n, cells in head for cell in cells):
             empty.append(name)
             continue
@@ -399,12 +531,16 @@ def read_table(workbooks, year, stage, sheet=None):
     refuse_another_stage(heads[name], header_row, columns, actuals, stage)
     table = Table(name, columns, header_row)
     first = header_row + spans
-    for number, cells in sheet_rows(values[name], formulas[name], MAX_ROWS):
+    limit = settings.IMPORT_MAX_ROWS
+    # One row past the limit is read: a sheet that declares no size is refused by it.
+    for number, cells in sheet_rows(values[name], formulas[name], limit + 1):
         if number < first:
             continue
         picked = {role: cells[c] for role, c in columns.items() if c < len(cells)}
         if all(cell.empty for cell in picked.values()):
             continue
+        if number > limit:
+            raise Refused(too_long(name))
         if not table.rows and is_column_numbers(cells, picked["name"]):
             continue  # "(1) (2) (3)" under the headings
         table.rows.append((number, picked))
@@ -497,11 +633,10 @@ def read_amount(cell, kind, milestones):
             raise CellError(cell, _("a number is expected here.")) from None
         if is_percent_format(cell.number_format):
             amount *= 100
-        # A binary fraction such as 95.77000000000001 is the number the cell shows.
-        rounded = amount.quantize(Decimal("0.01"))
-        if abs(amount - rounded) < Decimal("1e-9"):
-            whole = rounded.to_integral_value()
-            amount = whole if rounded == whole else rounded.normalize()
+        # An infinite or huge number (a cell holding 1e400 or 1e30) is refused as it is:
+        # rounding it would overflow.
+        if amount.is_finite() and abs(amount) < MAX_AMOUNT:
+            amount = as_shown(amount)
         try:
             amount = check_amount(amount)
         except NumberFormatError as error:
@@ -509,6 +644,15 @@ def read_amount(cell, kind, milestones):
     if kind == Kind.MILESTONE and amount not in (0, 1):
         raise CellError(cell, _("write “Đạt” or “Chưa đạt” (for the plan: “Duy trì”)."))
     return amount
+
+
+def as_shown(amount):
+    """The number a cell shows for a binary fraction such as 95.77000000000001."""
+    rounded = amount.quantize(Decimal("0.01"))
+    if abs(amount - rounded) >= Decimal("1e-9"):
+        return amount
+    whole = rounded.to_integral_value()
+    return whole if rounded == whole else rounded.normalize()
 
 
 def is_percent_format(number_format):
@@ -523,8 +667,10 @@ def read_text(cell, illustrative_marks):
         return None
     value = cell.value
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
-        value = format_number(Decimal(repr(value)))
-    text = clean_text(str(value))
+        number = Decimal(repr(value))
+        # A number too large to write out in full (1e400, 1e30) is kept as the cell writes it.
+        value = format_number(number) if abs(number) < MAX_AMOUNT else repr(value)
+    text = clean_text(unescaped(value) if isinstance(value, str) else str(value))
     for mark in illustrative_marks:
         if text.startswith(mark):
             text = text[len(mark) :].strip()

@@ -6,12 +6,17 @@ query with a number no integer column holds. These are registered in cauthia/url
 
 
 class YearConverter:
-    """A planning year: exactly four ASCII digits, such as 2023."""
+    """A planning year: exactly four ASCII digits, such as 2023, from FIRST to LAST. Other
+    four digits (/0000/) match no page: not found, as a year no one set up."""
 
     regex = "[0-9]{4}"
+    FIRST, LAST = 1900, 2999
 
     def to_python(self, value):
-        return int(value)
+        year = int(value)
+        if not self.FIRST <= year <= self.LAST:
+            raise ValueError(f"{value} is no planning year")
+        return year
 
     def to_url(self, value):
         return str(value)

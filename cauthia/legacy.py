@@ -14,9 +14,15 @@ from targets.models import Year
 
 
 def asked_year(request):
-    """The year of an old ?year= address, or None."""
+    """The year of an old ?year= address, or None where it names none. Four digits that are no
+    planning year (0000) name a year that does not exist: not found, as /0000/ is."""
     asked = request.GET.get("year", "")
-    return int(asked) if re.fullmatch(YearConverter.regex, asked) else None
+    if not re.fullmatch(YearConverter.regex, asked):
+        return None
+    try:
+        return YearConverter().to_python(asked)
+    except ValueError:
+        raise Http404 from None
 
 
 def current_year():

@@ -494,7 +494,13 @@ def share_split(request, year, slug):
 def adopt_sum(request, year, slug):
     """The office takes the cells' sum at a stage as the ward's figure (in its history)."""
     figure = shared_figure(year, slug)
-    stage = stage_asked(request) or Stage(request.POST.get("stage") or Stage.FINAL)
+    posted = request.POST.get("stage") or Stage.FINAL
+    stage = stage_asked(request) or (Stage(posted) if posted in Stage.values else None)
+    if stage is None:
+        messages.error(
+            request, _("There is no such stage: choose six months, the estimate or the full year.")
+        )
+        return redirect(figure.get_absolute_url())
     totals = ShareTotals(figure, figure.shares.all())
     if totals.sum_at(stage) is None:
         messages.error(request, _("No cell has reported this figure yet."))

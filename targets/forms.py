@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from cauthia.forms import ChoiceLabels
 
@@ -13,6 +14,7 @@ from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Tar
 from .numbers import NumberFormatError, format_number, parse_number
 from .plausibility import Rules
 from .progress import STAGE_LABELS, Kind, Stage
+from .text import has_letters
 
 
 class AmountField(forms.CharField):
@@ -203,6 +205,17 @@ class FigureForm(forms.Form):
     def values_changed(self):
         """The values the user changed from what the page showed (the version is not a value)."""
         return [name for name in self.changed_data if name in self.values]
+
+    def clean_reason(self):
+        """A reason typed must say something: the report prints it as the target's cause, and
+        closing takes any reason as given. One of dots or invisible characters is refused; a
+        reason stored before, posted back untouched, is left as it is."""
+        reason = self.cleaned_data["reason"]
+        if reason and "reason" in self.changed_data and not has_letters(reason, at_least=3):
+            raise forms.ValidationError(
+                _("Write the reason in words, so the report can state it."), code="reason"
+            )
+        return reason
 
     def clean(self):
         cleaned = super().clean()
@@ -475,7 +488,33 @@ class NewTargetForm(ChoiceLabels, forms.ModelForm):
         fields = ["area", "name", "unit", "kind", "direction"]
 
 
-NewTargetFormSet = forms.modelformset_factory(Target, form=NewTargetForm, extra=3, can_delete=False)
+# The most targets one setting up of a year adds: a year adds a few. A post claiming more forms
+# is refused, and no more than these are built, so it cannot keep a worker busy.
+MAX_NEW_TARGETS = 20
+
+
+class NewTargetsBase(forms.BaseModelFormSet):
+    """The new targets of the next year, refused in the app's words when too many."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "At most %(num)d new target can be added at once.",
+            "At most %(num)d new targets can be added at once.",
+            "num",
+        )
+    }
+
+
+NewTargetFormSet = forms.modelformset_factory(
+    Target,
+    form=NewTargetForm,
+    formset=NewTargetsBase,
+    extra=3,
+    can_delete=False,
+    max_num=MAX_NEW_TARGETS,
+    absolute_max=MAX_NEW_TARGETS,
+    validate_max=True,
+)
 
 
 class ReportTextForm(forms.Form):

@@ -72,6 +72,11 @@ class ReportTable(tables.Table):
         super().__init__(rows, extra_columns=table_columns(declared), **kwargs)
         self.declared = {column.name: column for column in declared}
 
+    def paginate(self, *args, **kwargs):
+        """Never in pages: a report's rows are read, sorted and printed together. Given the
+        request, django-tables2 would paginate by ?page= and ?per_page=, and a bad one
+        (per_page=-1) would stop the page."""
+
     def cell(self, name, row):
         return self.declared[name].shown_html(row)
 

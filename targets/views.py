@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -231,7 +231,7 @@ def evidence_download(request, year, slug, pk):
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.name,
+        filename=evidence.download_name,
         content_type=evidence.content_type,
     )
 
@@ -377,29 +377,43 @@ def next_year(request, year):
     are then entered on its grid."""
     year = get_object_or_404(Year, year=year)
     if Year.objects.filter(year=year.year + 1).exists():
-        messages.info(request, _("The year %(year)s is set up already.") % {"year": year.year + 1})
-        return redirect("targets:dashboard", year=year.year + 1)
+        return set_up_already(request, year.year + 1)
     data = request.POST if request.method == "POST" else None
     form = NextYearForm(data, year=year, instance=Year(year=year.year + 1))
     new_targets = NewTargetFormSet(data, queryset=Target.objects.none(), prefix="new")
     if data is not None and form.is_valid() and new_targets.is_valid():
-        following = year.open_following(
-            names={name: form.cleaned_data[name] for name in NextYearForm.Meta.fields},
-            carried=list(form.cleaned_data["carried"]),
-            new_targets=[added.save(commit=False) for added in new_targets if added.has_changed()],
-            by=request.user,
-        )
+        try:
+            following = year.open_following(
+                names={name: form.cleaned_data[name] for name in NextYearForm.Meta.fields},
+                carried=list(form.cleaned_data["carried"]),
+                new_targets=[a.save(commit=False) for a in new_targets if a.has_changed()],
+                by=request.user,
+            )
+        except IntegrityError:
+            # Another post set the year up in between: this one did not, and says so.
+            if not Year.objects.filter(year=year.year + 1).exists():
+                raise
+            return set_up_already(request, year.year + 1)
         messages.success(
             request,
             _("The year %(year)s is set up: enter its plans below.") % {"year": following.year},
         )
         return redirect("targets:grid", year=following.year)
+    if data is not None:
+        for error in new_targets.non_form_errors():  # too many forms: shown with the form's
+            form.add_error(None, error)
     return render(
         request,
         "targets/next_year.html",
         {"year": year, "following": year.year + 1, "form": form, "new_targets": new_targets},
         status=400 if data is not None else 200,
     )
+
+
+def set_up_already(request, following):
+    """The answer to setting up a year that is there: its dashboard, and a word why."""
+    messages.info(request, _("The year %(year)s is set up already.") % {"year": following})
+    return redirect("targets:dashboard", year=following)
 
 
 def close_review(request, year, close_form=None, estimate_form=None, status=200):

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 
 from . import columns, document
+from .text import xml_safe
 from .xlsx import STAGE_IN_FILENAMES
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -81,7 +82,7 @@ def paragraph(
     p.paragraph_format.space_after = Pt(after)
     if indent is not None:
         p.paragraph_format.first_line_indent = indent
-    run = p.add_run(text)
+    run = p.add_run(xml_safe(text))
     run.font.size = Pt(size)
     run.bold, run.italic, run.underline = bold, italic, underline
     return p
@@ -148,7 +149,7 @@ def page_number_field(p):
         else:
             part = OxmlElement("w:instrText")
             part.set(qn("xml:space"), "preserve")
-            part.text = text
+            part.text = xml_safe(text)
         run._r.append(part)
     run.font.size = Pt(BODY)
 
@@ -300,7 +301,7 @@ def cell_text(cell, text, *, bold=False, align=LEFT, size=TABLE):
     p = cell.paragraphs[0]
     p.alignment = align
     p.paragraph_format.line_spacing = 1
-    run = p.add_run(text)
+    run = p.add_run(xml_safe(text))
     run.font.size, run.bold = Pt(size), bold
 
 

@@ -21,6 +21,7 @@ printed annex never mentions software.
 import functools
 import io
 import math
+import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -43,6 +44,8 @@ DECIMAL_FORMAT = "#,##0.0#"  # 1,6 and 95,77, as the page writes them
 # The cell holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
 PERCENT_FORMAT = '0.00"%"'
 DATE_FORMAT = "DD/MM/YYYY"
+# An underscore that opens what Excel reads as an escaped character ("_x0041_" is "A").
+EXCEL_ESCAPE_RE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 # The tallest row Excel accepts, in points; a taller one makes it repair the file.
 MAX_ROW_HEIGHT = 409
 
@@ -113,11 +116,27 @@ def sheet_text(value, multiline=True):
     return ILLEGAL_CHARACTERS_RE.sub("", clean_text(value, multiline))
 
 
+def escaped(text):
+    """``text`` as a cell must hold it to read as typed: Excel reads "_x0041_" in a cell as
+    "A" (its escape of a character), so the underscore that opens such a run is itself
+    escaped, as "_x005F_"."""
+    return EXCEL_ESCAPE_RE.sub("_x005F_", text)
+
+
+EXCEL_ESCAPED_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescaped(text):
+    """``text`` of a cell as Excel reads it: each "_xHHHH_" is the character HHHH, so
+    "_x005F_x0041_" (escaped above) reads "_x0041_" again. openpyxl leaves them as stored."""
+    return EXCEL_ESCAPED_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
 def set_value(cell, value):
     """Text is forced to a string cell, so a name or note starting with "=" stays text instead
-    of becoming a formula (openpyxl would make it one)."""
+    of becoming a formula (openpyxl would make it one), and never read as Excel's escapes."""
     if isinstance(value, str):
-        cell.value = sheet_text(value)
+        cell.value = escaped(sheet_text(value))
         cell.data_type = "s"
     else:
         cell.value = value

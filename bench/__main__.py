@@ -1,7 +1,8 @@
 """Run every benchmark in order, each in its own process with its own throwaway database.
 
-python -m bench                  # queries, dashboard, grid, workbook, imports, load
-python -m bench --only workbook  # one of them
+python -m bench                     # queries, dashboard, grid, workbook, imports, load, fault
+python -m bench --only workbook     # one of them
+python -m bench fault --seconds 40  # one of them, with its own options
 """
 
 import argparse
@@ -13,7 +14,7 @@ import time
 
 from bench.common import ROOT, num, say
 
-BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "imports", "load"]
+BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "imports", "load", "fault"]
 
 
 def cpu_model():
@@ -43,14 +44,19 @@ def main(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--only", choices=BENCHMARKS, help="run this benchmark alone")
-    args = parser.parse_args(argv)
+    parser.add_argument("name", nargs="?", choices=BENCHMARKS, help="the same as --only")
+    args, options = parser.parse_known_args(argv)
+    only = args.name or args.only
+    if options and not only:
+        parser.error(f"{' '.join(options)}: options are a single benchmark's (name it first)")
     say("machine", f"{os.cpu_count()} CPUs ({cpu_model()}), {memory()}, {platform.platform()}")
     failed = []
     start = time.perf_counter()
-    for name in [args.only] if args.only else BENCHMARKS:
+    for name in [only] if only else BENCHMARKS:
         say("benchmark", name)
         started = time.perf_counter()
-        code = subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT).returncode
+        command = [sys.executable, "-m", f"bench.{name}", *options]
+        code = subprocess.run(command, cwd=ROOT).returncode
         say(f"{name} took", f"{num(time.perf_counter() - started, 1)} s")
         if code:
             failed.append(name)

@@ -53,7 +53,7 @@ from urllib.parse import urlencode, urlsplit
 
 from bench import common
 from bench.common import median, num, say
-from bench.load import free_port, get, log_tail, stop_gunicorn
+from bench.load import free_port, log_tail, start_gunicorn, stop_gunicorn
 
 YEAR = 2024
 SIMULATED = 30
@@ -150,33 +150,6 @@ def cluster():
 
 
 # gunicorn.
-
-
-def start_gunicorn(bench, port, workers):
-    """gunicorn with ``workers`` sync workers on the throwaway database, as bench.load starts it."""
-    env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0", "SECURE_SSL_REDIRECT": "0"}
-    command = [sys.executable, "-m", "gunicorn", "cauthia.wsgi", "-w", str(workers)]
-    command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile", "-"]
-    log = open(bench.folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the server
-    process = subprocess.Popen(
-        command,
-        cwd=common.ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    process.log = log
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}: {log_tail(bench)}")
-        try:
-            if get(port, "/health/")[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within 30 s: {log_tail(bench)}")
 
 
 def workers_of(master):

@@ -45,9 +45,10 @@ def get(port, path, cookie=None):
         connection.close()
 
 
-def start_gunicorn(bench, port):
+def start_gunicorn(bench, port, workers=WORKERS):
+    """gunicorn with ``workers`` sync workers on the throwaway database, once it answers."""
     env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0", "SECURE_SSL_REDIRECT": "0"}
-    command = [sys.executable, "-m", "gunicorn", "cauthia.wsgi", "-w", str(WORKERS)]
+    command = [sys.executable, "-m", "gunicorn", "cauthia.wsgi", "-w", str(workers)]
     command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "--error-logfile", "-"]
     log = open(bench.folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed with the server
     process = subprocess.Popen(

@@ -99,7 +99,10 @@ def test_the_app_role_is_not_granted_a_closing_function_that_temporary_tables_co
 
 
 def rows(cursor, table):
-    cursor.execute(f"SELECT * FROM {table} ORDER BY id")
+    """Each row of ``table`` as PostgreSQL writes it as text, in UTC: the same whatever each
+    connection's loaders make of its JSON and time zones."""
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.execute(f"SELECT row_to_json(t)::text FROM {table} AS t ORDER BY id")
     return cursor.fetchall()
 
 

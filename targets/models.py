@@ -647,27 +647,20 @@ class Year(Recorded):
         (last year's actual at every stage, next year's plan), as they stand now: the closed
         year's report reads these (targets.report.neighbour_figures), not what is written
         later."""
+        from .report import stored_neighbours  # which reads this module
+
         figures = list(self.figures.all())
-        stored = {
-            (figure.year_id, figure.target_id): figure
-            for figure in Figure.objects.filter(
-                target__in=[figure.target_id for figure in figures],
-                year__year__in=(self.year - 1, self.year + 1),
-            )
-        }
-        years = dict(
-            Year.objects.filter(year__in=(self.year - 1, self.year + 1)).values_list("year", "pk")
-        )
+        neighbours = stored_neighbours(self, figures)
 
         def text(value):
             return None if value is None else str(value)
 
         for figure in figures:
             kept = {}
-            previous = stored.get((years.get(self.year - 1), figure.target_id))
+            previous = neighbours.get((self.year - 1, figure.target_id))
             if previous is not None:
                 kept["previous"] = {stage: text(previous.actual_at(stage)) for stage in Stage}
-            following = stored.get((years.get(self.year + 1), figure.target_id))
+            following = neighbours.get((self.year + 1, figure.target_id))
             if following is not None:
                 kept["next_plan"] = text(following.plan)
             figure.kept_neighbours = kept

@@ -275,6 +275,12 @@ def neighbour_figures(year, figures):
     the year after revised) moves a report the committee has filed."""
     if year.is_closed and figures and figures[0].kept_neighbours is not None:
         return kept_neighbours(year, figures)
+    return stored_neighbours(year, figures)
+
+
+def stored_neighbours(year, figures):
+    """{(year number, target id): figure} of ``figures``' targets in the years before and
+    after ``year``, as stored now: one query."""
     return {
         (figure.year.year, figure.target_id): figure
         for figure in Figure.objects.filter(

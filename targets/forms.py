@@ -629,9 +629,7 @@ class DocumentDetailsForm(ChoiceLabels, forms.ModelForm):
         changed."""
         year = self.instance
         number, date = self.cleaned_data["number"].strip(), self.cleaned_data["date"]
-        prefix = {Stage.HALF: "half_", Stage.ESTIMATE: "estimate_", Stage.FINAL: ""}[self.stage]
-        setattr(year, f"{prefix}report_number", number)
-        setattr(year, f"{prefix}report_date", date)
+        year.set_issued(self.stage, number, date)
         if not self.has_changed():
             return False
         year.save(changed_by=by)

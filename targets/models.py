@@ -695,15 +695,25 @@ class Year(Recorded):
             draft.version, draft.updated_by = 0, by
             draft.save(changed_by=by)
 
+    # The fields of the number and date each stage's report was issued under.
+    ISSUED_FIELDS = {
+        Stage.HALF: ("half_report_number", "half_report_date"),
+        Stage.ESTIMATE: ("estimate_report_number", "estimate_report_date"),
+        Stage.FINAL: ("report_number", "report_date"),
+    }
+
     def issued_as(self, stage):
         """The number and date a report at ``stage`` was issued under ("" and None until it
         is): the six-month review's, the estimate's (made for the year-end conference) or the
         final report's."""
-        return {
-            Stage.HALF: (self.half_report_number, self.half_report_date),
-            Stage.ESTIMATE: (self.estimate_report_number, self.estimate_report_date),
-            Stage.FINAL: (self.report_number, self.report_date),
-        }[Stage(stage)]
+        number, date = self.ISSUED_FIELDS[Stage(stage)]
+        return getattr(self, number), getattr(self, date)
+
+    def set_issued(self, stage, number, date):
+        """Set (unsaved) the number and date the report at ``stage`` was issued under."""
+        number_field, date_field = self.ISSUED_FIELDS[Stage(stage)]
+        setattr(self, number_field, number)
+        setattr(self, date_field, date)
 
     def dates_allowed(self, stage):
         """The years a report at ``stage`` may be dated in: the six-month and estimate reports

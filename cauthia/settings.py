@@ -132,12 +132,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Idle sessions end after SESSION_IDLE_MINUTES; activity pushes the expiry forward, at most
-# once a minute (cauthia.middleware.SlidingSessionMiddleware).
+# once a minute (core.middleware.SlidingSessionMiddleware).
 SESSION_COOKIE_AGE = int(os.getenv("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_REFRESH_SECONDS = 60
 
 INSTALLED_APPS = [
-    "cauthia.apps.CommitteeAdminConfig",  # django.contrib.admin, in the committee's name
+    "core.apps.CommitteeAdminConfig",  # django.contrib.admin, in the committee's name
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "core.apps.CoreConfig",
     "targets",
     "cells",
 ]
@@ -157,18 +158,18 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cauthia.middleware.SlidingSessionMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Nothing answered to a signed-in user is kept by the browser or a proxy on the way.
-    "cauthia.middleware.NoStoreWhenSignedInMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     # Every page needs sign-in unless its view is marked login_not_required (the login page).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A write refused because its year is closed answers the same way on every page.
-    "cauthia.middleware.YearClosedMiddleware",
+    "targets.middleware.YearClosedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -238,6 +239,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "targets.access.template_context",
             ],
         },
     },
@@ -248,13 +250,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "cauthia.passwords.NameInPasswordValidator"},
+    {"NAME": "core.passwords.NameInPasswordValidator"},
     {
-        "NAME": "cauthia.passwords.MinimumLengthValidator",
+        "NAME": "core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "cauthia.passwords.MaximumLengthValidator"},
-    {"NAME": "cauthia.passwords.CommonPasswordValidator"},
+    {"NAME": "core.passwords.MaximumLengthValidator"},
+    {"NAME": "core.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
@@ -269,7 +271,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [RESOURCES_DIR / "locale"]
-FORMAT_MODULE_PATH = ["cauthia.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

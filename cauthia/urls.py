@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from core.converters import IdConverter, YearConverter
+from core.forms import SignInForm
+from core.views import PasswordChangeView
 from targets.views import health
 
-from .converters import IdConverter, YearConverter
-from .forms import SignInForm
-from .views import PasswordChangeView, home
+from .views import home
 
 # Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
 register_converter(YearConverter, "year")
@@ -20,7 +21,8 @@ urlpatterns = [
     path("<year:year>/cells/", include("cells.urls")),
     path("<year:year>/", include("targets.urls")),
     # The addresses of before, sent on to these.
-    path("", include("cauthia.legacy")),
+    path("", include("targets.legacy")),
+    path("", include("cells.legacy")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -1,9 +1,5 @@
-"""The page everyone lands on after signing in, and the page to change one's password."""
+"""The page everyone lands on after signing in."""
 
-from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_lockout_response
-from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -11,8 +7,6 @@ from django.views.decorators.http import require_safe
 
 from cells.models import Cell
 from targets.models import Year
-
-from .passwords import PasswordChangeForm
 
 
 @require_safe
@@ -28,37 +22,3 @@ def home(request):
     if own is not None:
         return redirect(own.url_in(own.home_year()))
     return redirect("targets:dashboard", year=year.year)
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's page, where a wrong current password counts as a failed sign-in of the account
-    from that address (cauthia.passwords.PasswordChangeForm). At the limit, and as long as the
-    lockout lasts, the page answers with the lockout page, as the sign-in page does."""
-
-    form_class = PasswordChangeForm
-
-    def dispatch(self, request, *args, **kwargs):
-        credentials = {"username": request.user.get_username()}
-        if request.user.is_authenticated and AxesProxyHandler.is_locked(request, credentials):
-            self.tell_locked_out()
-            return get_lockout_response(request, credentials=credentials)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"request": self.request}
-
-    def form_invalid(self, form):
-        # django-axes marks the request that reached the limit; its middleware then answers
-        # with the lockout page instead of the form.
-        if getattr(self.request, "axes_locked_out", False):
-            self.tell_locked_out()
-        return super().form_invalid(form)
-
-    def tell_locked_out(self):
-        messages.error(
-            self.request,
-            _(
-                "The current password was wrong too many times: changing the password is locked "
-                "for a while, and so is signing in to this account from this computer."
-            ),
-        )

@@ -14,8 +14,6 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, ngettext
 
-from targets.models import Year
-
 # No one types a longer password; the checks below read every letter of a password, and one of
 # megabytes would hold the server while they did.
 LONGEST_PASSWORD = 128
@@ -239,16 +237,24 @@ def name_words(user):
     }
 
 
+# Callables giving the names of the committees and the place ("Đảng ủy phường Cầu Thia"):
+# they change with reorganisations, so they are data, kept by the app that has the years, which
+# registers them from its AppConfig.ready (this app imports none of the apps).
+WARD_NAMES = []
+
+
+def register_ward_names(names):
+    if names not in WARD_NAMES:
+        WARD_NAMES.append(names)
+    return names
+
+
 def ward_words():
-    """The words of the committees' and the place's names, as the years give them ("dang",
-    "phuong", "cau", "thia"): they change with reorganisations, so they are data, not code."""
-    names = Year.objects.values_list(
-        "committee_name", "executive_name", "superior_party_body", "place_name"
-    )
+    """The words of the ward's names ("dang", "phuong", "cau", "thia")."""
     return {
         word
-        for row in names
-        for name in row
+        for names in WARD_NAMES
+        for name in names()
         for word in re.split(r"[^a-z]+", folded(name))
         if len(word) >= 2
     }

@@ -1,5 +1,5 @@
 """The admin site under the committee's own name: "Quản trị – Đảng ủy phường Cầu Thia", read from
-the latest year, so it follows the committee through reorganisations."""
+the years (targets/admin.py), so it follows the committee through reorganisations."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -10,7 +10,7 @@ from .forms import AdminSignInForm, choose_label
 
 
 class ModelAdmin(admin.ModelAdmin):
-    """The app's admin pages: select boxes say what to choose (cauthia.forms.choose_label)."""
+    """The app's admin pages: select boxes say what to choose (core.forms.choose_label)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return choose_label(super().formfield_for_dbfield(db_field, request, **kwargs))
@@ -33,9 +33,12 @@ class ReadOnlyAdmin(ModelAdmin):
 class CommitteeAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
     index_title = gettext_lazy("The committee's records")
+    # () -> the committee's name, or None while no year names one: set by the app that keeps
+    # the years (targets/admin.py), as this app imports none of the apps.
+    committee_name = None
 
     def password_change(self, request, extra_context=None):
-        """The project's page (cauthia.views.PasswordChangeView), so that a wrong current
+        """The project's page (core.views.PasswordChangeView), so that a wrong current
         password typed here counts towards the lockout as it does on the site's own page."""
         from .views import PasswordChangeView
 
@@ -46,11 +49,8 @@ class CommitteeAdminSite(admin.AdminSite):
         )(request)
 
     def each_context(self, request):
-        from targets.models import Year  # the admin site is made before the apps' models
-
         context = super().each_context(request)
-        year = Year.objects.current()
-        name = year.executive_name if year else _("the Party committee")
+        name = (self.committee_name and self.committee_name()) or _("the Party committee")
         context["site_header"] = context["site_title"] = _("Administration – %(committee)s") % {
             "committee": name
         }

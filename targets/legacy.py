@@ -1,16 +1,17 @@
 """The addresses pages had before every page of a year carried the year in its path
-(/targets/2023/…, /cells/3/?year=2023): bookmarks and printed links still lead to the page."""
+(/targets/2023/…, /cells/3/?year=2023): bookmarks and printed links still lead to the page.
+The cells' old addresses (cells/legacy.py) are sent on the same way."""
 
 import re
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from cauthia.converters import YearConverter
-from cells.models import Task
-from targets.models import Year
+from core.converters import YearConverter
+
+from .models import Year
 
 
 def asked_year(request):
@@ -53,16 +54,6 @@ def moved(view_name):
     return view
 
 
-@require_safe
-def task_edit(request, pk):
-    task = get_object_or_404(
-        Task.objects.for_user(request.user).select_related("cell", "year"), pk=pk
-    )
-    return redirect(
-        "cells:task_edit", permanent=True, year=task.year.year, number=task.cell.number, pk=pk
-    )
-
-
 urlpatterns = [
     path("targets/<year:year>/", moved("targets:dashboard")),
     path("targets/<year:year>/grid/", moved("targets:grid")),
@@ -70,11 +61,4 @@ urlpatterns = [
     path("targets/<year:year>/report.xlsx", moved("targets:report_workbook")),
     path("targets/<year:year>/<slug:slug>/", moved("targets:target")),
     path("targets/<year:year>/<slug:slug>/edit/", moved("targets:edit")),
-    # Also the menu's link to the cells from a page of no year (the password page).
-    path("cells/", moved("cells:overview"), name="cells_home"),
-    path("cells/<id:number>/", moved("cells:cell")),
-    path("cells/<id:number>/tasks.xlsx", moved("cells:task_sheet")),
-    path("cells/<id:number>/tasks/add/", moved("cells:task_add")),
-    path("cells/<id:number>/<year:year>/rating/", moved("cells:rating_edit")),
-    path("cells/tasks/<id:pk>/edit/", task_edit),
 ]

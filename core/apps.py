@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+
+
+class CommitteeAdminConfig(AdminConfig):
+    """django.contrib.admin with the committee's admin site (core.admin)."""
+
+    default_site = "core.admin.CommitteeAdminSite"

@@ -61,9 +61,9 @@ def posted_form(response):
 
 def stage_inputs(data, stage):
     """The names of the inputs of ``stage``'s actual, one a row, in the order of the page."""
-    from targets.models import STAGE_FIELDS
+    from targets.stages import Stage
 
-    suffix = f"-{STAGE_FIELDS[stage]}"
+    suffix = f"-{Stage(stage).field}"
     return [name for name in data if name.endswith(suffix) and not name.startswith("initial-")]
 
 

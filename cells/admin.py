@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cauthia.admin import ModelAdmin, ReadOnlyAdmin
+from core.admin import ModelAdmin, ReadOnlyAdmin
 from targets.admin import OfOpenYearAdmin, RecordedAdmin, person_column
+from targets.stages import STAGE_FIELDS
 
 from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, RatingStep, Share, Task, TaskNote
 
@@ -54,7 +55,7 @@ class TaskAdmin(RecordedAdmin, OfOpenYearAdmin):
 
 @admin.register(Share)
 class ShareAdmin(ReadOnlyAdmin):
-    list_display = ["figure", "cell", "plan", "actual_half", "actual_estimate", "actual", "version"]
+    list_display = ["figure", "cell", "plan", *STAGE_FIELDS, "version"]
     list_filter = ["year", "cell"]
     list_select_related = ["figure__target", "figure__year", "cell"]
 

@@ -5,8 +5,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from targets.models import STAGE_FIELDS
-from targets.progress import Stage
+from targets.stages import Stage
 
 from .models import Cell, CellYear, Share
 
@@ -28,7 +27,7 @@ def cells_warnings(sender, year, **kwargs):
         .values("cell_id")
         .annotate(
             shares=Count("pk"),
-            missing=Count("pk", filter=Q(**{f"{STAGE_FIELDS[Stage.FINAL]}__isnull": True})),
+            missing=Count("pk", filter=Q(**{f"{Stage.FINAL.field}__isnull": True})),
         )
         .filter(missing__gt=0)
     }

@@ -3,13 +3,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cauthia.forms import ChoiceLabels
+from core.forms import ChoiceLabels
 from targets import plausibility
 from targets.display import percent_text
 from targets.forms import AmountField, CountField, DateInput, NoteField, refuse_unconfirmed
-from targets.models import MAX_TEXT, STAGE_FIELDS, Target
+from targets.models import MAX_TEXT, Target
 from targets.numbers import format_number
 from targets.progress import percent_of_plan
+from targets.stages import of_field
 
 from .models import (
     LEVEL_FIELDS,
@@ -198,7 +199,7 @@ class ShareForm(forms.Form):
         ward's figure reads it ("75,00%"; for a ceiling, plan / actual)."""
         if self.field == "plan":
             return ""
-        stage = {field: stage for stage, field in STAGE_FIELDS.items()}[self.field]
+        stage = of_field(self.field)
         target = self.share.figure.target
         return percent_text(
             percent_of_plan(

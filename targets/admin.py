@@ -1,13 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cauthia.admin import ModelAdmin, ReadOnlyAdmin
+from core.admin import ModelAdmin, ReadOnlyAdmin
 
 from . import display
+from .access import access_to
 from .models import (
+    FIGURE_AMOUNTS,
     Area,
     Change,
     Figure,
@@ -18,6 +21,17 @@ from .models import (
     Year,
     YearEvent,
 )
+from .stages import STAGE_FIELDS, Stage
+
+
+def committee_name():
+    """The issuing committee of the year pages open on, for the admin's title
+    (core.admin.CommitteeAdminSite); None before any year is set up."""
+    year = Year.objects.current()
+    return year.executive_name if year else None
+
+
+admin.site.committee_name = committee_name
 
 
 def shown(value):
@@ -90,25 +104,40 @@ class RecordedAdmin(ModelAdmin):
             obj.delete(changed_by=request.user)
 
 
+def allowed_in_year(model_admin, request, action, year):
+    """Whether the user may ``action`` ("change", "delete") a record of ``model_admin``'s
+    model in ``year``: the model's permission, in an open year, as the pages ask it
+    (targets.access.Access.may)."""
+    opts = model_admin.opts
+    codename = get_permission_codename(action, opts)
+    return access_to(request.user, year).may(f"{opts.app_label}.{codename}")
+
+
 class OfOpenYearAdmin(ModelAdmin):
     """For records frozen when their year closes (figures, tasks, ratings): a closed year's
     records are shown read-only and cannot be deleted, one by one or in bulk."""
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.year.is_closed:
-            return False
-        return super().has_change_permission(request, obj)
+        if obj is None:
+            return super().has_change_permission(request)
+        return allowed_in_year(self, request, "change", obj.year)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.year.is_closed:
-            return False
-        return super().has_delete_permission(request, obj)
+        if obj is None:
+            return super().has_delete_permission(request)
+        return allowed_in_year(self, request, "delete", obj.year)
 
     def get_deleted_objects(self, objs, request):
         """The bulk delete's confirmation lists a closed year's records as ones the user may
         not delete, and then refuses the whole deletion (Django's delete_selected does)."""
         deletable, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        closed = sorted({obj.year.year for obj in objs if obj.year.is_closed})
+        closed = sorted(
+            {
+                obj.year.year
+                for obj in objs
+                if not allowed_in_year(self, request, "delete", obj.year)
+            }
+        )
         if closed:
             perms_needed = set(perms_needed) | {
                 _("records of a year whose figures are closed (%(years)s)")
@@ -152,9 +181,9 @@ class YearAdmin(RecordedAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A closed year's names, number and date are those of its filed report.
-        if obj is not None and obj.is_closed:
-            return False
-        return super().has_change_permission(request, obj)
+        if obj is None:
+            return super().has_change_permission(request)
+        return allowed_in_year(self, request, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -166,10 +195,7 @@ class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
         "changed_at",
         "changed_by_name",
         "version",
-        "old_plan",
-        "new_plan",
-        "old_actual",
-        "new_actual",
+        *(f"{age}_{name}" for name in FIGURE_AMOUNTS for age in ("old", "new")),
         "new_note",
         "confirmed_warnings",
     ]
@@ -185,9 +211,7 @@ class FigureAdminForm(forms.ModelForm):
             "target",
             "year",
             "plan",
-            "actual_half",
-            "actual_estimate",
-            "actual",
+            *STAGE_FIELDS,
             "note",
             "reason",
             "comment",
@@ -250,8 +274,8 @@ class FigureChangeAdmin(ReadOnlyAdmin):
         "version",
         "changed_by_name",
         "changed_at",
-        "old_actual",
-        "new_actual",
+        f"old_{Stage.FINAL.field}",
+        f"new_{Stage.FINAL.field}",
     ]
     list_filter = ["figure__year", "changed_by"]
     search_fields = ["figure__target__name"]

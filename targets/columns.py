@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import display
 from .numbers import format_number
-from .progress import Stage
+from .stages import Stage
 
-# How a column's values are laid out: text left, short text centred, numbers right. In a sheet,
-# a number in an AMOUNT column keeps its decimals ("#,##0.0#"), one in a PERCENT column is
-# formatted as a percent; text in either is centred ("–", "Có").
+# A column's layout, how its values are laid out: text left, short text centred, numbers right.
+# In a sheet, a number in an AMOUNT column keeps its decimals ("#,##0.0#"), one in a PERCENT
+# column is formatted as a percent; text in either is centred ("–", "Có").
 TEXT, CENTER, AMOUNT, PERCENT = "text", "center", "amount", "percent"
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its heading, the value a row holds there, and how that value is shown.
+    """One column: its heading, the value a row holds there, and how that value is shown and
+    laid out (``layout``: TEXT, CENTER, AMOUNT or PERCENT).
 
     ``value`` is what a sheet stores (a number stays a number); ``text`` what the print view and
     documents write (by default the value as text); ``html`` what the screen shows when that is
@@ -37,7 +38,7 @@ class Column:
     value: Callable
     text: Callable | None = None
     html: Callable | None = None
-    kind: str = TEXT
+    layout: str = TEXT
     width: int = 12  # in the sheet, in characters
     order_by: str | None = None
     on_screen: bool = True
@@ -60,7 +61,7 @@ class Column:
         value = self.value(row)
         if value is None:
             return ""
-        if self.kind == AMOUNT and not isinstance(value, str):
+        if self.layout == AMOUNT and not isinstance(value, str):
             return format_number(value)  # "1.234", whatever the reader's settings
         return str(value)
 
@@ -69,15 +70,14 @@ class Column:
 
     @property
     def numeric(self):
-        return self.kind in (AMOUNT, PERCENT)
+        return self.layout in (AMOUNT, PERCENT)
 
 
-# The actual at a stage, named with its year: "Thực hiện năm 2023", "Ước thực hiện năm 2024".
-ACTUAL_HEADINGS = {
-    Stage.HALF: _("Six months of %(year)s"),
-    Stage.ESTIMATE: _("Estimate for %(year)s"),
-    Stage.FINAL: _("Actual for %(year)s"),
-}
+def or_none_mark(value):
+    """``value``, or "–" where there is none: a sheet's entry is never left blank for a
+    percent that cannot be computed. (A row computes its percents anew each time it is
+    asked.)"""
+    return display.NONE if value is None else value
 
 
 def plan_heading(year):
@@ -85,7 +85,9 @@ def plan_heading(year):
 
 
 def actual_heading(stage, year):
-    return ACTUAL_HEADINGS[stage] % {"year": year}
+    """The actual at a stage, named with its year: "Thực hiện năm 2023", "Ước thực hiện năm
+    2024"."""
+    return stage.heading % {"year": year}
 
 
 def previous_heading(report):
@@ -100,7 +102,7 @@ def percent_of_previous_heading(report):
 
 REPORT_COLUMNS = [
     Column(
-        "position", _("No."), lambda row: row.position, kind=CENTER, width=6, order_by="position"
+        "position", _("No."), lambda row: row.position, layout=CENTER, width=6, order_by="position"
     ),
     Column(
         "name",
@@ -110,13 +112,13 @@ REPORT_COLUMNS = [
         width=48,
         order_by="name",
     ),
-    Column("unit", _("Unit"), lambda row: row.unit, kind=CENTER, width=11),
+    Column("unit", _("Unit"), lambda row: row.unit, layout=CENTER, width=11),
     Column(
         "plan",
         _("Plan"),
         lambda row: row.amount(row.plan, plan=True),
         text=lambda row: row.plan_text or display.NONE,
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=13,
         order_by="plan_order",
         heading_for=lambda report: plan_heading(report.year.year),
@@ -127,7 +129,7 @@ REPORT_COLUMNS = [
         lambda row: row.amount(row.actual),
         text=lambda row: row.actual_text or display.NONE,
         html=display.actual_html,
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=13,
         order_by="actual_order",
         heading_for=lambda report: actual_heading(report.stage, report.year.year),
@@ -135,19 +137,19 @@ REPORT_COLUMNS = [
     Column(
         "percent",
         _("Percent of plan"),
-        lambda row: display.NONE if row.percent is None else row.percent,
+        lambda row: or_none_mark(row.percent),
         text=lambda row: row.percent_text,
         html=display.percent_html,
-        kind=PERCENT,
+        layout=PERCENT,
         width=13,
         order_by="percent_order",
     ),
     Column(
         "assessment",
         _("Assessment"),
-        lambda row: str(row.assessment.label),
+        lambda row: str(row.assessment_words),
         html=display.assessment_badge,
-        kind=CENTER,
+        layout=CENTER,
         width=14,
         order_by="assessment_rank",
     ),
@@ -157,23 +159,22 @@ REPORT_COLUMNS = [
             heading,
             lambda row, stage=stage: row.amount(row.figure.actual_at(stage)),
             text=lambda row, stage=stage: row.text_at(stage) or display.NONE,
-            kind=AMOUNT,
+            layout=AMOUNT,
             width=13,
             in_report=False,
             group="stages",
             heading_for=lambda report, stage=stage: actual_heading(stage, report.year.year),
         )
-        for name, heading, stage in (
-            ("actual_half", _("Six months"), Stage.HALF),
-            ("actual_estimate", _("Estimate"), Stage.ESTIMATE),
-        )
+        # The full year's actual is the "actual" column itself, at the full-year stage.
+        for name, heading, stage in ((stage.field, stage.short, stage) for stage in Stage)
+        if stage != Stage.FINAL
     ),
     Column(
         "previous",
         _("Same period last year"),
         lambda row: row.amount(row.previous_actual),
         text=lambda row: row.previous_text or display.NONE,
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=13,
         group="compare",
         heading_for=previous_heading,
@@ -181,9 +182,9 @@ REPORT_COLUMNS = [
     Column(
         "percent_of_previous",
         _("Percent of last year"),
-        lambda row: display.NONE if row.percent_of_previous is None else row.percent_of_previous,
+        lambda row: or_none_mark(row.percent_of_previous),
         text=lambda row: display.percent_text(row.percent_of_previous),
-        kind=PERCENT,
+        layout=PERCENT,
         width=13,
         group="compare",
         heading_for=percent_of_previous_heading,
@@ -202,7 +203,7 @@ REPORT_COLUMNS = [
         _("Plan for next year"),
         lambda row: row.amount(row.next_plan, plan=True),
         text=lambda row: row.next_plan_text or display.NONE,
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=13,
         on_screen=False,
         group="next",

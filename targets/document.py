@@ -12,21 +12,20 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import columns, wording
-from .progress import Stage
+from . import wording
 
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
 
 
 @dataclass
 class Table:
-    """An annex's table: headings, the columns' kinds (targets.columns: how each is aligned and
-    how wide it needs to be) and relative widths, and its body: ("band", label, text) for a
-    group's row (the areas I–IV), ("row", [(text, kind), …]) for a line, ("total", text) for a
-    line across the table."""
+    """An annex's table: headings, the columns' layouts (targets.columns: how each is aligned
+    and how wide it needs to be) and relative widths, and its body: ("band", label, text) for a
+    group's row (the areas I–IV), ("row", [(text, layout), …]) for a line, ("total", text) for
+    a line across the table."""
 
     headings: list
-    kinds: list
+    layouts: list
     widths: list
     body: list = field(default_factory=list)
 
@@ -74,14 +73,10 @@ def register_annex(make_annex):
 
 
 def section_headings(year, stage):
-    if stage == Stage.HALF:
-        directions = _("III- DIRECTIONS AND TASKS FOR THE LAST SIX MONTHS OF %(year)s")
-    else:
-        directions = _("III- DIRECTIONS AND TASKS FOR %(year)s")
     return (
         _("I- RESULTS"),
         _("II- LIMITATIONS, SHORTCOMINGS AND THEIR CAUSES"),
-        directions % {"year": year.year if stage == Stage.HALF else year.year + 1},
+        stage.directions_heading % {"year": year.year, "next": year.year + 1},
     )
 
 
@@ -95,13 +90,13 @@ def targets_annex(report):
     report_columns = report.document_columns
     table = Table(
         headings=[str(column.heading) for column in report_columns],
-        kinds=[column.kind for column in report_columns],
+        layouts=[column.layout for column in report_columns],
         widths=[column.width for column in report_columns],
     )
     for area, rows in report.printed_sections():
         table.body.append(("band", f"{area.roman}.", area.name))
         table.body.extend(
-            ("row", [(text, column.kind) for column, text in cells]) for cells in rows
+            ("row", [(text, column.layout) for column, text in entries]) for entries in rows
         )
     table.body.append(("total", f"{report.summary}."))
     title = wording.annex_subject(report.year, report.stage)
@@ -146,7 +141,3 @@ def build(report):
             recipients=year.recipient_lines,
             annexes=annexes,
         )
-
-
-def numeric(kind):
-    return kind in (columns.AMOUNT, columns.PERCENT)

@@ -6,14 +6,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from cauthia.forms import ChoiceLabels
+from core.forms import ChoiceLabels
 
 from . import files, plausibility, wording
 from .fields import CleanTextFormField
-from .models import MAX_TEXT, STAGE_FIELDS, Figure, ReportText, StaleFigure, Target, Year
+from .models import MAX_TEXT, Figure, ReportText, StaleFigure, Target, Year
 from .numbers import NumberFormatError, format_number, parse_number
 from .plausibility import Rules
-from .progress import STAGE_LABELS, Kind, Stage
+from .progress import Kind
+from .stages import STAGE_FIELDS, Stage
 from .text import has_letters
 
 
@@ -67,7 +68,7 @@ class CountField(AmountField):
 
 
 class DateInput(forms.DateInput):
-    """A date typed day/month/year (the formats of cauthia.formats.vi read it)."""
+    """A date typed day/month/year (the formats of core.formats.vi read it)."""
 
     input_type = "text"
 
@@ -149,9 +150,10 @@ class FigureForm(forms.Form):
     """
 
     plan = AmountField(label=_("Plan"), show_hidden_initial=True)
-    actual_half = AmountField(label=STAGE_LABELS[Stage.HALF], show_hidden_initial=True)
-    actual_estimate = AmountField(label=STAGE_LABELS[Stage.ESTIMATE], show_hidden_initial=True)
-    actual = AmountField(label=STAGE_LABELS[Stage.FINAL], show_hidden_initial=True)
+    # The actual at each stage (targets.stages), in the stages' order.
+    for stage in Stage:
+        locals()[stage.field] = AmountField(label=stage.form_label, show_hidden_initial=True)
+    del stage
     note = NoteField(
         label=_("Note printed in the report"),
         required=False,
@@ -182,7 +184,7 @@ class FigureForm(forms.Form):
     def __init__(self, *args, figure, stages=tuple(Stage), texts=TEXTS, previous=None, **kwargs):
         """``previous``: the same target's figure of the year before (None: none, or not
         compared), which the caller has at hand (the grid's report rows carry it)."""
-        amounts = ["plan", *(STAGE_FIELDS[stage] for stage in stages)]
+        amounts = ["plan", *(stage.field for stage in stages)]
         self.values = [*amounts, *texts]
         kwargs.setdefault("initial", {name: getattr(figure, name) for name in self.values})
         kwargs["initial"].setdefault("version", figure.version)
@@ -190,7 +192,7 @@ class FigureForm(forms.Form):
         self.figure = figure
         self.previous = previous
         self.plausibility_warnings = []
-        for name in (set(STAGE_FIELDS.values()) - set(amounts)) | (set(self.TEXTS) - set(texts)):
+        for name in (set(STAGE_FIELDS) - set(amounts)) | (set(self.TEXTS) - set(texts)):
             del self.fields[name]
         for name in amounts:
             field = self.fields[name]
@@ -285,7 +287,7 @@ class FigureForm(forms.Form):
 
     @property
     def stages(self):
-        return [stage for stage in Stage if STAGE_FIELDS[stage] in self.values]
+        return [stage for stage in Stage if stage.field in self.values]
 
     @property
     def texts(self):
@@ -412,8 +414,8 @@ class EvidenceForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        upload.kind = files.content_type(upload)
-        if upload.kind is None:
+        upload.detected_type = files.content_type(upload)
+        if upload.detected_type is None:
             raise forms.ValidationError(
                 _(
                     "This file is not one the app keeps as evidence: %(accepted)s, read from its "
@@ -642,7 +644,7 @@ class ImportForm(forms.Form):
     file = UploadField(label=_("Workbook (.xlsx)"), limit="IMPORT_MAX_BYTES")
     stage = forms.TypedChoiceField(
         label=_("The sheet's actual is"),
-        choices=[(stage.value, STAGE_LABELS[stage]) for stage in Stage],
+        choices=[(stage.value, stage.form_label) for stage in Stage],
         coerce=Stage,
         widget=forms.RadioSelect,
     )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import display
-from .progress import Assessment, Direction, Kind, Stage, small_count
+from .progress import Assessment, Direction, Kind, small_count
 
 # Words that keep their capital inside a sentence: "Đảng bộ", "Mặt trận Tổ quốc" (but "đảng
 # viên").
@@ -39,8 +39,6 @@ CAUSE_LABEL = re.compile(r"(?:^|[.;,\n])\s*(khách quan|chủ quan)\s*:", re.IGN
 OBJECTIVE, SUBJECTIVE = "khách quan", "chủ quan"
 # The counts written with a leading zero (a Decimal 2 is in it, 2.5 is not).
 SMALL_COUNTS = range(1, 10)
-# Below this share of the year's plan, a six months' figure is "đạt thấp so với kế hoạch năm".
-LOW_AT_HALF = 50
 
 
 def lower_first(text):
@@ -137,7 +135,7 @@ def ceiling_sentence(row, stage):
     if row.plan is None:
         return text
     limit = {"limit": limit_words(row, row.plan)}
-    if stage == Stage.HALF:
+    if stage.within_year:
         return text + " " + _("(the year's limit: %(limit)s)") % limit
     if actual < row.plan:
         return text + ", " + _("below the limit (%(limit)s)") % limit
@@ -152,7 +150,7 @@ def zero_sentence(row, stage):
     text = _("%(name)s has no result yet") % {"name": name_of(row)}
     if row.plan:
         plan = {"plan": value_words(row, row.plan)}
-        if stage == Stage.HALF:
+        if stage.within_year:
             text += " " + _("(the year's plan: %(plan)s)") % plan
         else:
             text += " " + _("(plan: %(plan)s)") % plan
@@ -169,7 +167,7 @@ def milestone_sentence(row, stage):
         if kept:
             return _("firmly maintained the result of %(rest)s") % {"rest": name[kept.end() :]}
         return name
-    if stage == Stage.HALF or not row.plan:
+    if stage.within_year or not row.plan:
         return _("%(name)s has no result yet") % {"name": name}
     return _("the target %(name)s was not achieved") % {"name": name}
 
@@ -178,9 +176,9 @@ def share_words(row, stage):
     """ "bằng 101% kế hoạch"; at six months "bằng 64,54% kế hoạch năm", or below half of it
     "đạt thấp so với kế hoạch năm"."""
     percent = {"percent": display.percent_words(row.percent)}
-    if stage != Stage.HALF:
+    if not stage.within_year:
         return _("equal to %(percent)s of plan") % percent
-    if row.percent < LOW_AT_HALF:
+    if row.percent < stage.low_percent:
         return _("low against the year's plan")
     return _("equal to %(percent)s of the year's plan") % percent
 
@@ -232,11 +230,8 @@ def opening(report):
     }
     if not report.rows:
         text = _("In %(year)s, the %(committee)s has set no main targets yet.")
-    elif stage == Stage.HALF:
-        text = _(
-            "In the first six months of %(year)s, the %(committee)s led the work on the "
-            "%(total)s main targets of the year."
-        )
+    elif stage.within_year:
+        text = stage.opening
     else:
         text = _("In %(year)s, the %(committee)s set %(total)s main targets in every area.")
     text %= values
@@ -262,11 +257,13 @@ def results(report):
 def shortfalls(report):
     """The rows section II speaks of: below plan at a full-year stage; at six months, those
     below half of the year's plan."""
-    if report.stage == Stage.HALF:
+    if report.stage.within_year:
         return [
             row
             for row in report.rows
-            if not is_ceiling(row) and row.percent is not None and row.percent < LOW_AT_HALF
+            if not is_ceiling(row)
+            and row.percent is not None
+            and row.percent < report.stage.low_percent
         ]
     return [row for row in report.rows if row.assessment == Assessment.NOT_MET]
 
@@ -296,7 +293,7 @@ def cause_lines(rows):
 
 
 def limitation_lines(report, rows):
-    if report.stage == Stage.HALF:
+    if report.stage.within_year:
         lead = _("%(count)s targets are low against the year's plan:")
     else:
         lead = _("%(count)s targets fell short of plan:")
@@ -329,8 +326,8 @@ def shortcomings(report):
     "2- Nguyên nhân" from their reasons."""
     rows = shortfalls(report)
     if not rows:
-        if report.stage == Stage.HALF:
-            return _("Every target with a figure is at half of the year's plan or more.")
+        if report.stage.within_year:
+            return str(report.stage.on_track)
         return _("Every target with a figure met its plan.")
     lines = [_("1- Limitations and shortcomings"), *limitation_lines(report, rows)]
     return "\n".join([*lines, *causes_section(rows)])
@@ -349,7 +346,7 @@ def goal(row, stage):
     """What a task aims at: next year's plan at the year's end, the year's plan at six months
     ("thu ngân sách nhà nước trên địa bàn đạt 4.000 triệu đồng"); the target itself where that
     plan is not set."""
-    value = row.plan if stage == Stage.HALF else row.next_plan
+    value = row.plan if stage.within_year else row.next_plan
     name = name_of(row)
     if value is None:
         return _("complete the target %(name)s") % {"name": name}
@@ -382,12 +379,8 @@ def directions(report):
     of the year."""
     year, stage = report.year, report.stage
     rows = shortfalls(report)
-    if stage == Stage.HALF:
-        lead = _(
-            "Concentrate the leadership and direction on completing the targets of %(year)s "
-            "in the last six months of the year"
-        )
-        keep = _("Maintain and build on the results of the first six months of the year.")
+    if stage.within_year:
+        lead, keep = stage.directions_lead, stage.keep_results
         kept = any(row.actual is not None for row in report.rows)
     else:
         lead = _(
@@ -396,7 +389,7 @@ def directions(report):
         )
         keep = _("Continue to build on the results of the targets met and exceeded in %(year)s.")
         kept = any(row.assessment in (Assessment.EXCEEDED, Assessment.MET) for row in report.rows)
-    lead %= {"year": year.year if stage == Stage.HALF else year.year + 1}
+    lead %= {"year": year.year if stage.within_year else year.year + 1}
     if rows:
         lines = [lead + _("; among them:")]
         lines += [f"- {upper_first(task(row, stage))}." for row in rows]
@@ -404,7 +397,7 @@ def directions(report):
         lines = [f"{lead}."]
     if kept:
         lines.append(keep % {"year": year.year})
-    if report.has_next_plans and stage != Stage.HALF:
+    if report.has_next_plans and not stage.within_year:
         lines.append(
             _("Organise the work on the targets of %(next)s as planned in Annex I.")
             % {"next": year.year + 1}

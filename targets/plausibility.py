@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .numbers import format_number
-from .progress import Kind, Stage
+from .progress import Kind
+from .stages import Stage
 
 HUNDRED = Decimal(100)
 # Kinds whose plan and actual are amounts of one thing, comparable with the plan.

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .stages import Stage
+
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -30,36 +32,13 @@ class Direction(models.TextChoices):
     LOWER = "lower", _("at most (a ceiling)")
 
 
-class Stage(models.TextChoices):
-    """The stages of a year's actual figure, in the order the year reaches them: the level at
-    30 June (sơ kết 6 tháng), the estimate for the whole year made for the year-end conference,
-    and the final figure known after the year ends."""
-
-    HALF = "half", _("six months")
-    ESTIMATE = "estimate", _("estimated for the year")
-    FINAL = "final", _("full year")
-
-    @property
-    def has_verdict(self):
-        """At six months a target shows how far it has come, not whether it was met."""
-        return self != Stage.HALF
-
-
-# What a form or a table calls the actual at each stage.
-STAGE_LABELS = {
-    Stage.HALF: _("Actual at six months"),
-    Stage.ESTIMATE: _("Estimated for the year"),
-    Stage.FINAL: _("Actual for the year"),
-}
-
-
 class Assessment(models.TextChoices):
     """The verdict a report prints beside each target, in the order reports count them."""
 
     EXCEEDED = "exceeded", _("Exceeded plan")
     MET = "met", _("Met plan")
     NOT_MET = "not_met", _("Not met")
-    REACHED = "reached", _("Six months' level")
+    REACHED = "reached", _("Level reached")
     NO_DATA = "no_data", _("No data yet")
     NO_PLAN = "no_plan", _("No plan set")
 
@@ -141,11 +120,7 @@ SUMMARY_PARTS = {
     ),
     Assessment.MET: ngettext_lazy("%(count)s target met plan", "%(count)s targets met plan", "n"),
     Assessment.NOT_MET: ngettext_lazy("%(count)s target not met", "%(count)s targets not met", "n"),
-    Assessment.REACHED: ngettext_lazy(
-        "%(count)s target with a six months' figure",
-        "%(count)s targets with a six months' figure",
-        "n",
-    ),
+    Assessment.REACHED: None,  # in the stage's own words (Stage.reached_words)
     Assessment.NO_DATA: ngettext_lazy(
         "%(count)s target without data", "%(count)s targets without data", "n"
     ),
@@ -188,7 +163,7 @@ class Summary:
         if not self.total:
             return str(_("No targets yet"))
         parts = [
-            counted(words, self.counts[assessment])
+            counted(words or self.stage.reached_words, self.counts[assessment])
             for assessment, words in SUMMARY_PARTS.items()
             if self.counts[assessment]
         ]

@@ -10,11 +10,14 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import columns, display, narrative, progress
-from .models import STAGE_FIELDS, Figure, ReportText, Year
-from .progress import Assessment, Kind, Stage, Summary
+from .models import Figure, ReportText, Year
+from .progress import Assessment, Kind, Summary
+from .stages import Stage
 
 # A placeholder reversed once per report and replaced per row: one reverse() per report instead
 # of one per row.
@@ -70,6 +73,14 @@ class Row:
     def assessment(self):
         t = self.target
         return Assessment(progress.assess(t.kind, t.direction, self.plan, self.actual, self.stage))
+
+    @property
+    def assessment_words(self):
+        """The assessment as pages and documents print it; inside the year, the level of its
+        stage: "Mức 6 tháng"."""
+        if self.assessment == Assessment.REACHED:
+            return self.stage.reached_badge
+        return self.assessment.label
 
     @property
     def assessment_rank(self):
@@ -217,10 +228,11 @@ class YearReport:
             saved.year = self.year  # already at hand: no query for it
         return saved or ReportText(year=self.year, stage=self.stage, **narrative.draft(self))
 
-    @property
+    @functools.cached_property
     def is_draft(self):
-        """A report is a draft (DỰ THẢO) until the office marks its text final. One query, and
-        no drafting of the text when only this is asked."""
+        """A report is a draft (DỰ THẢO) until the office marks its text final. One query for
+        the report (each annex of the workbook asks), and no drafting of the text when only this
+        is asked."""
         if "text" in self.__dict__:
             return not self.text.is_final
         saved = ReportText.objects.filter(year=self.year, stage=self.stage, is_final=True)
@@ -297,7 +309,7 @@ def kept_neighbours(year, figures):
     for figure in figures:
         kept = figure.kept_neighbours
         if kept.get("previous") is not None:
-            amounts = {STAGE_FIELDS[stage]: value for stage, value in kept["previous"].items()}
+            amounts = {Stage(stage).field: value for stage, value in kept["previous"].items()}
             neighbours[year.year - 1, figure.target_id] = Figure(
                 target_id=figure.target_id, **kept_amounts(amounts)
             )
@@ -325,3 +337,65 @@ def latest_stage(figures):
     """The latest stage any of ``figures`` has an actual for; the full year if none has."""
     stages = {figure.latest_stage() for figure in figures} - {None}
     return max(stages, key=list(Stage).index, default=Stage.FINAL)
+
+
+# --- What a closed year's report keeps ------------------------------------------------------
+
+
+def keep_what_the_report_reads(sender, year, by, **kwargs):
+    """At the closing (targets.models.year_closing, inside its transaction and the year's
+    lock): what the report reads of the years around it, and the drafts the office never
+    saved, so that a closed year's report reads as it was closed."""
+    keep_neighbours(year)
+    keep_report_drafts(year, by)
+
+
+def keep_neighbours(year):
+    """Keep on each figure what the year's report reads of the years before and after it
+    (last year's actual at every stage, next year's plan), as they stand now: the closed
+    year's report reads these (targets.report.neighbour_figures), not what is written
+    later."""
+    figures = list(year.figures.all())
+    neighbours = stored_neighbours(year, figures)
+
+    def text(value):
+        return None if value is None else str(value)
+
+    for figure in figures:
+        kept = {}
+        previous = neighbours.get((year.year - 1, figure.target_id))
+        if previous is not None:
+            kept["previous"] = {stage: text(previous.actual_at(stage)) for stage in Stage}
+        following = neighbours.get((year.year + 1, figure.target_id))
+        if following is not None:
+            kept["next_plan"] = text(following.plan)
+        figure.kept_neighbours = kept
+    Figure.objects.bulk_update(figures, ["kept_neighbours"])
+
+
+def keep_report_drafts(year, by):
+    """Keep the draft of each stage with figures whose text the office never saved, as the
+    report prints it now, at version 0 (ReportText.write counts the office's saves from
+    1): a draft is written afresh from what it reads (the targets' names and phrases, next
+    year's plans), and a closed year's report reads as it was closed. Raises
+    ValidationError where a draft is longer than a report's text may be."""
+    saved = set(year.report_texts.values_list("stage", flat=True))
+    figures = list(year.figures.all())
+    for stage in Stage:
+        if stage in saved or all(figure.actual_at(stage) is None for figure in figures):
+            continue
+        draft = YearReport.year_end(year, stage).text
+        if any(
+            len(getattr(draft, name)) > ReportText._meta.get_field(name).max_length
+            for name in ReportText.SECTIONS
+        ):
+            raise ValidationError(
+                _(
+                    "The year cannot be closed yet: the report drafted from the figures "
+                    "(%(stage)s) is too long to keep. Shorten its text and save it first."
+                )
+                % {"stage": stage.label},
+                code="draft_too_long",
+            )
+        draft.version, draft.updated_by = 0, by
+        draft.save(changed_by=by)

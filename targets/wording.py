@@ -5,7 +5,7 @@ translated strings, and every document is written in Vietnamese whoever asks for
 
 from django.utils.translation import gettext as _
 
-from .progress import Stage
+from .stages import Stage
 
 # The blanks left for a number, a day and a month written by hand before the report is issued.
 BLANK_NUMBER = " " * 6
@@ -48,9 +48,9 @@ def date_words(date):
 
 
 def report_year(year, stage):
-    """The year a report at ``stage`` is dated in when its date is left blank: the six-month
-    and estimate reports are made within the year, the final report after it ends."""
-    return year.year + 1 if stage == Stage.FINAL else year.year
+    """The year a report at ``stage`` is dated in when its date is left blank: the reports
+    inside the year and the estimate are made within it, the final report after it ends."""
+    return year.year + 1 if stage.dated_after_year else year.year
 
 
 def issued_date(year, stage, draft):
@@ -87,35 +87,12 @@ def report_type():
 def report_subject(year, stage=Stage.FINAL):
     """The usual subject under the type name, in lower case as the guidance writes it: what the
     report covers, its results and the direction that follows (section III)."""
-    values = {"year": year.year, "next": year.year + 1}
-    if stage == Stage.HALF:
-        return (
-            _(
-                "results of the main targets in the first six months of %(year)s, directions "
-                "and tasks for the last six months"
-            )
-            % values
-        )
-    if stage == Stage.ESTIMATE:
-        return (
-            _(
-                "estimated results of the main targets of %(year)s, directions and tasks for "
-                "%(next)s"
-            )
-            % values
-        )
-    return _("results of the main targets of %(year)s, directions and tasks for %(next)s") % values
+    return stage.subject % {"year": year.year, "next": year.year + 1}
 
 
 def annex_subject(year, stage=Stage.FINAL):
     """The targets' annex title, in capitals: "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CHỦ YẾU NĂM 2023"."""
-    if stage == Stage.HALF:
-        text = _("results of the main targets in the first six months of %(year)s")
-    elif stage == Stage.ESTIMATE:
-        text = _("estimated results of the main targets of %(year)s")
-    else:
-        text = _("results of the main targets of %(year)s")
-    return (text % {"year": year.year}).upper()
+    return (stage.annex_subject % {"year": year.year}).upper()
 
 
 def closing_words():
@@ -137,11 +114,7 @@ def draft_mark():
 
 def stage_line(stage):
     """Which figures a table shows: "(Số liệu ước thực hiện cả năm)"."""
-    return {
-        Stage.HALF: _("(Figures at six months, against the year's plan)"),
-        Stage.ESTIMATE: _("(Estimated figures for the whole year)"),
-        Stage.FINAL: _("(Figures for the whole year)"),
-    }[stage]
+    return str(stage.table_line)
 
 
 def annex_title(number):

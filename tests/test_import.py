@@ -20,9 +20,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from targets.models import STAGE_FIELDS, Figure, FigureChange, Import, Year
+from targets.models import Figure, FigureChange, Import, Year
 from targets.numbers import MAX_AMOUNT, format_number
-from targets.progress import Stage
+from targets.stages import Stage
 
 from .helpers import form_data, plain_text, report_workbook, signed_in
 from .test_access import snapshot
@@ -681,7 +681,7 @@ def test_any_figures_saved_exported_and_imported_back_change_nothing(
     for position, (plan, actual, note) in values.items():
         saved = figure(position)
         saved.plan, saved.note = plan, note
-        setattr(saved, STAGE_FIELDS[stage], actual)
+        setattr(saved, Stage(stage).field, actual)
         saved.save()
     address = reverse("targets:report_workbook", args=[YEAR]) + f"?stage={stage}"
     content = office.get(address).content

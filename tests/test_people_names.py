@@ -68,7 +68,8 @@ def test_a_figures_history_and_last_change_name_who_saved_it(bithu, alice, demo)
     edit_figure(bithu, BHYT, actual_estimate="97,5")
     page = bithu.get(reverse("targets:target", args=[2024, BHYT]))
     history = [row.split(" | ") for row in rows_of(page) if "→" in row]
-    assert history[0][1:5] == [VUONG, "96,5", "96,13", "97,42 → 97,5"]
+    # Who, plan, six months, nine months, estimate.
+    assert history[0][1:6] == [VUONG, "96,5", "96,13", "–", "97,42 → 97,5"]
     assert f"· {VUONG} ·" in text_of(page)  # last changed
 
     edit_figure(signed_in(alice), BHYT, actual_estimate="97,6")

@@ -10,8 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from targets.models import Figure, FigureChange, Year
-from targets.progress import Assessment, Stage, assess, percent_of_plan
+from targets.progress import Assessment, assess, percent_of_plan
 from targets.report import YearReport
+from targets.stages import Stage
 
 from .helpers import form_data, row_for, text_of
 

@@ -16,8 +16,8 @@ def test_the_target_page_shows_the_year_all_years_a_chart_and_the_note(alice_cli
     html = response.content.decode()
     assert "<svg" in html and html.count('<rect class="actual"') == 1  # 2024 has no actual yet
     years = [row for row in rows_of(response) if row.startswith(("2023", "2024"))]
-    # Plan, six months, estimate, full year, percent: 2023 has its final figures only.
-    assert years[0].startswith("2023 | 12 | – | – | 25 | 208,33%")
+    # Plan, six months, nine months, estimate, full year, percent: 2023 has its final figures.
+    assert years[0].startswith("2023 | 12 | – | – | – | 25 | 208,33%")
     assert years[1].startswith("2024 |") and years[1].endswith("Chưa có số liệu")
 
 
@@ -30,10 +30,10 @@ def test_the_history_lists_every_change_with_who_when_old_and_new(bob_client, al
     response = bob_client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
     history = [row for row in rows_of(response) if "alice" in row or "hệ thống" in row]
     assert len(history) == 3
-    # Plan, six months, estimate, full year.
-    assert "| alice | 12 → 12,5 | – | – | 26 |" in history[0]
-    assert "| alice | 12 | – | – | 25 → 26 |" in history[1]
-    assert "| hệ thống (nạp dữ liệu) | – → 12 | – | – | – → 25 |" in history[2]
+    # Plan, six months, nine months, estimate, full year.
+    assert "| alice | 12 → 12,5 | – | – | – | 26 |" in history[0]
+    assert "| alice | 12 | – | – | – | 25 → 26 |" in history[1]
+    assert "| hệ thống (nạp dữ liệu) | – → 12 | – | – | – | – → 25 |" in history[2]
 
 
 def test_the_bhyt_note_records_what_the_source_said(alice_client, demo):

@@ -13,9 +13,9 @@ from django.db import transaction
 from cells.models import SHARE_AMOUNTS, Cell, CellSecretary, CellYear, Share, Task, TaskNote
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
 from targets import narrative
-from targets.models import STAGE_FIELDS, Area, Figure, ReportText, Target, Year
-from targets.progress import Stage
+from targets.models import Area, Figure, ReportText, Target, Year
 from targets.report import YearReport
+from targets.stages import STAGE_FIELDS, Stage
 
 FIXTURES = Path(settings.FIXTURES_DIR)
 
@@ -156,7 +156,7 @@ class Command(BaseCommand):
         """The final report of a year issued under a number (2023's, Số 125-BC/ĐU) has its
         text, drafted from the figures and marked final: an issued report is no draft."""
         for year in years:
-            if not year.report_number:
+            if not year.issued_as(Stage.FINAL)[0]:
                 continue
             saved = ReportText.objects.filter(year=year, stage=Stage.FINAL).first()
             if saved and not self.reset:
@@ -173,7 +173,7 @@ class Command(BaseCommand):
         created = figure is None
         figure = figure or Figure(target=target, year=year)
         figure.plan = amount(row.get("plan"))
-        for field in STAGE_FIELDS.values():
+        for field in STAGE_FIELDS:
             setattr(figure, field, amount(row.get(field)))
         figure.note = row.get("note", "")
         figure.reason = row.get("reason", "")

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from targets import word, xlsx
 from targets.models import Year
-from targets.progress import Stage
 from targets.report import YearReport
+from targets.stages import Stage
 
 
 class Command(BaseCommand):

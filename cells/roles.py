@@ -49,7 +49,8 @@ ROLE_PERMISSIONS = {
         "cells.view_cellsecretary",
     ],
     # None: what a cell secretary may see and report is their own cell's, which comes from
-    # CellSecretary, not from a permission (cells.views.cell_of and reports_for).
+    # CellSecretary, not from a permission. A user without cells.view_cell is a cell
+    # secretary (targets.access.is_cell_secretary, the one place that says so).
     CELL_SECRETARIES: [],
 }
 

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cauthia.converters import IdConverter
+from core.converters import IdConverter
 from targets import xlsx
-from targets.models import STAGE_FIELDS, Figure, RatingFeed, StaleFigure, Year
-from targets.progress import Stage
+from targets.access import access_to, year_for
+from targets.models import Figure, RatingFeed, StaleFigure
 from targets.report import Row, latest_stage
+from targets.stages import Stage
 from targets.views import stage_asked
 
 from .forms import CellYearForm, RatingCountsForm, ShareSheet, TaskForm, TaskProgressForm
@@ -46,29 +47,21 @@ def cell_of(request, number):
     return get_object_or_404(Cell.objects.for_user(request.user), number=number)
 
 
-def reports_for(user, perm):
-    """Whether ``user`` may report for a cell cell_of has let them see: its own secretary (the
-    only cell they see), or ward staff with ``perm``."""
-    return user.has_perm(perm) or not user.has_perm("cells.view_cell")
-
-
-def require_reporter(request, perm):
-    if not reports_for(request.user, perm):
+def require_reporter(access, perm):
+    """403 unless the user may report for the cell cell_of has let them see: its secretary,
+    or ward staff with ``perm`` (targets.access.Access.reports_for_cell)."""
+    if not access.reports_for_cell(perm):
         raise PermissionDenied
-
-
-def year_of(year):
-    return get_object_or_404(Year, year=year)
 
 
 @require_safe
 def overview(request, year):
-    if not request.user.has_perm("cells.view_cell"):
-        own = Cell.objects.of_secretary(request.user)
-        if own is None:
+    access = year_for(request, year)
+    if access.is_cell_secretary:
+        if access.own_cell is None:
             raise Http404
-        return redirect("cells:cell", year=year, number=own.number)
-    year = get_object_or_404(Year, year=year)
+        return redirect("cells:cell", year=year, number=access.own_cell.number)
+    year = access.year
     cells = list(Cell.objects.filter(is_active=True))
     cell_years = {cy.cell_id: cy for cy in CellYear.objects.filter(year=year)}
     for cell in cells:
@@ -105,11 +98,10 @@ def overview(request, year):
         "cells/overview.html",
         {
             "year": year,
-            "years": Year.objects.all(),
+            "years": access.years,
             "table": CellTable(cells),
             "totals": totals,
             "offers": offers,
-            "can_apply": request.user.has_perm("targets.change_figure") and not year.is_closed,
         },
     )
 
@@ -119,7 +111,8 @@ def cell_detail(request, year, number):
     """A cell's year: what is due, its tasks with their latest progress, its shares of the
     ward's targets, its rating's steps. A cell secretary's home."""
     cell = cell_of(request, number)
-    year = year_of(year)
+    access = year_for(request, year)
+    year = access.year
     tasks = list(
         Task.objects.filter(cell=cell, year=year).select_related("target__area").with_latest_note()
     )
@@ -150,19 +143,15 @@ def cell_detail(request, year, number):
     )
     cell_year, steps = stored_rating(cell, year)
     cell.cell_year = cell_year
-    user, open_year = request.user, not year.is_closed
-    decided = bool(cell_year and cell_year.decided_at)
-    ward_rates = open_year and user.has_perm("cells.change_cellyear")
-    can_edit = user.has_perm("cells.change_task") and open_year
-    can_report = open_year and reports_for(user, "cells.add_tasknote")
     return render(
         request,
         "cells/cell.html",
         {
             "cell": cell,
             "year": year,
-            "years": Year.objects.all(),
+            "years": access.years,
             "cell_year": cell_year,
+            "decided": bool(cell_year and cell_year.decided_at),
             "due": due,
             "sections": [
                 (
@@ -171,7 +160,10 @@ def cell_detail(request, year, number):
                         rows,
                         exclude=[
                             name
-                            for name, shown in (("edit", can_edit), ("report", can_report))
+                            for name, shown in (
+                                ("edit", access.can_manage_tasks),
+                                ("report", access.can_report_progress),
+                            )
                             if not shown
                         ],
                     ),
@@ -186,15 +178,6 @@ def cell_detail(request, year, number):
                 .select_related("year", "cell")
                 .order_by("-year__year")
             ),
-            "can_edit": can_edit,
-            "can_report_shares": open_year
-            and bool(shares)
-            and reports_for(user, "cells.change_share"),
-            "can_self_assess": open_year
-            and not decided
-            and reports_for(user, "cells.add_ratingstep"),
-            "can_propose": ward_rates and not decided,
-            "can_rate": ward_rates,
         },
     )
 
@@ -203,7 +186,7 @@ def cell_detail(request, year, number):
 def task_sheet(request, year, number):
     """A cell's tasks of the year as a workbook: the one download a cell secretary has."""
     cell = cell_of(request, number)
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     tasks = Task.objects.filter(cell=cell, year=year).select_related("target")
     response = HttpResponse(
         xlsx.workbook_bytes(task_workbook(cell, year, tasks)), content_type=xlsx.CONTENT_TYPE
@@ -217,18 +200,19 @@ def task_sheet(request, year, number):
 @require_http_methods(["GET", "POST"])
 def task_add(request, year, number):
     cell = cell_of(request, number)
-    return _task_form(request, Task(cell=cell, year=get_object_or_404(Year, year=year)))
+    return _task_form(request, Task(cell=cell, year=year_for(request, year).year))
 
 
 @permission_required("cells.change_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def task_edit(request, year, number, pk):
+    access = year_for(request, year)
     task = get_object_or_404(
-        Task.objects.for_user(request.user).select_related("cell", "year"),
+        access.of_year(Task.objects.for_user(request.user).select_related("cell", "year")),
         pk=pk,
         cell__number=number,
-        year__year=year,
     )
+    access.found(task.year)
     return _task_form(request, task)
 
 
@@ -255,7 +239,7 @@ def rating_edit(request, year, number):
     counts "10/10" and "86%" are derived from. Until decided it starts from the ward's
     proposal."""
     cell = cell_of(request, number)
-    year = year_of(year)
+    year = year_for(request, year).year
     year.require_open()
     back = cell.url_in(year)
     cell_year, steps = rating_of(cell, year)
@@ -292,7 +276,7 @@ def rating_edit(request, year, number):
 @require_POST
 def apply_rating(request, year):
     """Write a rating-derived figure ("10/10", "86 %") into its target's actual."""
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     totals = RatingTotals(
         year, CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
     )
@@ -320,9 +304,12 @@ def apply_rating(request, year):
 def task_of(request, year, number, pk):
     """The task ``pk`` of cell ``number`` in ``year``, if the user may see that cell."""
     cell = cell_of(request, number)
-    return get_object_or_404(
-        Task.objects.select_related("cell", "year", "target"), pk=pk, cell=cell, year__year=year
+    access = year_for(request, year)
+    task = get_object_or_404(
+        access.of_year(Task.objects.select_related("cell", "year", "target")), pk=pk, cell=cell
     )
+    access.found(task.year)
+    return task
 
 
 @require_http_methods(["GET", "POST"])
@@ -330,7 +317,7 @@ def task_progress(request, year, number, pk):
     """The cell's secretary (or the office) reports how a task goes: its status and a dated
     note; the task's notes so far are listed under the form."""
     task = task_of(request, year, number, pk)
-    require_reporter(request, "cells.add_tasknote")
+    require_reporter(year_for(request, year), "cells.add_tasknote")
     task.year.require_open()
     back = task.cell.url_in(task.year)
     form = TaskProgressForm(request.POST or None, task=task)
@@ -420,15 +407,16 @@ def cell_shares(request, year, number):
     """A cell's shares of the ward's targets at a stage: the cell's secretary (or the office)
     enters what the cell reached; each row is saved with its own version check."""
     cell = cell_of(request, number)
-    year = year_of(year)
-    require_reporter(request, "cells.change_share")
+    access = year_for(request, year)
+    year = access.year
+    require_reporter(access, "cells.change_share")
     shares = list(
         Share.objects.filter(cell=cell, year=year).select_related(
             "figure__target", "figure__year", "cell"
         )
     )
     stage = stage_asked(request) or latest_stage([share.figure for share in shares])
-    sheet = ShareSheet(share_rows(shares, cell), STAGE_FIELDS[stage], post_data(request))
+    sheet = ShareSheet(share_rows(shares, cell), stage.field, post_data(request))
     done, status = save_sheet(request, sheet, year)
     if done:
         return redirect(f"{request.path}?stage={stage}")
@@ -442,27 +430,28 @@ def cell_shares(request, year, number):
             "stages": Stage,
             "report": {"stage": stage},
             "sheet": sheet,
-            "can_edit": not year.is_closed,
         },
         status=status,
     )
 
 
-def shared_figure(year, slug):
-    """The ward figure of ``slug`` in ``year`` whose plan may be split among the cells."""
-    return get_object_or_404(
-        Figure.objects.select_related("target", "year"),
-        year__year=year,
+def shared_figure(access, slug):
+    """The ward figure of ``slug`` in the access's year whose plan may be split among the
+    cells; its year, joined, is the access's."""
+    figure = get_object_or_404(
+        access.of_year(Figure.objects.select_related("target", "year")),
         target__slug=slug,
         target__kind__in=SHARED_KINDS,
     )
+    access.found(figure.year)
+    return figure
 
 
 @permission_required("cells.add_share", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def share_split(request, year, slug):
     """The office splits a target's plan of the year among the active cells."""
-    figure = shared_figure(year, slug)
+    figure = shared_figure(year_for(request, year), slug)
     shares = {share.cell_id: share for share in figure.shares.select_related("cell")}
     rows = []
     for cell in Cell.objects.filter(is_active=True):
@@ -493,12 +482,14 @@ def share_split(request, year, slug):
 @require_POST
 def adopt_sum(request, year, slug):
     """The office takes the cells' sum at a stage as the ward's figure (in its history)."""
-    figure = shared_figure(year, slug)
+    figure = shared_figure(year_for(request, year), slug)
     posted = request.POST.get("stage") or Stage.FINAL
     stage = stage_asked(request) or (Stage(posted) if posted in Stage.values else None)
     if stage is None:
         messages.error(
-            request, _("There is no such stage: choose six months, the estimate or the full year.")
+            request,
+            _("There is no such stage: choose one of %(stages)s.")
+            % {"stages": ", ".join(str(stage.label) for stage in Stage)},
         )
         return redirect(figure.get_absolute_url())
     totals = ShareTotals(figure, figure.shares.all())
@@ -522,7 +513,8 @@ def shares_panel(request, figure):
     """The cells' shares of a ward figure on the target's page: the sum at each stage, how many
     cells have reported, each cell's line. For the ward's staff only: a cell never sees
     another's."""
-    if figure.target.kind not in SHARED_KINDS or not request.user.has_perm("cells.view_share"):
+    access = access_to(request.user, figure.year)
+    if figure.target.kind not in SHARED_KINDS or not access.sees_shares:
         return None
     shares = list(figure.shares.select_related("cell", "updated_by").order_by("cell__number"))
     return (
@@ -532,9 +524,8 @@ def shares_panel(request, figure):
             "shares": shares,
             "totals": ShareTotals(figure, shares),
             "stages": Stage,
-            "can_split": request.user.has_perm("cells.add_share") and not figure.year.is_closed,
-            "can_adopt": request.user.has_perm("targets.change_figure")
-            and not figure.year.is_closed,
+            "can_split": access.can_split,
+            "can_adopt": access.can_enter,
         },
     )
 
@@ -569,8 +560,9 @@ def rating_of(cell, year):
 def rating_self(request, year, number):
     """The cell's self-assessment: its level and its members' counts per level."""
     cell = cell_of(request, number)
-    require_reporter(request, "cells.add_ratingstep")
-    return rating_step(request, cell, year_of(year), RatingStep.Step.SELF)
+    access = year_for(request, year)
+    require_reporter(access, "cells.add_ratingstep")
+    return rating_step(request, cell, access.year, RatingStep.Step.SELF)
 
 
 @permission_required("cells.change_cellyear", raise_exception=True)
@@ -578,7 +570,8 @@ def rating_self(request, year, number):
 def rating_proposal(request, year, number):
     """The ward's proposal, beside the cell's self-assessment and the cap on "xuất sắc"
     across the ward's proposals."""
-    return rating_step(request, cell_of(request, number), year_of(year), RatingStep.Step.PROPOSAL)
+    cell = cell_of(request, number)
+    return rating_step(request, cell, year_for(request, year).year, RatingStep.Step.PROPOSAL)
 
 
 def rating_step(request, cell, year, step):
@@ -636,7 +629,7 @@ def digest(request, year, number):
     """One A4 page of the cell's year for its monthly meeting: tasks and their latest progress,
     shares and what was reported, the rating's steps."""
     cell = cell_of(request, number)
-    year = year_of(year)
+    year = year_for(request, year).year
     tasks = (
         Task.objects.filter(cell=cell, year=year)
         .select_related("target")

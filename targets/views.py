@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import charts, display, document, imports, narrative, word, xlsx
+from .access import year_for
 from .forms import (
     CloseYearForm,
     DocumentDetailsForm,
@@ -42,8 +43,9 @@ from .models import (
     Year,
 )
 from .panels import panels_for
-from .progress import Assessment, Stage, Summary
+from .progress import Assessment, Summary
 from .report import Row, YearReport, latest_stage
+from .stages import Stage
 from .tables import FigureTable, HistoryTable, YearsTable
 
 
@@ -63,7 +65,8 @@ def stage_asked(request):
 
 @require_safe
 def dashboard(request, year):
-    year = get_object_or_404(Year, year=year)
+    access = year_for(request, year)
+    year = access.year
     compare = request.GET.get("compare") == "1"
     report = YearReport.for_year(year, stage_asked(request), groups={"compare"} if compare else ())
     area_filter = request.GET.get("area", "")
@@ -74,8 +77,9 @@ def dashboard(request, year):
         if (not area_filter or str(row.area.position) == area_filter)
         and (not assessment_filter or row.assessment == assessment_filter)
     ]
-    can_edit = request.user.has_perm("targets.change_figure") and not year.is_closed
-    table = FigureTable(report, shown, exclude=() if can_edit else ("edit",), request=request)
+    table = FigureTable(
+        report, shown, exclude=() if access.can_enter else ("edit",), request=request
+    )
     sort = request.GET.get("sort", "")
     if sort.removeprefix("-") in table.declared and table.columns[sort.removeprefix("-")].orderable:
         table.order_by = sort
@@ -85,7 +89,7 @@ def dashboard(request, year):
         "targets/dashboard.html",
         {
             "year": year,
-            "years": Year.objects.all(),
+            "years": access.years,
             "report": report,
             "stages": Stage,
             "compare": compare,
@@ -102,17 +106,19 @@ def dashboard(request, year):
     )
 
 
-def _figure(year, slug):
-    return get_object_or_404(
-        Figure.objects.select_related("target__area", "year", "updated_by"),
-        year__year=year,
+def _figure(access, slug):
+    """The figure of ``slug`` in the access's year, or 404; its year, joined, is the access's."""
+    figure = get_object_or_404(
+        access.of_year(Figure.objects.select_related("target__area", "year", "updated_by")),
         target__slug=slug,
     )
+    access.found(figure.year)
+    return figure
 
 
 @require_safe
 def target(request, year, slug):
-    figure = _figure(year, slug)
+    figure = _figure(year_for(request, year), slug)
     all_years = [
         Row(other)
         for other in Figure.objects.filter(target=figure.target)
@@ -137,8 +143,6 @@ def target(request, year, slug):
             "evidence": evidence,
             "evidence_form": EvidenceForm(),
             "panels": panels_for(request, figure),
-            "can_edit": request.user.has_perm("targets.change_figure")
-            and not figure.year.is_closed,
         },
     )
 
@@ -158,7 +162,7 @@ def _next_url(request, figure):
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit_figure(request, year, slug):
-    figure = _figure(year, slug)
+    figure = _figure(year_for(request, year), slug)
     figure.year.require_open()
     next_url = _next_url(request, figure)
     status = 200
@@ -202,7 +206,7 @@ def edit_figure(request, year, slug):
 @require_POST
 def evidence_upload(request, year, slug):
     """Add an evidence file to a figure of an open year."""
-    figure = _figure(year, slug)
+    figure = _figure(year_for(request, year), slug)
     figure.year.require_open()
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -211,7 +215,7 @@ def evidence_upload(request, year, slug):
             figure=figure,
             file=upload,
             name=upload.name,
-            content_type=upload.kind,
+            content_type=upload.detected_type,
             size=upload.size,
             uploaded_by=request.user,
         ).save()
@@ -226,7 +230,9 @@ def evidence_upload(request, year, slug):
 def evidence_download(request, year, slug, pk):
     """An evidence file, to those who may see the ward's figures, as a download."""
     evidence = get_object_or_404(
-        Evidence, pk=pk, figure__year__year=year, figure__target__slug=slug
+        year_for(request, year).of_year(Evidence.objects, "figure__year"),
+        pk=pk,
+        figure__target__slug=slug,
     )
     return FileResponse(
         evidence.file.open("rb"),
@@ -240,7 +246,8 @@ def evidence_download(request, year, slug, pk):
 @require_http_methods(["GET", "POST"])
 def year_grid(request, year):
     """Every target of the year on one page: plan, actual and note of each, saved at once."""
-    year = get_object_or_404(Year, year=year)
+    access = year_for(request, year)
+    year = access.year
     report = YearReport.for_year(year, stage_asked(request))
     if request.method == "POST":
         year.require_open()
@@ -264,7 +271,7 @@ def year_grid(request, year):
         "targets/grid.html",
         {
             "year": year,
-            "years": Year.objects.all(),
+            "years": access.years,
             "grid": grid,
             "report": report,
             "stages": Stage,
@@ -275,7 +282,7 @@ def year_grid(request, year):
 
 
 def year_end_report(request, year):
-    return YearReport.year_end(get_object_or_404(Year, year=year), stage_asked(request))
+    return YearReport.year_end(year_for(request, year).year, stage_asked(request))
 
 
 @permission_required("targets.export_report", raise_exception=True)
@@ -364,7 +371,6 @@ def report_text(request, year):
             "form": form,
             "details": details,
             "saved": form.conflict or (report.text if report.text.pk else None),
-            "can_edit": not year.is_closed,
         },
         status=status,
     )
@@ -375,8 +381,9 @@ def report_text(request, year):
 def next_year(request, year):
     """Set up the year after ``year``: its names, the targets carried over or added; its plans
     are then entered on its grid."""
-    year = get_object_or_404(Year, year=year)
-    if Year.objects.filter(year=year.year + 1).exists():
+    access = year_for(request, year)
+    year = access.year
+    if access.years.filter(year=year.year + 1).exists():
         return set_up_already(request, year.year + 1)
     data = request.POST if request.method == "POST" else None
     form = NextYearForm(data, year=year, instance=Year(year=year.year + 1))
@@ -391,7 +398,7 @@ def next_year(request, year):
             )
         except IntegrityError:
             # Another post set the year up in between: this one did not, and says so.
-            if not Year.objects.filter(year=year.year + 1).exists():
+            if not access.years.filter(year=year.year + 1).exists():
                 raise
             return set_up_already(request, year.year + 1)
         messages.success(
@@ -438,6 +445,7 @@ def close_review(request, year, close_form=None, estimate_form=None, status=200)
             "warnings": year.closing_warnings(),
             "close_form": close_form or CloseYearForm(),
             "estimate_form": estimate_form,
+            "final_stage": Stage.FINAL,
         },
         status=status,
     )
@@ -457,7 +465,7 @@ def estimate_rows(figures):
 def close_year(request, year):
     """GET: the review of what closing the year freezes. POST: close it, once nothing blocks it
     (the year itself refuses otherwise) and the office confirms it has read the warnings."""
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     if year.is_closed:
         messages.info(request, _("The year %(year)s is closed already.") % {"year": year.year})
         return redirect("targets:dashboard", year=year.year)
@@ -480,7 +488,7 @@ def close_year(request, year):
 def take_estimates(request, year):
     """Take the estimate as the final figure of the targets the office ticked on the review,
     all in one transaction, each at the version the page showed."""
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     year.require_open()
     rows = estimate_rows(Figure.objects.for_year(year))
     form = TakeEstimateForm(request.POST, rows=rows)
@@ -527,7 +535,7 @@ def changed_by_whom(figures):
 @permission_required("targets.close_year", raise_exception=True)
 @require_POST
 def reopen_year(request, year):
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     try:
         reopened = year.reopen(by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -542,7 +550,7 @@ def reopen_year(request, year):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, year):
     """Bring a year's figures in from a workbook: the file and its stage, then the preview."""
-    year = get_object_or_404(Year, year=year)
+    year = year_for(request, year).year
     year.require_open()
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ImportForm(
@@ -606,14 +614,14 @@ def preview_digest(imported):
 def import_preview(request, year, pk):
     """An uploaded workbook's preview (or the choice of its sheet); confirming writes it."""
     # A preview is its uploader's; a file once written is on record for the whole office.
+    access = year_for(request, year)
     imported = get_object_or_404(
-        Import.objects.select_related("year", "uploaded_by").filter(
+        access.of_year(Import.objects.select_related("year", "uploaded_by")).filter(
             Q(uploaded_by=request.user) | Q(confirmed_at__isnull=False)
         ),
         pk=pk,
-        year__year=year,
     )
-    year = imported.year
+    year = access.found(imported.year)
     sheets = imported.preview.get("sheets")
     sheet_form = SheetForm(sheets=sheets or [])
     status = 200

@@ -1,5 +1,5 @@
 """Benchmarks of the Cầu Thia app: ``python -m bench`` runs them all, ``python -m bench.<name>``
-one of them (queries, dashboard, workbook, imports, grid, load, fault).
+one of them (queries, dashboard, workbook, document, imports, grid, load, fault).
 
 Each benchmark runs in its own process against a throwaway database that it creates and removes
 itself (``bench.common``): a temporary SQLite file by default, or, when DATABASE_URL names a

@@ -1,6 +1,7 @@
 """Run every benchmark in order, each in its own process with its own throwaway database.
 
-python -m bench                     # queries, dashboard, grid, workbook, imports, load, fault
+python -m bench                     # queries, dashboard, grid, workbook, document, imports,
+                                    # load, fault
 python -m bench --only workbook     # one of them
 python -m bench fault --seconds 40  # one of them, with its own options
 """
@@ -14,7 +15,7 @@ import time
 
 from bench.common import ROOT, num, say
 
-BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "imports", "load", "fault"]
+BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "document", "imports", "load", "fault"]
 
 
 def cpu_model():

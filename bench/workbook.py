@@ -1,14 +1,17 @@
-"""Time to build the year-end workbook against a bare openpyxl write of the same values.
+"""Time to build the year-end workbook against a bare openpyxl write of the same entries.
 
-At 40, 400 and 4000 rows (the 2023 figures after generate_ward --scale 1, 10 and 100):
+At 40, 400 and 4000 rows (the 2023 figures after generate_ward --scale 1, 10 and 100), on the
+report as /2023/report.xlsx shows it (``YearReport.year_end``: at its latest stage, with last
+year's and next year's columns where it has them):
 
 - workbook: what /2023/report.xlsx does once the year's rows are computed:
   ``build_workbook`` (the styled "Chỉ tiêu" sheet and the registered "Chi bộ" sheet, a row per
   cell, whose two small queries it includes) and saving to a BytesIO. The query and computing of
-  the rows (``YearReport.for_year``), which the page needs as well, is timed on its own line;
-- bare: the same values of both sheets (each target's STT, name, unit, plan, actual, percent,
-  assessment and note; each cell's number, name, secretary, members, rating and counts),
-  already in memory, appended to two sheets without any styling and saved to a BytesIO.
+  the rows (``YearReport.year_end``), which the page needs as well, is timed on its own line;
+- bare: the same entries of both sheets (every entry the workbook holds a value in: the
+  heading lines, the table's headings, areas, rows and summary, the lines under it), already in
+  memory, appended row by row to two sheets without any styling, merging or row heights, and
+  saved to a BytesIO.
 
 ``ratio workbook/bare <rows>`` compares medians; ``growth … 4000/40 rows`` is the time at 4000
 rows over the time at 40 (linear is about 100).
@@ -31,7 +34,7 @@ def full_workbook(year):
     from targets.xlsx import build_workbook
 
     start = time.perf_counter()
-    report = YearReport.for_year(year)
+    report = YearReport.year_end(year)
     report.rows[0].percent, report.rows[-1].assessment
     queried = time.perf_counter()
     workbook = build_workbook(report)
@@ -40,31 +43,30 @@ def full_workbook(year):
     return queried - start, built - queried, time.perf_counter() - built
 
 
-def bare_rows(year):
-    """The values of the report's rows, as a bare write gets them: computed beforehand."""
-    from django.utils import translation
-
-    from cells.columns import CELL_YEAR_COLUMNS
-    from cells.models import CellYear
+def bare_entries(year):
+    """The entries of the report workbook as a bare write gets them: computed beforehand. Each
+    sheet as its rows, each row {column: value} of the entries holding a value (an empty row
+    stays empty)."""
     from targets.report import YearReport
+    from targets.xlsx import build_workbook
 
-    with translation.override("vi"):
-        report = YearReport.for_year(year)
-        targets = [[column.value(row) for column in report.columns] for row in report.rows]
-        cells = [
-            [column.value(cell_year) for column in CELL_YEAR_COLUMNS]
-            for cell_year in CellYear.objects.filter(year=year).select_related("cell")
+    workbook = build_workbook(YearReport.year_end(year))
+    return [
+        [
+            {xl_cell.column: xl_cell.value for xl_cell in row if xl_cell.value is not None}
+            for row in sheet.iter_rows()
         ]
-    return targets, cells
+        for sheet in workbook.worksheets
+    ]
 
 
-def bare_workbook(values):
+def bare_workbook(sheets):
     from openpyxl import Workbook
 
-    targets, cells = values
     start = time.perf_counter()
     workbook = Workbook()
-    for sheet, rows in ((workbook.active, targets), (workbook.create_sheet(), cells)):
+    for index, rows in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
         for row in rows:
             sheet.append(row)
     workbook.save(io.BytesIO())
@@ -79,16 +81,16 @@ def run(bench, sizes=SIZES):
         if scale > 1:
             bench.generate(scale)
         year = Year.objects.get(year=2023)
-        rows = bare_rows(year)
-        if len(rows[0]) != expected_rows:
-            raise RuntimeError(f"2023 has {len(rows[0])} figures, expected {expected_rows}")
+        n = year.figures.count()
+        if n != expected_rows:
+            raise RuntimeError(f"2023 has {n} figures, expected {expected_rows}")
+        entries = bare_entries(year)
         full_workbook(year)  # warm: translations, templates of the styles, imports
-        bare_workbook(rows)
+        bare_workbook(entries)
         parts, bare = [], []
         for _ in range(REPEATS.get(scale, 3)):
             parts.append(full_workbook(year))
-            bare.append(bare_workbook(rows))
-        n = len(rows[0])
+            bare.append(bare_workbook(entries))
         total = median([build + save for _query, build, save in parts])
         for index, part in enumerate(("query", "build", "save")):
             say(f"workbook {part} {n} rows", ms(median([p[index] for p in parts])))

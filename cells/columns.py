@@ -8,32 +8,38 @@ from targets.columns import AMOUNT, CENTER, TEXT, Column
 from .models import LEVEL_SHORT_NAMES, Level
 
 
+def rating_label(cell_year):
+    """The cell's rating in words ("" before it is rated), as get_rating_display gives it,
+    without translating every level's label to find the one (which it does on each call)."""
+    return str(Level(cell_year.rating).label) if cell_year.rating else ""
+
+
 def level_column(level):
     return Column(
         level.value,
         LEVEL_SHORT_NAMES[level],
         lambda cell_year: cell_year.members_at(level),
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=11,
     )
 
 
 CELL_YEAR_COLUMNS = [
-    Column("number", _("No."), lambda cell_year: cell_year.cell.number, kind=CENTER, width=6),
+    Column("number", _("No."), lambda cell_year: cell_year.cell.number, layout=CENTER, width=6),
     Column("cell", _("Party cell"), lambda cell_year: cell_year.name_of_cell, width=34),
     Column("secretary", _("Secretary"), lambda cell_year: cell_year.secretary_name, width=24),
     Column(
         "members",
         _("Number of members"),
         lambda cell_year: cell_year.members,
-        kind=AMOUNT,
+        layout=AMOUNT,
         width=11,
     ),
     Column(
         "rating",
         _("Cell's rating"),
-        lambda cell_year: cell_year.get_rating_display(),
-        kind=TEXT,
+        rating_label,
+        layout=TEXT,
         width=30,
     ),
     *(level_column(level) for level in Level),

@@ -72,7 +72,7 @@ def add_cells_sheet(workbook, report):
         values = [column.value(cell_year) for column in CELL_YEAR_COLUMNS]
         sheet.values(
             values,
-            [xlsx.style_for(c.kind, v) for c, v in zip(CELL_YEAR_COLUMNS, values, strict=True)],
+            [xlsx.style_for(c.layout, v) for c, v in zip(CELL_YEAR_COLUMNS, values, strict=True)],
         )
     total = total_values(totals)
     sheet.values(
@@ -110,15 +110,15 @@ def ratings_annex(report):
         return None
     table = document.Table(
         headings=[str(column.heading) for column in CELL_YEAR_COLUMNS],
-        kinds=[column.kind for column in CELL_YEAR_COLUMNS],
+        layouts=[column.layout for column in CELL_YEAR_COLUMNS],
         widths=[column.width for column in CELL_YEAR_COLUMNS],
     )
     for cell_year in cell_years:
         table.body.append(
-            ("row", [(column.shown(cell_year), column.kind) for column in CELL_YEAR_COLUMNS])
+            ("row", [(column.shown(cell_year), column.layout) for column in CELL_YEAR_COLUMNS])
         )
     total = [format_number(v) if isinstance(v, int) else str(v) for v in total_values(totals)]
-    table.body.append(("row", list(zip(total, table.kinds, strict=True))))
+    table.body.append(("row", list(zip(total, table.layouts, strict=True))))
     members = _(
         "%(percent)s of party members completed their duties well or better (%(good)s of "
         "%(rated)s rated)."

@@ -15,7 +15,7 @@ class CellTable(tables.Table):
     number = tables.Column(_("No."), attrs=NUMERIC)
     name = tables.Column(_("Party cell"), linkify=lambda record: record.url)
     members = tables.TemplateColumn(
-        template_name="cells/partials/members_cell.html", verbose_name=_("Members"), attrs=NUMERIC
+        template_name="cells/partials/members.html", verbose_name=_("Members"), attrs=NUMERIC
     )
     tasks = tables.TemplateColumn(
         template_name="cells/partials/task_counts.html", verbose_name=_("Tasks by status")

@@ -21,7 +21,7 @@ def plan_and_actual(rows):
     for index, row in enumerate(rows):
         x = LEFT + index * slot + (slot - 2 * BAR - GAP) // 2
         bars = []
-        for offset, kind, value, text in (
+        for offset, series, value, text in (
             (0, "plan", row.plan, row.plan_text),
             (BAR + GAP, "actual", row.actual, row.actual_text),
         ):
@@ -30,7 +30,7 @@ def plan_and_actual(rows):
             height = int(plot_height * value / largest)
             bars.append(
                 {
-                    "kind": kind,
+                    "series": series,
                     "x": x + offset,
                     "y": TOP + plot_height - height,
                     "width": BAR,

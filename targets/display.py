@@ -88,7 +88,7 @@ def assessment_badge(row):
         '<span class="badge {}"><span aria-hidden="true" class="symbol">{}</span> {}</span>',
         row.assessment,
         SYMBOLS[row.assessment],
-        row.assessment.label,
+        row.assessment_words,
     )
 
 

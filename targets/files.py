@@ -101,21 +101,21 @@ class Package:
     def active(self):
         """The content types and relationship types that declare something that runs."""
         declared = [*self.defaults.values(), *self.overrides.values()]
-        found = [kind for kind in declared if ACTIVE.search(kind)]
+        found = [type_name for type_name in declared if ACTIVE.search(type_name)]
         for related in self.relationships.values():
             found += [
-                kind
-                for _key, kind, _target in related
-                if ACTIVE.search(kind) or ACTIVE_RELATIONSHIP.search(kind)
+                type_name
+                for _key, type_name, _target in related
+                if ACTIVE.search(type_name) or ACTIVE_RELATIONSHIP.search(type_name)
             ]
         return found
 
-    def related(self, source, kind):
-        """{id: target part} of ``source``'s relationships whose type ends with ``kind``."""
+    def related(self, source, type_end):
+        """{id: target part} of ``source``'s relationships whose type ends with ``type_end``."""
         return {
             key: target
             for key, found, target in self.relationships.get(source, [])
-            if found.endswith(kind) and target is not None
+            if found.endswith(type_end) and target is not None
         }
 
 
@@ -165,11 +165,11 @@ def read_package(archive):
         raise Unreadable("the relationships are too large")
     defaults, overrides = {}, {}
     for element in read_xml(archive, CONTENT_TYPES).iter():
-        kind = (element.get("ContentType") or "").strip()
+        type_name = (element.get("ContentType") or "").strip()
         if local_name(element.tag) == "Default":
-            defaults[(element.get("Extension") or "").lower()] = kind
+            defaults[(element.get("Extension") or "").lower()] = type_name
         elif local_name(element.tag) == "Override":
-            overrides[(element.get("PartName") or "").lstrip("/").lower()] = kind
+            overrides[(element.get("PartName") or "").lstrip("/").lower()] = type_name
     relationships = {
         source_of(name): relationships_of(read_xml(archive, name), source_of(name))
         for name in listed[1:]

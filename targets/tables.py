@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import columns, display
+from .stages import STAGE_FIELDS, Stage
 
 
 def column_heading(bound_column):
@@ -19,7 +20,7 @@ NUMERIC = {"td": {"class": "num", "data-label": column_heading}, "th": {"class":
 
 def table_columns(declared):
     """django-tables2 columns for the report columns ``declared`` (targets.columns): headings,
-    sorting and alignment come from the declaration; the cells are its shown_html."""
+    sorting and alignment come from the declaration; each entry is its shown_html."""
     return [
         (
             column.name,
@@ -51,8 +52,8 @@ class DeclaredColumn(tables.Column):
 
 
 def stacked(attrs):
-    """Table attrs for a table a phone shows as one card a row (CSS ``table.stack``): each cell
-    carries its column's heading, which the card writes before the value."""
+    """Table attrs for a table a phone shows as one card a row (CSS ``table.stack``): each entry
+    (``td``) carries its column's heading, which the card writes before the value."""
     classes = f"{attrs.get('class', '')} stack".strip()
     return {
         **attrs,
@@ -62,7 +63,7 @@ def stacked(attrs):
 
 
 class ReportTable(tables.Table):
-    """Rows of a report (targets.report.Row) under the declared columns, rendered cell by cell
+    """Rows of a report (targets.report.Row) under the declared columns, rendered entry by entry
     through each column's shown_html."""
 
     class Meta:
@@ -77,7 +78,8 @@ class ReportTable(tables.Table):
         request, django-tables2 would paginate by ?page= and ?per_page=, and a bad one
         (per_page=-1) would stop the page."""
 
-    def cell(self, name, row):
+    def entry(self, name, row):
+        """What ``row`` shows in the column ``name``, as HTML."""
         return self.declared[name].shown_html(row)
 
     def td_class(self, name):
@@ -85,19 +87,19 @@ class ReportTable(tables.Table):
         return mark_safe(' class="num"') if declared is not None and declared.numeric else ""
 
     def row_html(self, row):
-        """One row's cells in the table's order, numbers aligned by their column's kind, each
+        """One row's entries in the table's order, numbers aligned by their column's layout, each
         with its column's heading for a phone (see stacked). django-tables2 would inspect a
-        render method's signature again for every cell, a sixth of the dashboard's time; the
+        render method's signature again for every entry, a sixth of the dashboard's time; the
         columns are known here, so they are called directly."""
-        cells = format_html_join(
+        entries = format_html_join(
             "",
             '<td{} data-label="{}">{}</td>',
             (
-                (self.td_class(column.name), self.labels[column.name], self.cell(column.name, row))
+                (self.td_class(column.name), self.labels[column.name], self.entry(column.name, row))
                 for column in self.columns
             ),
         )
-        return format_html("<tr>{}</tr>", cells)
+        return format_html("<tr>{}</tr>", entries)
 
     @cached_property
     def labels(self):
@@ -126,10 +128,10 @@ class FigureTable(ReportTable):
         order. The sort is stable, so the chosen order holds within each area."""
         self.data.data.sort(key=lambda row: row.area.position)
 
-    def cell(self, name, row):
+    def entry(self, name, row):
         if name == "edit":
             return self.edit_link(row)
-        return super().cell(name, row)
+        return super().entry(name, row)
 
     def edit_link(self, row):
         return format_html(
@@ -168,7 +170,7 @@ class YearsTable(ReportTable):
     """One target across all years: plan, each stage's actual, percent and assessment of the
     full year, as the report declares them."""
 
-    SHOWN = ["plan", "actual_half", "actual_estimate", "actual", "percent", "assessment"]
+    SHOWN = ["plan", *STAGE_FIELDS, "percent", "assessment"]
 
     year = tables.Column(_("Year"), accessor="year", orderable=False)
 
@@ -181,10 +183,20 @@ class YearsTable(ReportTable):
         super().__init__(rows, [by_name[name] for name in self.SHOWN], **kwargs)
         self.sequence = ["year", *self.declared]
 
-    def cell(self, name, row):
+    def entry(self, name, row):
         if name == "year":
             return format_html('<a href="{}">{}</a>', row.url, row.figure.year.year)
-        return super().cell(name, row)
+        return super().entry(name, row)
+
+
+class AmountChangeColumn(tables.Column):
+    """An amount a change took from one value to another: "90 → 95,77"."""
+
+    def __init__(self, verbose_name):
+        super().__init__(verbose_name, empty_values=())
+
+    def render(self, record, bound_column):
+        return record.amount_change(bound_column.name)
 
 
 class HistoryTable(tables.Table):
@@ -192,10 +204,11 @@ class HistoryTable(tables.Table):
 
     changed_at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
     changed_by = tables.Column(_("Who"), default=_("system (data load)"))
-    plan = tables.Column(_("Plan"), empty_values=())
-    actual_half = tables.Column(_("Six months"), empty_values=())
-    actual_estimate = tables.Column(_("Estimate"), empty_values=())
-    actual = tables.Column(_("Full year"), empty_values=())
+    plan = AmountChangeColumn(_("Plan"))
+    # The actual at each stage (targets.stages).
+    for stage in Stage:
+        locals()[stage.field] = AmountChangeColumn(stage.short)
+    del stage
     note = tables.Column(_("Note"), accessor="new_note")
     reason = tables.Column(_("Reason"), accessor="new_reason")
 
@@ -212,15 +225,3 @@ class HistoryTable(tables.Table):
             display.person(value),
             gettext("from the file %(file)s") % {"file": record.imported_from.file_name},
         )
-
-    def render_plan(self, record):
-        return record.amount_change("plan")
-
-    def render_actual_half(self, record):
-        return record.amount_change("actual_half")
-
-    def render_actual_estimate(self, record):
-        return record.amount_change("actual_estimate")
-
-    def render_actual(self, record):
-        return record.amount_change("actual")

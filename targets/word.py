@@ -12,6 +12,8 @@ its heading row repeats on each page.
 """
 
 import io
+import re
+from copy import deepcopy
 from datetime import UTC, datetime
 
 from docx import Document as new_docx
@@ -21,18 +23,20 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Cm, Emu, Mm, Pt
+from docx.table import _Cell
 
 from . import columns, document
 from .text import xml_safe
-from .xlsx import STAGE_IN_FILENAMES
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT_NAME = "Times New Roman"
 # Word spell-checks in the language the text is marked with; bidi is Word's own default.
 LANGUAGE = {"val": "vi-VN", "eastAsia": "vi-VN", "bidi": "ar-SA"}
 
-# Sizes in points and margins in millimetres, as the guidance 36-HD/VPTW gives them.
+# Sizes in points and margins in millimetres, as the guidance 36-HD/VPTW gives them (the rules
+# the document follows: docs/documents.md).
 BODY, NATION, TYPE, RECIPIENTS, TABLE, LEGEND = 14, 15, 16, 12, 11, 11
 MARGINS = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 A4 = (Mm(210), Mm(297))
@@ -43,9 +47,9 @@ A4 = (Mm(210), Mm(297))
 # is drawn that long.
 BLOCK_WIDTHS = (Cm(8), Cm(8.5))
 NATION_WIDTH = Mm(73)
-# Word's default space left and right inside a table's cell (108 twentieths of a point).
-CELL_PADDING = Mm(1.9)
-# Inside an annex's table the cells are tighter, so that a page holds more rows (in twentieths
+# Word's default space left and right inside a table's entry (108 twentieths of a point).
+ENTRY_PADDING = Mm(1.9)
+# Inside an annex's table the entries are tighter, so that a page holds more rows (in twentieths
 # of a point, in the order Word reads them).
 TABLE_PADDING = {"top": 0, "left": 57, "bottom": 0, "right": 57}
 
@@ -143,9 +147,9 @@ def keep_with_next(*ps):
 def page_number_field(p):
     """A PAGE field: Word writes the page's number there."""
     run = p.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            part = element("fldChar", fldCharType=kind)
+    for char_type, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if char_type:
+            part = element("fldChar", fldCharType=char_type)
         else:
             part = OxmlElement("w:instrText")
             part.set(qn("xml:space"), "preserve")
@@ -196,18 +200,23 @@ def row_property(row, tag):
     row._tr.get_or_add_trPr().append(element(tag, val="true"))
 
 
-def set_widths(table, widths):
-    """Each column's width, in the grid (what LibreOffice lays out by) and in each cell (what
-    Word reads), and the whole table's."""
+def set_grid(table, widths):
+    """Each column's width in the grid (what LibreOffice lays out by), and the whole table's."""
     table.autofit = False  # fixed layout: the widths are kept, whatever the text
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
+    table_property(table, element("tblW", w=Emu(sum(widths)).twips, type="dxa"))
+
+
+def set_widths(table, widths):
+    """Each column's width, in the grid and in each entry (what Word reads), and the whole
+    table's."""
+    set_grid(table, widths)
     for row in table.rows:
         first = 0
-        for tc in row._tr.tc_lst:  # a merged cell is as wide as the columns it spans
+        for tc in row._tr.tc_lst:  # a merged entry is as wide as the columns it spans
             tc.width = Emu(sum(widths[first : first + tc.grid_span]))
             first += tc.grid_span
-    table_property(table, element("tblW", w=Emu(sum(widths)).twips, type="dxa"))
 
 
 def two_columns(doc, widths):
@@ -216,9 +225,9 @@ def two_columns(doc, widths):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     set_widths(table, widths)
     left, right = table.rows[0].cells
-    for cell in (left, right):
-        # A new cell has one empty paragraph; the block's lines follow it, so drop it.
-        cell._tc.remove(cell.paragraphs[0]._p)
+    for entry in (left, right):
+        # A new entry has one empty paragraph; the block's lines follow it, so drop it.
+        entry._tc.remove(entry.paragraphs[0]._p)
     return table, left, right
 
 
@@ -232,7 +241,7 @@ def write_header(doc, d):
     # The number keeps its blanks: Word shows runs of spaces as they are.
     paragraph(left, d.number)
     nation = paragraph(right, d.nation, size=NATION, bold=True)
-    rule_under(nation, BLOCK_WIDTHS[1] - 2 * CELL_PADDING)
+    rule_under(nation, BLOCK_WIDTHS[1] - 2 * ENTRY_PADDING)
     paragraph(right, "")
     paragraph(right, "")
     paragraph(right, d.date_line, italic=True)
@@ -291,18 +300,10 @@ def write_signature(doc, d):
         paragraph(right, "")
     paragraph(right, name, bold=True)
     row_property(table.rows[0], "cantSplit")
-    for cell in (left, right):
-        for p in cell.paragraphs:
+    for entry in (left, right):
+        for p in entry.paragraphs:
             p.paragraph_format.keep_together = True
             keep_with_next(p)
-
-
-def cell_text(cell, text, *, bold=False, align=LEFT, size=TABLE):
-    p = cell.paragraphs[0]
-    p.alignment = align
-    p.paragraph_format.line_spacing = 1
-    run = p.add_run(xml_safe(text))
-    run.font.size, run.bold = Pt(size), bold
 
 
 # What a column that is not free text needs, whatever its share, at the table's size with the
@@ -315,18 +316,18 @@ NUMBER_WIDTH = Mm(10)
 MM_PER_CHARACTER = 1.6
 
 
-def fixed_width(kind, share):
-    if kind == columns.CENTER:
+def fixed_width(layout, share):
+    if layout == columns.CENTER:
         return NUMBER_WIDTH if share <= NARROW else Mm(MM_PER_CHARACTER * share)
-    return FIXED_WIDTHS.get(kind)
+    return FIXED_WIDTHS.get(layout)
 
 
 def column_widths(table_data, width):
     """Each column's width: numbers and short words what they need, free text the rest, shared
     as the declared widths say; together exactly ``width``."""
     fixed = [
-        fixed_width(kind, share)
-        for kind, share in zip(table_data.kinds, table_data.widths, strict=True)
+        fixed_width(layout, share)
+        for layout, share in zip(table_data.layouts, table_data.widths, strict=True)
     ]
     left = width - sum(w for w in fixed if w is not None)
     shares = sum(s for s, w in zip(table_data.widths, fixed, strict=True) if w is None) or 1
@@ -337,42 +338,101 @@ def column_widths(table_data, width):
 
 
 TAIL_ROWS = 3  # the rows that end an annex's table go over a page together
+# What python-docx writes one character at a time (a tab, a line break); text without them is
+# written whole.
+TABS_AND_BREAKS = re.compile("[\t\n\r]")
 
 
-def add_row(table, item):
-    cells = table.add_row().cells
-    if item[0] == "band":
-        _band, label, text = item
-        cell_text(cells[0], label, bold=True, align=CENTER)
-        cell_text(cells[1].merge(cells[-1]), text, bold=True)
-    elif item[0] == "total":
-        cell_text(cells[0].merge(cells[-1]), item[1], bold=True)
-    else:
-        for cell, (text, kind) in zip(cells, item[1], strict=True):
-            cell_text(cell, text, align=ALIGNMENTS[kind])
+class Entries:
+    """The entries of one annex's table, each a copy of the model entry of its look (the
+    columns it spans, bold or not, its alignment, kept with the next row or not) with its text
+    put in. The models are made with python-docx once per look: made entry by entry, each
+    property found or added in the schema's order, they took most of a long report's time."""
+
+    def __init__(self, widths):
+        self.widths = widths
+        self.models = {}
+
+    def model(self, first, span, bold, align, keep):
+        """A table's entry over ``span`` columns from ``first``, as wide as they are (what Word
+        reads; the table's grid is what LibreOffice lays out by), with an empty run in the
+        table's font size."""
+        tc = CT_Tc.new()
+        tc.width = Emu(sum(self.widths[first : first + span]))
+        if span > 1:
+            tc.grid_span = span
+        p = _Cell(tc, None).paragraphs[0]
+        p.alignment = align
+        p.paragraph_format.line_spacing = 1
+        run = p.add_run()
+        run.font.size, run.bold = Pt(TABLE), bold
+        if keep:
+            keep_with_next(p)
+        return tc
+
+    def entry(self, text, first=0, span=1, *, bold=False, align=LEFT, keep=False):
+        """A new entry (w:tc) holding ``text``, over ``span`` columns from ``first``."""
+        look = (first, span, bold, align, keep)
+        model = self.models.get(look)
+        if model is None:
+            model = self.models[look] = self.model(*look)
+        tc = deepcopy(model)
+        text = xml_safe(text)
+        if text:
+            run = tc.p_lst[0].r_lst[0]
+            if TABS_AND_BREAKS.search(text):
+                run.text = text  # python-docx's w:tab and w:br
+            else:
+                run.add_t(text)  # what python-docx's Run.text writes for one line
+        return tc
+
+    def row(self, item, keep=False):
+        """The entries of one item of a Table's body (document.Table)."""
+        if item[0] == "band":
+            _band, label, text = item
+            return [
+                self.entry(label, bold=True, align=CENTER, keep=keep),
+                self.entry(text, 1, len(self.widths) - 1, bold=True, keep=keep),
+            ]
+        if item[0] == "total":
+            return [self.entry(item[1], 0, len(self.widths), bold=True, keep=keep)]
+        return [
+            self.entry(text, column, align=ALIGNMENTS[layout], keep=keep)
+            for column, (text, layout) in enumerate(item[1])
+        ]
+
+
+def table_row(entries, *properties):
+    """A table's row (w:tr) of ``entries`` with ``properties`` turned on (see row_property)."""
+    tr = OxmlElement("w:tr")
+    row_properties = tr.get_or_add_trPr()
+    for tag in properties:
+        row_properties.append(element(tag, val="true"))
+    tr.extend(entries)
+    return tr
 
 
 def write_table(doc, table_data, width):
     """The annex's table across the page: a row never splits, the heading row repeats on each
-    page, the cells tight."""
-    table = doc.add_table(rows=1, cols=len(table_data.headings))
+    page, the entries tight. The last rows go over a page together, so no page holds the
+    summary line alone, and the last is kept with the legend under the table."""
+    widths = column_widths(table_data, width)
+    table = doc.add_table(rows=0, cols=len(widths))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     padding = {side: {"w": twips, "type": "dxa"} for side, twips in TABLE_PADDING.items()}
     table_property(table, element("tblCellMar", padding))
-    for cell, heading in zip(table.rows[0].cells, table_data.headings, strict=True):
-        cell_text(cell, heading, bold=True, align=CENTER)
-    row_property(table.rows[0], "tblHeader")
-    for item in table_data.body:
-        add_row(table, item)
-    for row in table.rows:
-        row_property(row, "cantSplit")
-    # The last rows go over a page together, so no page holds the summary line alone, and the
-    # last is kept with the legend under the table.
-    for row in table.rows[-TAIL_ROWS:]:
-        for cell in row.cells:
-            keep_with_next(*cell.paragraphs)
-    set_widths(table, column_widths(table_data, width))
+    set_grid(table, widths)
+    entries = Entries(widths)
+    kept_from = len(table_data.body) + 1 - TAIL_ROWS  # the heading row is row 0
+    header = [
+        entries.entry(heading, column, bold=True, align=CENTER, keep=kept_from <= 0)
+        for column, heading in enumerate(table_data.headings)
+    ]
+    table._tbl.append(table_row(header, "tblHeader", "cantSplit"))
+    for number, item in enumerate(table_data.body, start=1):
+        row = entries.row(item, keep=number >= kept_from)
+        table._tbl.append(table_row(row, "cantSplit"))
     return table
 
 
@@ -452,4 +512,4 @@ def docx_bytes(report):
 
 
 def filename(report):
-    return f"bao-cao-{report.year.year}{STAGE_IN_FILENAMES[report.stage]}.docx"
+    return f"bao-cao-{report.year.year}{report.stage.file_suffix}.docx"

@@ -22,6 +22,8 @@ import functools
 import io
 import math
 import re
+import weakref
+from copy import copy
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,7 +34,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from . import columns, wording
-from .progress import Stage
 from .text import clean_text
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,7 +42,7 @@ FONT_NAME = "Times New Roman"  # what Vietnamese administrative documents are pr
 TABLE_SIZE = 12  # the tables' font size, in points
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0#"  # 1,6 and 95,77, as the page writes them
-# The cell holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
+# The entry holds 99.76, not 0.9976, so a reader summing or copying it gets the printed number.
 PERCENT_FORMAT = '0.00"%"'
 DATE_FORMAT = "DD/MM/YYYY"
 # An underscore that opens what Excel reads as an escaped character ("_x0041_" is "A").
@@ -58,8 +59,8 @@ SPACE_EM = 0.25
 OTHER_EM = 0.5
 # A line's height per point of font size: the font's own 1.15, with room to spare.
 LINE_SPACING = 1.3
-# What a cell keeps clear inside its borders, both sides together, in points.
-CELL_PADDING = 4
+# What an entry keeps clear inside its borders, both sides together, in points.
+ENTRY_PADDING = 4
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -70,8 +71,8 @@ RIGHT = Alignment(horizontal="right", vertical="center")
 
 
 def table_styles():
-    """The named styles of the tables' cells, made once per workbook: assigning a named style is
-    one lookup, where a font, a border, an alignment and a format are four, for every cell."""
+    """The named styles of the tables' entries, made once per workbook: assigning a named style
+    is one lookup, where a font, a border, an alignment and a format are four, for every entry."""
 
     def style(name, alignment, number_format="General", bold=False, fill=None):
         named = NamedStyle(
@@ -117,7 +118,7 @@ def sheet_text(value, multiline=True):
 
 
 def escaped(text):
-    """``text`` as a cell must hold it to read as typed: Excel reads "_x0041_" in a cell as
+    """``text`` as an entry must hold it to read as typed: Excel reads "_x0041_" in an entry as
     "A" (its escape of a character), so the underscore that opens such a run is itself
     escaped, as "_x005F_"."""
     return EXCEL_ESCAPE_RE.sub("_x005F_", text)
@@ -127,28 +128,34 @@ EXCEL_ESCAPED_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def unescaped(text):
-    """``text`` of a cell as Excel reads it: each "_xHHHH_" is the character HHHH, so
+    """``text`` of an entry as Excel reads it: each "_xHHHH_" is the character HHHH, so
     "_x005F_x0041_" (escaped above) reads "_x0041_" again. openpyxl leaves them as stored."""
     return EXCEL_ESCAPED_RE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
-def set_value(cell, value):
-    """Text is forced to a string cell, so a name or note starting with "=" stays text instead
-    of becoming a formula (openpyxl would make it one), and never read as Excel's escapes."""
+def written_text(text):
+    """``text`` as an entry holds it: cleaned (sheet_text), and never read as Excel's escapes."""
+    return escaped(sheet_text(text))
+
+
+def set_value(xl_cell, value, written=written_text):
+    """Text is forced to a string entry, so a name or note starting with "=" stays text instead
+    of becoming a formula (openpyxl would make it one), and never read as Excel's escapes.
+    ``written`` gives a text as the entry holds it (see TableSheet.written)."""
     if isinstance(value, str):
-        cell.value = escaped(sheet_text(value))
-        cell.data_type = "s"
+        xl_cell.value = written(value)
+        xl_cell.data_type = "s"
     else:
-        cell.value = value
+        xl_cell.value = value
 
 
-def style_for(kind, value):
-    """The named style of a table cell holding ``value`` in a column of ``kind``."""
+def style_for(layout, value):
+    """The named style of a table's entry holding ``value`` in a column of ``layout``."""
     if isinstance(value, str) or value is None:
-        return "table-text" if kind == columns.TEXT else "table-center"
-    if kind == columns.PERCENT:
+        return "table-text" if layout == columns.TEXT else "table-center"
+    if layout == columns.PERCENT:
         return "table-percent"
-    if kind == columns.AMOUNT and value != int(value):
+    if layout == columns.AMOUNT and value != int(value):
         return "table-decimal"
     return "table-integer"
 
@@ -164,18 +171,30 @@ def report_font(size, bold, italic, underline):
     )
 
 
-def text_points(text, size):
-    """The estimated printed width of ``text`` at ``size`` points, in points."""
+def text_ems(text):
+    """The estimated printed width of ``text``, in ems."""
     capitals = sum(map(str.isupper, text))
     spaces = text.count(" ")
     others = len(text) - capitals - spaces
-    return size * (capitals * CAPITAL_EM + spaces * SPACE_EM + others * OTHER_EM)
+    return capitals * CAPITAL_EM + spaces * SPACE_EM + others * OTHER_EM
 
 
-def wrapped_lines(text, points, size):
-    """How many lines ``text`` at ``size`` points takes in a wrapping cell ``points`` wide: its
-    own line breaks, and a break before each word that does not fit; a word wider than the cell
-    is broken where it overflows."""
+def text_points(text, size):
+    """The estimated printed width of ``text`` at ``size`` points, in points."""
+    return size * text_ems(text)
+
+
+def wrapped_lines(text, points, size, word_ems=None):
+    """How many lines ``text`` at ``size`` points takes in a wrapping entry ``points`` wide: its
+    own line breaks, and a break before each word that does not fit; a word wider than the entry
+    is broken where it overflows. ``word_ems`` ({word: its width in ems}) keeps the words'
+    widths for the next text: a table's names and notes share most of their words."""
+    if size * (len(text) * CAPITAL_EM) <= points:
+        # Fits even if every character were a capital, the widest: the usual short value, told
+        # without measuring it.
+        return text.count("\n") + 1
+    if word_ems is None:
+        word_ems = {}
     space = text_points(" ", size)
     lines = 0
     for paragraph in text.split("\n"):
@@ -184,7 +203,10 @@ def wrapped_lines(text, points, size):
             continue
         used = 0
         for word in paragraph.split(" "):
-            width = text_points(word, size)
+            ems = word_ems.get(word)
+            if ems is None:
+                ems = word_ems[word] = text_ems(word)
+            width = size * ems
             if used and used + width > points:
                 lines += 1
                 used = 0
@@ -202,6 +224,11 @@ def column_points(width):
     return width * 8 * 0.75
 
 
+# For each workbook being written, the style ids of each look given (TableSheet.give_look) and
+# the look's objects: a look is registered once, whichever sheet has it first.
+WORKBOOK_LOOKS = weakref.WeakKeyDictionary()
+
+
 class TableSheet:
     """A worksheet written row by row in the report's look: a title, a table of ``headings``
     ((heading, width) pairs), lines of text under it, printed A4 landscape and one page wide,
@@ -216,60 +243,87 @@ class TableSheet:
         self.printed_rows = None  # the last row printed, when notes for the screen follow
         self.heights = {}  # row: the points its text needs
         self.points = [column_points(width) for _heading, width in headings]
+        self.text_widths = {}  # (first, last) columns: the width their text has, in points
+        self.entry_points = [points - ENTRY_PADDING for points in self.points]
+        # Each named style of the workbook (table_styles) as the style ids an entry of it
+        # holds: what assigning the style by name copies into the entry, after looking the
+        # name up in a list of the names built anew for each entry.
+        self.style_ids = {named.name: named.as_tuple() for named in ws.parent._named_styles}
+        self.texts = {}  # each text the sheet holds, as written (see written)
+        self.word_ems = {}  # each word's width, in ems (see wrapped_lines)
+        self.looks = WORKBOOK_LOOKS.setdefault(ws.parent, {})
+
+    def written(self, text):
+        """``text`` as an entry holds it (written_text), cleaned once for the sheet: units,
+        verdicts and notes repeat down a table."""
+        held = self.texts.get(text)
+        if held is None:
+            held = self.texts[text] = written_text(text)
+        return held
 
     def fit(self, columns, value, size, wrap):
-        """Note the height the current row needs for ``value`` (as written) in a cell over
+        """Note the height the current row needs for ``value`` (as written) in an entry over
         ``columns`` (first, last) in a font of ``size`` points."""
         lines = 1
         if wrap and isinstance(value, str):
-            first, last = columns
-            points = sum(self.points[first - 1 : last]) - CELL_PADDING
-            lines = wrapped_lines(value, points, size)
-        needed = lines * size * LINE_SPACING
+            points = self.text_widths.get(columns)
+            if points is None:
+                first, last = columns
+                points = sum(self.points[first - 1 : last]) - ENTRY_PADDING
+                self.text_widths[columns] = points
+            lines = wrapped_lines(value, points, size, self.word_ems)
+        self.note_height(lines * size * LINE_SPACING)
+
+    def note_height(self, needed):
         if needed > self.heights.get(self.row, 0):
             self.heights[self.row] = needed
 
-    def cell(self, column, value, style):
-        """Write one cell of the current row in one of table_styles(), whose text wraps (a
-        number is one line, as tall as the text beside it: every row of a table has some)."""
-        cell = self.ws.cell(row=self.row, column=column)
-        set_value(cell, value)
-        cell.style = style
-        if isinstance(value, str):
-            self.fit((column, column), cell.value, TABLE_SIZE, wrap=True)
-        return cell
-
     def put(self, column, value, **style):
-        """Write one cell of the current row outside the table, in the report's font."""
-        return self.text_cell((column, column), value, **style)
+        """Write one entry of the current row outside the table, in the report's font."""
+        return self.text_entry((column, column), value, **style)
 
-    def text_cell(
+    def text_entry(
         self, columns, value, *, size=TABLE_SIZE, bold=False, italic=False, underline=False, **style
     ):
-        """Write the first cell of ``columns`` (first, last) in the current row in the report's
+        """Write the first entry of ``columns`` (first, last) in the current row in the report's
         font, and note the height its text needs over the columns' width."""
-        cell = self.ws.cell(row=self.row, column=columns[0])
-        set_value(cell, value)
-        cell.font = report_font(size, bold, italic, underline)
-        for name, setting in style.items():
-            setattr(cell, name, setting)
+        xl_cell = self.ws.cell(row=self.row, column=columns[0])
+        set_value(xl_cell, value, self.written)
+        self.give_look(xl_cell, font=report_font(size, bold, italic, underline), **style)
         alignment = style.get("alignment")
-        self.fit(columns, cell.value, size, wrap=bool(alignment and alignment.wrap_text))
-        return cell
+        self.fit(columns, xl_cell.value, size, wrap=bool(alignment and alignment.wrap_text))
+        return xl_cell
+
+    def give_look(self, xl_cell, **look):
+        """Give ``xl_cell`` the ``look`` (its font, alignment, border, number format), as setting
+        each of them does. Setting one registers its object with the workbook, hashing it anew;
+        so an entry of a look given before copies the style ids of the first entry that had it.
+        Looks are told apart by their objects' ``id``: the objects are kept with the ids, so that
+        no other object takes one of their ``id`` while the workbook is written."""
+        fresh = not xl_cell.has_style
+        key = tuple((name, id(setting)) for name, setting in look.items())
+        kept = self.looks.get(key) if fresh else None
+        if kept is not None:
+            xl_cell._style = copy(kept[0])
+            return
+        for name, setting in look.items():
+            setattr(xl_cell, name, setting)
+        if fresh:
+            self.looks[key] = (copy(xl_cell._style), tuple(look.values()))
 
     def merged(self, columns, value, **style):
-        """Write a cell of the current row merged over ``columns`` (first, last), centred
+        """Write an entry of the current row merged over ``columns`` (first, last), centred
         unless told otherwise."""
         first, last = columns
         style.setdefault("alignment", CENTER)
-        cell = self.text_cell(columns, value, **style)
+        xl_cell = self.text_entry(columns, value, **style)
         if last > first:
-            # Registered directly: Worksheet.merge_cells would also replace every covered cell
-            # and recompute its borders, half the time of a small report, for empty cells.
+            # Registered directly: Worksheet.merge_cells would also replace every covered entry
+            # and recompute its borders, half the time of a small report, for empty entries.
             self.ws.merged_cells.add(
                 CellRange(min_col=first, min_row=self.row, max_col=last, max_row=self.row)
             )
-        return cell
+        return xl_cell
 
     def title(self, text, size=14):
         self.merged((1, self.width), text, size=size, bold=True)
@@ -282,14 +336,28 @@ class TableSheet:
 
     def header(self):
         self.header_row = self.row
-        for column, (heading, width) in enumerate(self.headings, start=1):
-            self.cell(column, str(heading), "table-heading")
+        for column, (_heading, width) in enumerate(self.headings, start=1):
             self.ws.column_dimensions[get_column_letter(column)].width = width
-        self.row += 1
+        self.values(
+            [str(heading) for heading, _width in self.headings], ["table-heading"] * self.width
+        )
 
     def values(self, values, styles):
+        """Write a row of the table: each of ``values`` in one of table_styles() (by its name),
+        its text wrapping; the row as tall as its tallest text (a number is one line, as tall as
+        the text beside it: every row of a table has some)."""
+        ws, row, style_ids, entry_points = self.ws, self.row, self.style_ids, self.entry_points
+        lines = 0
         for column, (value, style) in enumerate(zip(values, styles, strict=True), start=1):
-            self.cell(column, value, style)
+            xl_cell = ws.cell(row=row, column=column)
+            set_value(xl_cell, value, self.written)
+            xl_cell._style = copy(style_ids[style])  # what ``xl_cell.style = style`` does
+            if isinstance(value, str):
+                points = entry_points[column - 1]
+                wrapped = wrapped_lines(xl_cell.value, points, TABLE_SIZE, self.word_ems)
+                lines = max(lines, wrapped)
+        if lines:
+            self.note_height(lines * TABLE_SIZE * LINE_SPACING)
         self.row += 1
 
     def band(self, label, text):
@@ -297,9 +365,9 @@ class TableSheet:
         the areas I–IV and the summary line are."""
         self.put(1, label, bold=True, border=BORDER, alignment=CENTER)
         self.merged((2, self.width), text, bold=True, border=BORDER, alignment=LEFT)
-        # A merged range keeps only its first cell's border; the others need their own.
+        # A merged range keeps only its first entry's border; the others need their own.
         for column in range(3, self.width + 1):
-            self.ws.cell(row=self.row, column=column).border = BORDER
+            self.give_look(self.ws.cell(row=self.row, column=column), border=BORDER)
         self.row += 1
 
     def end_of_print(self):
@@ -348,11 +416,11 @@ def write_targets_sheet(ws, report):
         sheet.band(f"{area.roman}.", area.name)
         for row in rows:
             values = [column.value(row) for column in report_columns]
-            styles = [style_for(c.kind, v) for c, v in zip(report_columns, values, strict=True)]
+            styles = [style_for(c.layout, v) for c, v in zip(report_columns, values, strict=True)]
             sheet.values(values, styles)
     sheet.merged((1, sheet.width), f"{report.summary}.", bold=True, border=BORDER, alignment=LEFT)
     for column in range(2, sheet.width + 1):
-        ws.cell(row=sheet.row, column=column).border = BORDER
+        sheet.give_look(ws.cell(row=sheet.row, column=column), border=BORDER)
     sheet.row += 1
     sheet.end_of_print()
     sheet.row += 1
@@ -442,8 +510,5 @@ def workbook_bytes(workbook):
     return buffer.getvalue()
 
 
-STAGE_IN_FILENAMES = {Stage.HALF: "-6-thang", Stage.ESTIMATE: "-uoc-ca-nam", Stage.FINAL: ""}
-
-
 def filename(report):
-    return f"bao-cao-{report.year.year}{STAGE_IN_FILENAMES[report.stage]}.xlsx"
+    return f"bao-cao-{report.year.year}{report.stage.file_suffix}.xlsx"

@@ -12,7 +12,7 @@ from .helpers import row_for, text_of
 
 BHYT_NAME = "Tỷ lệ dân số tham gia bảo hiểm y tế"
 KEY = columns.Column(
-    "key", "Mã chỉ tiêu", lambda row: row.target.slug, kind=columns.CENTER, width=24
+    "key", "Mã chỉ tiêu", lambda row: row.target.slug, layout=columns.CENTER, width=24
 )
 
 

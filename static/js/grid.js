@@ -3,7 +3,7 @@
 //   arrows move only from its first or last line, and Enter writes a new line. Tab goes along
 //   the row, as browsers do.
 // - Ctrl+S (Cmd+S) saves the form instead of the page.
-// - Text pasted from a spreadsheet (cells split by tabs, rows by line breaks) fills the fields
+// - Text pasted from a spreadsheet (entries split by tabs, rows by line breaks) fills the fields
 //   below and to the right of the one it is pasted into, in the order the grid shows them.
 // - The page opens on the first figure of the stage still to be entered.
 // - Buttons above the grid show only the rows still to do.
@@ -87,9 +87,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // --- Pasting from a spreadsheet ---------------------------------------------------------------
 
-  // Spreadsheet text: rows split by line breaks (one last break ends the text), cells by tabs; a
-  // cell holding a tab, a line break or a quote comes in quotes, its quotes doubled.
-  function cellsOf(text) {
+  // Spreadsheet text: rows split by line breaks (one last break ends the text), entries by tabs;
+  // an entry holding a tab, a line break or a quote comes in quotes, its quotes doubled.
+  function entriesOf(text) {
     const table = [[""]];
     let quoted = false;
     for (let i = 0; i < text.length; i++) {
@@ -113,7 +113,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   const plain = text => text.trim().toLowerCase().replace(/\s+/g, " ");
 
-  // A yes/no cell: its value (1, 0) or the words an option shows ("Đạt", "Chưa đạt", "Duy trì").
+  // A yes/no entry: its value (1, 0) or the words an option shows ("Đạt", "Chưa đạt", "Duy trì").
   function option(select, text) {
     const wanted = plain(text);
     const found = [...select.options].find(
@@ -128,30 +128,30 @@ document.addEventListener("DOMContentLoaded", () => {
     const at = place.get(target);
     const text = event.clipboardData && event.clipboardData.getData("text/plain");
     if (!at || !text) return;
-    const table = cellsOf(text);
+    const table = entriesOf(text);
     const block = table.length > 1 || (table[0] && table[0].length > 1);
     // One value pastes as usual; so do lines without tabs into a note, which are its lines.
     if (!block || (target.tagName === "TEXTAREA" && !text.includes("\t"))) return;
     event.preventDefault();
     let r = at[0];
-    for (const cells of table) {
+    for (const entries of table) {
       while (r < rows.length && !shown(r)) r++;
       if (r >= rows.length) break;
-      cells.forEach((cell, offset) => {
+      entries.forEach((entry, offset) => {
         const field = grid[r][at[1] + offset];
-        // An empty cell leaves the field as it is, as an import leaves a stored value.
-        if (!field || cell.trim() === "") return;
-        const cellBox = field.closest("td");
+        // An empty entry leaves the field as it is, as an import leaves a stored value.
+        if (!field || entry.trim() === "") return;
+        const td = field.closest("td");
         if (field.tagName === "SELECT") {
-          const value = option(field, cell);
-          cellBox.classList.toggle("paste-skipped", value === null);
+          const value = option(field, entry);
+          td.classList.toggle("paste-skipped", value === null);
           if (value === null) return;
           choose(field, value);
         } else {
-          field.value = field.tagName === "TEXTAREA" ? cell : cell.trim();
+          field.value = field.tagName === "TEXTAREA" ? entry : entry.trim();
           changed(field);
         }
-        cellBox.classList.add("pasted");
+        td.classList.add("pasted");
       });
       r++;
     }

@@ -8,10 +8,16 @@ from targets.report import Row
 
 register = template.Library()
 
-register.filter("actual_cell", display.actual_html)
-register.filter("percent_cell", display.percent_html)
+register.filter("actual_html", display.actual_html)
+register.filter("percent_html", display.percent_html)
 register.filter("assessment_badge", display.assessment_badge)
 register.filter("person", display.person)
+
+
+@register.filter
+def actual_at(record, stage):
+    """A figure's or a cell's share's actual at ``stage``: ``{{ share|actual_at:stage }}``."""
+    return record.actual_at(stage)
 
 
 @register.filter

@@ -62,10 +62,10 @@ def _attrs(attrs):
 
 
 @register.simple_tag
-def grid_cell(field, classes="", hint=""):
-    """One input cell of the grid: its control, named by the column's header and the row's
-    target (the grid's link to it, ``n<figure id>``), the value the page showed where the form
-    keeps it, ``hint`` and the field's errors.
+def grid_input_td(field, classes="", hint=""):
+    """One ``td`` of the grid holding an input: its control, named by the column's header and
+    the row's target (the grid's link to it, ``n<figure id>``), the value the page showed where
+    the form keeps it, ``hint`` and the field's errors.
 
     Written out here as strings rather than through the widgets' templates: 160 of them make
     the page, and rendering each through the template engine cost more than the rest of the
@@ -159,24 +159,24 @@ def grid_row_start(form, row, closed=False):
 
 
 @register.simple_tag
-def grid_row_cells(form, row):
-    """The cells of a grid row after its heading, on an open year: the stage's actual and the
-    plan as inputs, the percent and the assessment, the reason and the note as inputs (the
-    reason marked where the year cannot close without it)."""
+def grid_row_entries(form, row):
+    """The entries (``td``) of a grid row after its heading, on an open year: the stage's
+    actual and the plan as inputs, the percent and the assessment, the reason and the note as
+    inputs (the reason marked where the year cannot close without it)."""
     figure = form.figure
-    cells = [grid_cell(field) for field in grid_order(form)]
-    cells.append(
+    entries = [grid_input_td(field) for field in grid_order(form)]
+    entries.append(
         f'<td class="num percent" data-label="{_text(_("Percent of plan"))}">'
         f"{display.percent_html(row)}</td>"
         f'<td data-label="{_text(_("Assessment"))}">{display.assessment_badge(row)}</td>'
     )
     if figure.needs_reason:
         hint = _("Below plan: give the reason before the year is closed.")
-        cells.append(grid_cell(form["reason"], "needs-reason", hint))
+        entries.append(grid_input_td(form["reason"], "needs-reason", hint))
     else:
-        cells.append(grid_cell(form["reason"]))
-    cells.append(grid_cell(form["note"]))
-    return mark_safe("".join(cells))  # each part escaped where it was made
+        entries.append(grid_input_td(form["reason"]))
+    entries.append(grid_input_td(form["note"]))
+    return mark_safe("".join(entries))  # each part escaped where it was made
 
 
 @register.filter

@@ -49,6 +49,8 @@ run: $(VENV)/.installed
 	$(PY) manage.py runserver $(HOST)
 
 # One test worker a core (each with its own test database); TEST_WORKERS=0 runs in one process.
+# A run ends with its ten slowest tests and its wall time; a test that takes over 15 s, setup
+# included, fails it (tests/time_limit.py; TEST_TIME_LIMIT=off lifts that while debugging).
 TEST_WORKERS ?= auto
 test: export SECRET_KEY ?= test-only-not-secret
 # Tests give each test a folder of its own; the settings still want one named, as in production.

@@ -1,5 +1,6 @@
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -12,8 +13,9 @@ from hypothesis import settings as hypothesis_settings
 from cells.roles import WARD_STAFF
 from targets.models import Evidence, Year
 
-from . import life
+from . import life, sampling
 from .helpers import signed_in
+from .time_limit import TimeLimit
 
 # Tests pin behaviour and query counts, not times (bench/ measures speed): no per-example
 # deadline, which a loaded machine running every core's worker would miss now and then.
@@ -47,14 +49,31 @@ def test_settings(settings):
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def one_moment_for_the_session(monkeypatch):
+    """The requests of a test all come at one moment of the sliding session's clock, so that
+    a session is written again only when a test moves its marker back (test_security), never
+    because the test ran past a minute: query counts do not depend on how long a test took."""
+    now = time.time()
+    monkeypatch.setattr("core.middleware.time", SimpleNamespace(time=lambda: now))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(TimeLimit(), "time_limit")
+    sampling.give_the_run_an_id(config)
+
+
 def pytest_sessionstart(session):
     session.config.started_at = time.time()
 
 
+@pytest.hookimpl(trylast=True)  # after the slowest tests, so that the time comes last
 def pytest_terminal_summary(terminalreporter, config):
-    """Say what the year's life tests asked and were answered (tests/life.py), and where the
-    browser journeys of this run left their screenshots."""
+    """Say what the year's life tests asked and were answered (tests/life.py), which seeds the
+    run's samples drew from, where the browser journeys of this run left their screenshots,
+    and how long the run took."""
     life.summarize(terminalreporter)
+    sampling.summarize(terminalreporter, config)
     shots = sorted(
         shot
         for shot in SCREENSHOTS.glob("*.png")
@@ -64,13 +83,20 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.write_sep("-", f"browser screenshots in {SCREENSHOTS}")
         for shot in shots:
             terminalreporter.write_line(str(shot))
+    if hasattr(config, "started_at"):
+        workers = getattr(config.option, "numprocesses", None) or 0
+        terminalreporter.write_sep(
+            "=",
+            f"wall time {time.time() - config.started_at:.0f} s with "
+            + (f"{workers} workers" if workers else "one process"),
+        )
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo ward of fixtures/, loaded once into the test database through the load_demo
     command: every test that uses the database starts from it, and what the test changes is
-    rolled back after it. Tests that need transactions of their own (threads, a live server)
+    rolled back after it. Tests that need transactions of their own (threads, another login)
     run after all the others, as pytest-django orders them; Django empties the database after
     each of those, and they load what they need themselves."""
     with django_db_blocker.unblock():

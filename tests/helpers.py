@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from targets import xlsx
 from targets.models import Target, Year
-from targets.progress import Stage
 from targets.report import YearReport
+from targets.stages import Stage
 
 
 def signed_in(user):

@@ -31,8 +31,9 @@ from django.utils import timezone
 from cells.models import Cell, CellYear, Level, RatingStep, Share, Task, TaskNote, TaskStatus
 from targets import imports
 from targets.forms import NextYearForm
-from targets.models import STAGE_FIELDS, Evidence, Figure, Year
-from targets.progress import Direction, Kind, Stage
+from targets.models import Evidence, Figure, Year
+from targets.progress import Direction, Kind
+from targets.stages import Stage
 
 from .helpers import fields_of
 from .test_access import make_evidence, make_import
@@ -252,7 +253,7 @@ class Life:
         for shares in by_figure.values():
             for found in shares[:reporting]:
                 value = whole(found.plan * Decimal(str(share)))
-                found.write({STAGE_FIELDS[stage]: value}, self.staff, found.version)
+                found.write({Stage(stage).field: value}, self.staff, found.version)
 
     def estimate(self):
         """The estimate for the year: the final figure to come; the cells' too."""
@@ -447,7 +448,7 @@ def summarize(terminalreporter):
     write = terminalreporter.write_line
     terminalreporter.write_sep("-", f"the year's life (seed {', '.join(seeds)}: LIFE_SEED replays)")
     write(
-        f"{len(states)} states × {len(roles)} roles = {len(tallies)} tests; "
+        f"{len(tallies)} tests over {len(states)} states and {len(roles)} roles; "
         f"{len(patterns)} URL patterns and admin pages asked for; "
         f"{sum(one['requests'] for one in tallies)} requests in "
         f"{sum(one['seconds'] for one in tallies):.1f} s of CPU, states built in "

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from cells.models import Cell, Task
 from targets import imports
 from targets.models import Evidence, Figure, Import, Target, Year
-from targets.progress import Stage
+from targets.stages import Stage
 
 from .helpers import report_workbook
 
@@ -68,10 +68,10 @@ ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_la
 CURRENT = {"cells_home"}
 # Open to anyone: the load balancer's health check answers "ok" and shows no data.
 PUBLIC = {"health"}
-# The addresses of before (cauthia/legacy.py), unnamed: each sends a signed-in user on to its
-# page, for good where the old address named its year (301), else for now (302); that page
-# checks what the user may see. The old address of a task looks the task up among the user's
-# own cells first: another cell's is not found.
+# The addresses of before (targets/legacy.py, cells/legacy.py), unnamed: each sends a
+# signed-in user on to its page, for good where the old address named its year (301), else for
+# now (302); that page checks what the user may see. The old address of a task looks the task
+# up among the user's own cells first: another cell's is not found.
 MOVED = {
     "targets/<year:year>/",
     "targets/<year:year>/grid/",

@@ -7,7 +7,9 @@ expired, a sign-in locked out. On each page, in Chromium, axe-core looks for vio
 accessibility rules: none may be serious or critical. The HTML the server sent goes to the Nu
 HTML checker (the W3C validator), run once for the session as an HTTP service from
 node_modules: it may report no error. Each test collects every page's findings before it
-fails, so that one run shows them all.
+fails, so that one run shows them all. The walks come in parts, each a test; where the two years
+show the same page, a run checks it in one of them, drawn from the run's seed
+(ACCESSIBILITY_SEED replays a run), and the other in another run.
 
 Without Java, axe-core or vnu-jar (``npm ci`` installs both into node_modules/) the tests are
 skipped with the reason, as they are without Chromium; on CI (CI=true) that is a failure.
@@ -15,6 +17,7 @@ skipped with the reason, as they are without Chromium; on CI (CI=true) that is a
 
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -33,6 +36,7 @@ from playwright.sync_api import expect
 from cells.models import Task
 from targets.models import Year
 
+from .sampling import run_seed
 from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
     BHYT,
     PASSWORD,
@@ -41,6 +45,7 @@ from .test_browser import (  # noqa: F401  (fixtures are found by their names in
     open_page,
     orm_beside_playwright,
     plain_http_live_server,
+    served_on_this_connection,
     sign_in,
 )
 
@@ -221,10 +226,11 @@ class Audit:
         if found:
             self.findings.append(f"{name}:\n  " + "\n  ".join(found))
 
-    def report(self):
+    def report(self, seed=None):
+        replay = f" (ACCESSIBILITY_SEED={seed} replays the pages drawn)" if seed else ""
         return (
             f"{len(self.findings)} of the {len(self.pages)} pages {self.who} reached break "
-            "a rule:\n\n" + "\n\n".join(self.findings)
+            f"a rule{replay}:\n\n" + "\n\n".join(self.findings)
         )
 
 
@@ -235,31 +241,57 @@ def audit(open_page, axe_source, nu_checker):  # noqa: F811  (the fixture import
         yield lambda who: Audit(open_page(), axe_source, nu_checker, pool, who)
 
 
-def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_checker(audit):
+# The ward secretary's pages, walked in parts. The pages of the two years alike (a year's
+# dashboard, grid, report, cells and a cell's page) are each checked in one of the years,
+# drawn from the run's seed, the other in another run (ACCESSIBILITY_SEED replays a run).
+YEAR_PAGES = ["", "grid/", "report/", "cells/", "cells/3/"]
+TARGET_KINDS = [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA), (2024, CEILING)]
+CLOSED_PAGES = ["grid/", "report/", "cells/", "cells/3/", f"targets/{BHYT}/"]
+
+
+@pytest.fixture(scope="session")
+def seed(pytestconfig):
+    return run_seed(pytestconfig, "ACCESSIBILITY_SEED")
+
+
+@pytest.fixture
+def ward_secretary(audit):
     pages = audit("the ward secretary")
-    page = pages.page
+    sign_in(pages.page, "bithu")
+    return pages
 
-    def save():
-        page.locator("main form").get_by_role("button", name="Lưu", exact=True).click()
 
-    sign_in(page, "bithu")
+def save_button(page):
+    return lambda: page.locator("main form").get_by_role("button", name="Lưu", exact=True).click()
+
+
+def test_the_ward_secretarys_pages_of_a_year_pass_axe_core_and_the_nu_html_checker(
+    ward_secretary, seed
+):
+    pages = ward_secretary
+    rng = random.Random(f"{seed}:years")
     pages.visit("/", what="on to this year's targets")
-    for year in (2023, 2024):
-        for path in ["", "grid/", "report/", "cells/", "cells/3/"]:
-            pages.visit(f"/{year}/{path}")
-    for year, slug in [
-        (2023, BHYT),
-        (2023, MILESTONE),
-        (2023, NO_PLAN),
-        (2024, NO_DATA),
-        (2024, CEILING),
-    ]:
-        pages.visit(f"/{year}/targets/{slug}/")
-        pages.visit(f"/{year}/targets/{slug}/edit/")
+    for path in YEAR_PAGES:
+        pages.visit(f"/{rng.choice((2023, 2024))}/{path}")
     pages.visit("/2023/?area=2&assessment=not_met", what="filtered")
     pages.visit("/2023/?assessment=no_data", what="filtered to nothing")
+    assert not pages.findings, pages.report(seed)
 
-    # Forms refused, and saved.
+
+def test_each_kind_of_target_page_passes_axe_core_and_the_nu_html_checker(ward_secretary):
+    pages = ward_secretary
+    for year, slug in TARGET_KINDS:
+        pages.visit(f"/{year}/targets/{slug}/")
+        pages.visit(f"/{year}/targets/{slug}/edit/")
+    assert not pages.findings, pages.report()
+
+
+def test_the_ward_secretarys_forms_refused_saved_and_expired_pass_axe_core_and_nu(
+    ward_secretary,
+):
+    pages = ward_secretary
+    page = pages.page
+    save = save_button(page)
     pages.visit(f"/2023/targets/{BHYT}/edit/")
     page.locator("input[name='actual']").fill("95.77")
     pages.submit(save, 400, "a number refused")
@@ -281,7 +313,12 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     pages.submit(save, 403, "the form expired")
     pages.visit("/2023/cells/3/rating/")
     pages.submit(save, what="after saving")
+    assert not pages.findings, pages.report()
 
+
+def test_the_report_text_the_cells_reports_and_an_import_pass_axe_core_and_nu(ward_secretary):
+    pages = ward_secretary
+    page = pages.page
     # The report's text, and what the cells report up: shares, their split, the rating's steps.
     pages.visit("/2024/report/text/")
     pages.visit("/2024/report/text/?stage=half")
@@ -301,8 +338,14 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     page.locator("input[name='file']").set_input_files(SAMPLE_SHEET)
     page.locator("input[name='stage'][value='estimate']").check()
     pages.submit(upload, what="the sample sheet's preview")
+    assert not pages.findings, pages.report()
 
-    # The password; a page that does not exist.
+
+def test_the_password_pages_and_a_page_not_found_pass_axe_core_and_the_nu_html_checker(
+    ward_secretary,
+):
+    pages = ward_secretary
+    page = pages.page
     pages.visit("/accounts/password/")
     for field, value in [
         ("old_password", "not-it"),
@@ -316,9 +359,17 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     )
     pages.visit("/accounts/password/done/")
     pages.visit("/2023/no-such-page/", 404)
+    assert not pages.findings, pages.report()
 
-    # The review before closing: 2024 with what blocks it and its estimates to take; 2023
-    # refused without the confirmation, then closed with it. Its pages are then read-only.
+
+def test_the_review_before_closing_and_a_closed_year_pass_axe_core_and_the_nu_html_checker(
+    ward_secretary, seed
+):
+    """2024 with what blocks it and its estimates to take; 2023 refused without the
+    confirmation, then closed with it. Its pages are then read-only: three of them each run,
+    drawn from the run's seed."""
+    pages = ward_secretary
+    page = pages.page
     pages.visit("/2024/close/", what="blocked")
     pages.visit("/2023/close/")
 
@@ -331,19 +382,41 @@ def test_every_page_the_ward_secretary_reaches_passes_axe_core_and_the_nu_html_c
     assert Year.objects.get(year=2023).is_closed
     pages.visit("/2023/", what="closed")
     expect(page.locator("form[action$='/reopen/']")).to_be_visible()
-    for path in ["grid/", "report/", "cells/", "cells/3/", f"targets/{BHYT}/"]:
+    for path in random.Random(f"{seed}:closed").sample(CLOSED_PAGES, 3):
         pages.visit(f"/2023/{path}", what="closed")
+    assert not pages.findings, pages.report(seed)
 
-    assert not pages.findings, pages.report()
 
-
-def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_checker(audit):
+@pytest.fixture
+def cell_secretary(audit):
     pages = audit("a cell secretary")
     sign_in(pages.page, "chibo3")
+    return pages
+
+
+def test_the_pages_a_cell_secretary_reads_pass_axe_core_and_the_nu_html_checker(cell_secretary):
+    pages = cell_secretary
     pages.visit("/cells/", what="on to their own cell")
     for year in (2023, 2024):
         pages.visit(f"/{year}/")
         pages.visit(f"/{year}/cells/3/")
+    pages.visit("/2024/cells/3/digest/")
+    for year, slug in [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA)]:
+        pages.visit(f"/{year}/targets/{slug}/")
+
+    # What answers an address that is not theirs.
+    pages.visit("/2023/grid/", 403)
+    pages.visit("/2024/close/", 403)
+    pages.visit("/2023/cells/4/", 404)
+
+    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
+    pages.visit("/2023/", what="closed")
+    pages.visit("/2023/cells/3/", what="closed")
+    assert not pages.findings, pages.report()
+
+
+def test_the_forms_of_a_cell_secretary_pass_axe_core_and_the_nu_html_checker(cell_secretary):
+    pages = cell_secretary
     page = pages.page
     task = Task.objects.filter(cell__number=3, year__year=2024).order_by("pk").first()
     pages.visit(f"/2024/cells/3/tasks/{task.pk}/progress/")
@@ -360,21 +433,8 @@ def test_every_page_a_cell_secretary_reaches_passes_axe_core_and_the_nu_html_che
         "a number refused",
     )
     pages.visit("/2024/cells/3/rating/self/")
-    pages.visit("/2024/cells/3/digest/")
-    for year, slug in [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA)]:
-        pages.visit(f"/{year}/targets/{slug}/")
     pages.visit("/accounts/password/")
     pages.visit("/accounts/password/done/")
-
-    # What answers an address that is not theirs.
-    pages.visit("/2023/grid/", 403)
-    pages.visit("/2024/close/", 403)
-    pages.visit("/2023/cells/4/", 404)
-
-    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
-    pages.visit("/2023/", what="closed")
-    pages.visit("/2023/cells/3/", what="closed")
-
     assert not pages.findings, pages.report()
 
 

@@ -1,8 +1,10 @@
 """End-to-end journeys in a real browser: Debian's Chromium driven by Playwright.
 
 Each test is one journey of a person using the app, signed in through the real login form,
-against pytest-django's live server with the demo ward loaded. A full-page screenshot of the
-end of each journey goes to ``screenshots/`` at the repository root.
+against a live server with the demo ward loaded. The server answers on the test's own database
+connection, one request at a time, so that what a journey saves is rolled back after it as any
+other test's is (see plain_http_live_server). A full-page screenshot of the end of each journey
+goes to ``screenshots/`` at the repository root.
 
 Without Chromium the tests are skipped with the reason; on CI (CI=true) that is a failure.
 """
@@ -10,14 +12,19 @@ Without Chromium the tests are skipped with the reason; on CI (CI=true) that is 
 import os
 import re
 import shutil
+import threading
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connections
 from django.test import override_settings
+from django.test.testcases import LiveServerThread
 from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
@@ -74,31 +81,118 @@ def browser(orm_beside_playwright):
         browser.close()
 
 
+class OneRequestAtATime:
+    """A WSGI app that lets one request at a time reach ``app``, from its call until its
+    response is closed (a download is read after the call): requests that share one database
+    connection take their turns on it."""
+
+    def __init__(self, app):
+        self.app, self.turn = app, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        self.turn.acquire()
+        try:
+            return Answer(self.app(environ, start_response), self.turn.release)
+        except BaseException:
+            self.turn.release()
+            raise
+
+
+class Answer:
+    """A response that calls ``done`` once the server has closed it."""
+
+    def __init__(self, response, done):
+        self.response, self.done = response, done
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.done()
+
+
+class SharedConnectionServer(ThreadedWSGIServer):
+    """Django's threaded test server, whose requests leave the test's connection open: it is
+    the test's, and its transaction is rolled back after the test."""
+
+    def _close_connections(self):
+        pass
+
+
+class SharedConnectionThread(LiveServerThread):
+    server_class = SharedConnectionServer
+
+    def _create_server(self, connections_override=None):
+        server = super()._create_server(connections_override)
+        set_app = server.set_app
+        server.set_app = lambda app: set_app(OneRequestAtATime(app))
+        return server
+
+
 @pytest.fixture(scope="session")
-def plain_http_live_server(request):
-    """pytest-django's live server, started with plain HTTP allowed.
+def plain_http_live_server(django_db_setup, django_db_blocker):
+    """A live server that answers on the database connection of the test it serves (see
+    served_on_this_connection), started once for the run with plain HTTP allowed.
+
+    Its requests run inside the test's transaction, as the test client's do: what a journey
+    saves is seen by the test and rolled back after it, and the demo ward is loaded once for
+    the run rather than after each journey (Django's own live server has a connection of its
+    own, so each test would commit, then empty the database and load the demo again). As with
+    Django's live server on SQLite in memory, requests take their turns on the one connection.
 
     Without DEBUG the settings redirect plain HTTP to HTTPS, and the live server speaks plain
     HTTP. SecurityMiddleware reads SECURE_SSL_REDIRECT once, when the server builds its handler
     at start-up, so a per-test settings override comes too late: turn it off while it starts.
     """
-    with override_settings(SECURE_SSL_REDIRECT=False):
-        return request.getfixturevalue("live_server")
+    server = SharedConnectionThread("localhost", StaticFilesHandler, {})
+    server.daemon = True
+    server.served = set()  # the connections it answered on
+    with override_settings(SECURE_SSL_REDIRECT=False), django_db_blocker.unblock():
+        server.start()
+        server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield server
+    server.terminate()
+    # Closed, so that the test database can be dropped at the end of the run.
+    for connection in server.served:
+        connection.close()
 
 
 @pytest.fixture
-def demo_ward(transactional_db):
+def served_on_this_connection(plain_http_live_server, monkeypatch):
+    """The live server's address, its requests answered on this test's connection, kept open.
+    The connection is taken per test: once Playwright runs, the test's code has a context, and
+    so a connection, of its own."""
+    shared = connections["default"]
+    plain_http_live_server.served.add(shared)
+    monkeypatch.setitem(plain_http_live_server.connections_override, "default", shared)
+    # Django closes a request's connections as it starts and ends it; this one is the test's,
+    # in the middle of its transaction.
+    monkeypatch.setattr(shared, "close_if_unusable_or_obsolete", lambda: None)
+    shared.inc_thread_sharing()
+    yield f"http://{plain_http_live_server.host}:{plain_http_live_server.port}"
+    shared.dec_thread_sharing()
+
+
+@pytest.fixture
+def demo_ward(demo):
     """The demo ward, with one known password for bithu and chibo1 … chibo10."""
     call_command("load_demo", "--password", PASSWORD, verbosity=0)
 
 
 @pytest.fixture
-def open_page(browser, plain_http_live_server, live_server, demo_ward):
+def open_page(browser, served_on_this_connection, demo_ward, settings):
     """Open a page in a fresh Vietnamese browser context; extra options shape the context."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     contexts = []
 
     def open_(**options):
-        context = browser.new_context(locale="vi-VN", base_url=live_server.url, **options)
+        context = browser.new_context(locale="vi-VN", base_url=served_on_this_connection, **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -430,7 +524,7 @@ def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_pag
     assert sideways <= 1, f"the page scrolls sideways by {sideways} px: {sticking_out}"
 
 
-def test_the_office_enters_six_months_switches_stages_gives_reasons_and_closes_the_year(page):
+def test_the_office_enters_six_months_switches_stages_and_meets_the_blocked_review(page):
     sign_in(page, "bithu")
     page.goto("/2024/grid/?stage=half")
     expect(page.get_by_role("navigation", name="Kỳ số liệu")).to_contain_text("Thực hiện 6 tháng")
@@ -461,6 +555,13 @@ def test_the_office_enters_six_months_switches_stages_gives_reasons_and_closes_t
     expect(page.locator("ul.without-reason")).to_contain_text("14. Giảm hộ cận nghèo")
     expect(page.get_by_role("button", name="Chốt số liệu năm 2024")).to_be_disabled()
     screenshot(page, "close-review-blocked")
+
+
+def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_year(page):
+    sign_in(page, "bithu")
+
+    def field(label, name):
+        return grid_input(page, label, name)
 
     page.goto("/2024/grid/?stage=estimate")
     missing = page.locator("td.needs-reason textarea")

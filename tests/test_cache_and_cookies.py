@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from cauthia.middleware import NoStoreWhenSignedInMiddleware
+from core.middleware import NoStoreWhenSignedInMiddleware
 
 from .helpers import settings_module
 

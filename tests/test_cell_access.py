@@ -1,7 +1,11 @@
 """Every pair of cell secretary and cell of 2024: a secretary opens their own cell's pages and
 reports for it, finds no page of another cell (404, as if it did not exist), is refused the
 ward office's actions (403) on every cell, their own included, and a refused request changes
-nothing. Anonymous visitors are sent to sign in; the ward office opens every cell."""
+nothing. Anonymous visitors are sent to sign in; the ward office opens every cell.
+
+Where every secretary would send the same requests about a cell, the requests are dealt among
+them instead, from the run's seed (CELL_ACCESS_SEED replays a run): each secretary sends some,
+together they send every one, and over runs each secretary sends each."""
 
 import re
 from decimal import Decimal
@@ -15,10 +19,11 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from cells.models import Cell, CellYear, Level, Share, Task
-from targets.models import STAGE_FIELDS, Figure, Target
-from targets.progress import Stage
+from targets.models import Figure, Target
+from targets.stages import Stage
 
 from .helpers import form_data, plain_text, rows_of, signed_in
+from .sampling import deal, run_seed
 from .test_access import snapshot
 
 YEAR = 2024  # open; every cell has tasks, shares and a rating not decided yet
@@ -35,6 +40,24 @@ WARD_TARGET = ("share_split", "adopt_sum")
 WRITES = REPORT + WARD + WARD_TARGET
 
 NOTE = "Đã họp chi bộ, phân công đảng viên phụ trách từng ngõ."
+# Stands for the address of this cell's task put under the sending secretary's own cell.
+UNDER_OWN = "under their own cell's number"
+
+
+@pytest.fixture(scope="session")
+def seed(pytestconfig):
+    return run_seed(pytestconfig, "CELL_ACCESS_SEED")
+
+
+def dealt(requests, senders, seed, *what):
+    """{sender: their share of ``requests``}: every request sent, each sender sending at least
+    one (a request sent twice where there are more senders than requests)."""
+    pool = list(requests) * -(-len(senders) // len(requests))
+    return dict(zip(senders, deal(pool, len(senders), seed, *what), strict=True))
+
+
+def replay(seed):
+    return f"(CELL_ACCESS_SEED={seed} replays this sample)"
 
 
 def tasks_of(number):
@@ -189,7 +212,7 @@ def test_a_cell_secretary_reports_for_their_own_cell_and_only_it_changes(secreta
             [typed] = [v for k, v in data.items() if v != data.get(f"initial-{k}", v)]
             [share] = changed.pop("cells.Share")
             assert share["cell_id"] == cell_year.cell_id
-            assert share[STAGE_FIELDS[stage]] == Decimal(typed)
+            assert share[Stage(stage).field] == Decimal(typed)
             assert share["updated_by_id"] == user.pk
         elif name == "rating_self":
             [step] = changed.pop("cells.RatingStep")
@@ -204,11 +227,12 @@ def test_a_cell_secretary_reports_for_their_own_cell_and_only_it_changes(secreta
 
 @pytest.mark.parametrize("number", NUMBERS)
 def test_no_other_cells_secretary_finds_a_page_of_this_cell_and_nothing_changes(
-    secretary, bithu, number
+    secretary, bithu, number, seed
 ):
     """404, for a read and a post alike; a post to a page that is only read is refused (405)
     before any cell is looked up. This cell's task is not found under the secretary's own
-    cell's number either. Each post is the ward office's form for this cell, a value changed."""
+    cell's number either. Each post is the ward office's form for this cell, a value changed.
+    The requests are dealt among the nine other cells' secretaries."""
     posts = {
         address: filled(bithu, name, address)
         for name in REPORT
@@ -221,65 +245,76 @@ def test_no_other_cells_secretary_finds_a_page_of_this_cell_and_nothing_changes(
     for address, data in posts.items():
         sent += [("get", address, None, 404), ("post", address, data, 404)]
     [task] = addresses("task_progress", number, **ONE)
+    sent += [("get", UNDER_OWN, None, 404), ("post", UNDER_OWN, posts[task], 404)]
+    others = [other for other in NUMBERS if other != number]
     before = snapshot()
-    for other in NUMBERS:
-        if other == number:
-            continue
+    for other, hand in dealt(sent, others, seed, "another cell", number).items():
         [under_own] = addresses("task_progress", number, under=other, **ONE)
-        requests = [*sent, ("get", under_own, None, 404), ("post", under_own, posts[task], 404)]
+        requests = [
+            (method, under_own if address == UNDER_OWN else address, data, status)
+            for method, address, data, status in hand
+        ]
         got = answers(signed_in(secretary(other)), [request[:3] for request in requests])
-        assert got == [(method, address, status) for method, address, _, status in requests], other
+        expected = [(method, address, status) for method, address, _, status in requests]
+        assert got == expected, f"chibo{other} {replay(seed)}"
     assert snapshot() == before
 
 
-def test_another_cell_answers_a_cell_secretary_as_a_cell_that_does_not_exist(secretary, deletable):
-    """Whatever the page and method: nothing tells the secretary the cell is there."""
+def test_another_cell_answers_a_cell_secretary_as_a_cell_that_does_not_exist(
+    secretary, deletable, seed
+):
+    """Whatever the page and method: nothing tells the secretary the cell is there. The pages
+    are dealt among the secretaries, each asking about the next cell."""
     missing = Cell.objects.order_by("number").last().number + 1
     before = snapshot()
-    for own in NUMBERS:
+    for own, names in dealt(READ + REPORT + WARD, NUMBERS, seed, "no such cell").items():
         other = own % 10 + 1
         client = signed_in(secretary(own))
-        for name in READ + REPORT + WARD:
+        for name in names:
             there = addresses(name, other, **ONE)
             absent = addresses(name, other, under=missing, **ONE)
             for method in ("get", "post"):
                 requests = [(method, address, {}) for address in there + absent]
                 got = [status for _, _, status in answers(client, requests)]
-                assert got[: len(there)] == got[len(there) :], (own, name, method)
+                assert got[: len(there)] == got[len(there) :], (own, name, method, replay(seed))
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("number", NUMBERS)
 def test_the_ward_offices_actions_on_a_cell_answer_403_to_every_cell_secretary_and_change_nothing(
-    secretary, bithu, deletable, number
+    secretary, bithu, deletable, number, seed
 ):
-    """Their own cell's secretary included: the permission is checked before the cell is looked
-    up. Each post is the one the office's own browser sends."""
+    """Their own cell's secretary included, who sends every request: the permission is checked
+    before the cell is looked up. Each post is the one the office's own browser sends."""
     sent = []
     for name in WARD:
         for address in addresses(name, number, **ONE):
             sent += [("get", address, None), ("post", address, filled(bithu, name, address))]
-    refused_to_every_secretary(secretary, sent)
+    refused_to_every_secretary(secretary, sent, seed, "the office's", number, own=number)
 
 
-def refused_to_every_secretary(secretary, sent):
-    """Each cell's secretary sends ``sent`` and is answered 403 each time; nothing changes."""
+def refused_to_every_secretary(secretary, sent, seed, *what, own=None):
+    """Each cell's secretary sends a share of ``sent`` (the secretary of cell ``own`` all of
+    it) and is answered 403 each time; nothing changes."""
     before = snapshot()
-    for of_cell in NUMBERS:
-        got = answers(signed_in(secretary(of_cell)), sent)
-        assert got == [(method, address, 403) for method, address, _ in sent], of_cell
+    others = [number for number in NUMBERS if number != own]
+    hands = dealt(sent, others, seed, *what) | ({own: sent} if own else {})
+    for of_cell, hand in hands.items():
+        got = answers(signed_in(secretary(of_cell)), hand)
+        expected = [(method, address, 403) for method, address, _ in hand]
+        assert got == expected, f"chibo{of_cell} {replay(seed)}"
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("slug", SHARED)
 def test_the_ward_offices_actions_on_a_targets_shares_answer_403_to_every_cell_secretary(
-    secretary, bithu, slug
+    secretary, bithu, slug, seed
 ):
     sent = []
     for name in WARD_TARGET:
         address = reverse(f"cells:{name}", kwargs={"year": YEAR, "slug": slug})
         sent += [("get", address, None), ("post", address, filled(bithu, name, address))]
-    refused_to_every_secretary(secretary, sent)
+    refused_to_every_secretary(secretary, sent, seed, "the office's", slug)
 
 
 @pytest.mark.parametrize("name", WRITES)

@@ -20,7 +20,8 @@ from django.urls import reverse
 from cells.models import Cell, CellYear, Share
 from targets.models import Figure, FigureChange, ReportText, Year, YearEvent
 from targets.numbers import format_number
-from targets.progress import Kind, Stage
+from targets.progress import Kind
+from targets.stages import Stage
 
 from .helpers import fields_of, form_data, signed_in, text_of
 

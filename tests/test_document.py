@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cells.models import CellYear
 from targets.models import ReportText, Year
-from targets.progress import Stage
+from targets.stages import Stage
 
 from .helpers import form_data, text_of
 
@@ -408,7 +408,7 @@ SECTION = st.lists(WORDS, min_size=1, max_size=4).map("\n".join)
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(results=SECTION, shortcomings=SECTION, directions=SECTION)
 def test_what_the_office_saves_is_what_the_document_prints(

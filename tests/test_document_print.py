@@ -30,8 +30,8 @@ from docx.shared import Mm
 from targets import word
 from targets.document import build as build_document
 from targets.models import Year
-from targets.progress import Stage
 from targets.report import YearReport
+from targets.stages import Stage
 
 from .helpers import signed_in
 
@@ -82,17 +82,18 @@ def swept(report, lines):
     return buffer.getvalue()
 
 
-def convert(files, folder, profile):
-    """Write ``files`` ({name: .docx bytes}) into ``folder`` and start one LibreOffice turning
-    them into PDF, with a profile of its own so that it runs beside another; {name: its PDF},
-    and the running process."""
+def convert(files, folder):
+    """Write ``files`` ({name: .docx bytes}) into ``folder`` and turn them all into PDF with one
+    LibreOffice (its start costs more than a document), with a profile of its own so that it
+    runs beside another test process's; {name: its PDF}."""
     paths = {name: folder / (name.replace(" ", "-") + ".docx") for name in files}
     for name, path in paths.items():
         path.write_bytes(files[name])
+    profile = folder / "profile"
     command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless"]
     command += ["--convert-to", "pdf", "--outdir", str(folder), *map(str, paths.values())]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {name: path.with_suffix(".pdf") for name, path in paths.items()}, process
+    subprocess.run(command, check=True, timeout=120, capture_output=True)
+    return {name: path.with_suffix(".pdf") for name, path in paths.items()}
 
 
 def pages_of(pdf):
@@ -106,8 +107,7 @@ def pages_of(pdf):
 @pytest.fixture(scope="module")
 def printed(django_db_setup, django_db_blocker, tmp_path_factory):
     """{name: (document read back, [text of each page])}: the swept documents and the demo's,
-    downloaded by the ward's secretary, printed by LibreOffices side by side (the swept ones
-    while the others download, each of those once downloaded). The settings are those every
+    downloaded by the ward's secretary, printed by one LibreOffice. The settings are those every
     test has (conftest.py)."""
     require_tools()
     work = tmp_path_factory.mktemp("printed")
@@ -116,26 +116,19 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
         STORAGES=settings.STORAGES
         | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
     )
-    runs = []
-    try:
-        with test_settings, django_db_blocker.unblock(), transaction.atomic():
-            if not Year.objects.exists():
-                call_command("load_demo", verbosity=0)
-            report = YearReport.year_end(Year.objects.get(year=2023), Stage.FINAL)
-            files = {
-                f"swept {lines}": swept(report, lines)
-                for lines in range(FIRST, FIRST + STEP * SWEPT, STEP)
-            }
-            runs.append(convert(files, work, work / "profile-swept"))
-            client = signed_in(get_user_model().objects.get(username="bithu"))
-            for n, (name, found) in enumerate(DOCUMENTS.items()):
-                files[name] = download(client, *found)
-                runs.append(convert({name: files[name]}, work, work / f"profile-{n}"))
-            transaction.set_rollback(True)  # the secretary's session
-    finally:  # none left running, whatever failed
-        finished = [process.wait(timeout=120) for _pdfs, process in runs]
-    assert set(finished) == {0}
-    pdfs = {name: pdf for names, _process in runs for name, pdf in names.items()}
+    with test_settings, django_db_blocker.unblock(), transaction.atomic():
+        if not Year.objects.exists():
+            call_command("load_demo", verbosity=0)
+        report = YearReport.year_end(Year.objects.get(year=2023), Stage.FINAL)
+        files = {
+            f"swept {lines}": swept(report, lines)
+            for lines in range(FIRST, FIRST + STEP * SWEPT, STEP)
+        }
+        client = signed_in(get_user_model().objects.get(username="bithu"))
+        for name, found in DOCUMENTS.items():
+            files[name] = download(client, *found)
+        transaction.set_rollback(True)  # the secretary's session
+    pdfs = convert(files, work)
     return {
         name: (Document(io.BytesIO(content)), pages_of(pdfs[name]))
         for name, content in files.items()

@@ -68,9 +68,9 @@ HOSTILE = [
 EVERY_PAGE = ("page", "per_page", "sort", "stage", "year", "compare", "draft")
 # Generated query strings per page (per download, which takes longer to make: a Word document
 # about a second), and random extra posts per form beyond one per kind of field.
-QUERIES = 6
+QUERIES = 4
 DOWNLOAD_QUERIES = 2
-EXTRA_POSTS = 5
+EXTRA_POSTS = 3
 FORM = "application/x-www-form-urlencoded"
 SECRETARY_CELL = 3
 ROLES = ("ward staff", "cell secretary", "anonymous")

@@ -24,6 +24,7 @@ from .test_browser import (  # noqa: F401  (fixtures are found by their names in
     orm_beside_playwright,
     plain_http_live_server,
     screenshot,
+    served_on_this_connection,
     sign_in,
 )
 

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from cells.models import Share, Task
 from targets.models import Figure, ReportText, Target, Year, YearEvent
-from targets.progress import Stage
+from targets.stages import Stage
 from targets.text import clean_text
 
 from .helpers import form_data, rows_of, signed_in, task_url, text_of

@@ -33,7 +33,7 @@ import pytest
 pytestmark = pytest.mark.package
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["cauthia", "targets", "cells"]
+CODE = ["cauthia", "core", "targets", "cells"]
 # What the wheel carries inside the cauthia package, and which of each folder's files.
 RESOURCES = {"templates": "**/*", "static": "**/*", "locale": "**/*.mo", "fixtures": "**/*"}
 # Left out of the copy the wheel is built from: what the build or the tools leave behind.
@@ -148,18 +148,22 @@ def site(installed):
     here = installed
     venv, scripts = here / "venv", here / "venv" / "bin"
     environment = deployed_environment(here)
-    where = run(
+    manage = [scripts / "cauthia-manage"]
+    # The static files and the database are set up side by side: neither needs the other.
+    where = start(
         [scripts / "python", "-c", "import cauthia; print(cauthia.__file__)"],
         cwd=here,
         env=environment,
     )
-    assert Path(where.strip()).is_relative_to(venv), f"cauthia imported from {where}"
-
-    manage = [scripts / "cauthia-manage"]
-    run([*manage, "migrate", "--no-input"], cwd=here, env=environment)
-    run([*manage, "collectstatic", "--no-input"], cwd=here, env=environment)
-    # One argument: a random password may begin with "-".
-    run([*manage, "load_demo", f"--password={PASSWORD}"], cwd=here, env=environment)
+    collected = start([*manage, "collectstatic", "--no-input"], cwd=here, env=environment)
+    try:
+        run([*manage, "migrate", "--no-input"], cwd=here, env=environment)
+        # One argument: a random password may begin with "-".
+        run([*manage, "load_demo", f"--password={PASSWORD}"], cwd=here, env=environment)
+    finally:
+        imported_from = finish(where).strip()
+        finish(collected)
+    assert Path(imported_from).is_relative_to(venv), f"cauthia imported from {imported_from}"
 
     port, log = free_port(), here / "gunicorn.log"
     with log.open("wb") as output:

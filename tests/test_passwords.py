@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from cauthia.passwords import CommonPasswordValidator, NameInPasswordValidator
+from core.passwords import CommonPasswordValidator, NameInPasswordValidator
 
 from .helpers import text_of
 

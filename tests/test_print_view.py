@@ -27,6 +27,7 @@ from .test_browser import (  # noqa: F401  (fixtures are found by their names in
     open_page,
     orm_beside_playwright,
     plain_http_live_server,
+    served_on_this_connection,
     sign_in,
 )
 

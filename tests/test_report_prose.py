@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from targets import display, narrative
 from targets.models import Figure, Year
-from targets.progress import Assessment, Direction, Kind, Stage
+from targets.progress import Assessment, Direction, Kind
 from targets.report import YearReport
+from targets.stages import Stage
 
 from .factories import make_area, make_figure, make_target, make_year
 from .helpers import form_data

@@ -32,6 +32,7 @@ from .test_browser import (  # noqa: F401  (fixtures are found by their names in
     plain_http_live_server,
     row_of,
     screenshot,
+    served_on_this_connection,
     sign_in,
     watch_errors,
 )

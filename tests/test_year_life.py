@@ -6,14 +6,16 @@ as rendered. Nothing may answer 500, and each role gets the answer test_access's
 gives it: a visitor is sent to sign in, the office opens everything, a cell secretary opens
 their own cell's pages and is refused the office's actions (403) and other cells' pages (404).
 
-At each state the ward's office and a superuser share the patterns between them (in two
-years, each walks both halves, one in each), each cell secretary a tenth of them, dealt so that
-the ten together ask for every pattern both for their own cell and for another's, plus a random
-few; a visitor asks for every one. The office and the superuser also open the admin's index and,
-over the states, each model's list and add form. The sample is drawn from the run's seed,
-printed in the summary and in a failure: LIFE_SEED=<seed> replays it. Each request is rolled
-back, so a post never changes what the next request sees; the states are built once per test
-process (tests/life.py).
+The patterns are dealt into two halves, one asked at every other state, so that a run asks
+for each pattern at four of the states and, over runs, at each. At each state the ward's
+office and a superuser share the state's half between them (in two years, each walks both
+hands, one in each); five of the ten cell secretaries, a different five at the next state, each
+ask a fifth of it, dealt so that the five together ask for every pattern of the half both for
+their own cell and for another's, plus a random few; a visitor asks for every pattern of the
+half. The office and the superuser also open the admin's index and, over the states, each
+model's list and add form. The sample is drawn from the run's seed, printed in the summary and
+in a failure: LIFE_SEED=<seed> replays it. Each request is rolled back, so a post never changes
+what the next request sees; the states are built once per test process (tests/life.py).
 """
 
 import random
@@ -44,6 +46,7 @@ from .life import (
     send,
     tally,
 )
+from .sampling import deal
 from .test_access import (
     argument_kinds,
     expected_answers,
@@ -52,9 +55,11 @@ from .test_access import (
 )
 
 NUMBERS = range(1, 11)
-SECRETARIES = tuple(f"chibo{number}" for number in NUMBERS)
 OFFICE = ("ward staff", SUPERUSER)
-ROLES = ("anonymous", *OFFICE, *SECRETARIES)
+# The cell secretaries who walk at a state, each one of the ten (see secretary_at).
+WALKING = 5
+TURNS = tuple(f"cell secretary {turn}" for turn in range(1, WALKING + 1))
+ROLES = ("anonymous", *OFFICE, *TURNS)
 # Patterns each cell secretary asks for beyond their share of the whole.
 EXTRA = 4
 
@@ -108,6 +113,8 @@ class Walk:
     """One role's requests at one state: what was asked, what was answered, what was wrong."""
 
     def __init__(self, facts, role, seed):
+        if role in TURNS:
+            role = secretary_at(seed, facts.state, role)
         self.facts, self.role, self.seed = facts, role, seed
         self.rng = random.Random(f"{seed}:{facts.state}:{role}")
         users = get_user_model().objects
@@ -278,26 +285,38 @@ def is_cell_page(route):
     return bool({"cell", "task"} & set(kinds.values()))
 
 
-def deal(items, hands, *seeds):
-    """``items`` shuffled by the seeds and dealt round ``hands`` hands: the same in every test
-    (and every xdist worker) of a run, so that the hands together hold every item."""
-    items = list(items)
-    random.Random(":".join(map(str, seeds))).shuffle(items)
-    return [items[hand::hands] for hand in range(hands)]
+def half_of(seed, state):
+    """The patterns asked at ``state``: one of two halves, the other at the states beside it."""
+    return deal(url_patterns(), 2, seed, "halves")[STATES.index(state) % 2]
 
 
-def secretary_pairs():
-    """(route, whether of the secretary's own cell) for every pattern: a cell's page twice."""
+def secretary_at(seed, state, turn):
+    """The cell secretary (chiboN) who walks at ``state`` in ``turn``: five of the ten at a
+    state, the other five at the states beside it."""
+    order = deal(NUMBERS, 1, seed, "secretaries' turns")[0]
+    at = STATES.index(state) * WALKING + TURNS.index(turn)
+    return f"chibo{order[at % len(order)]}"
+
+
+def secretary_pairs(routes=None):
+    """(route, whether of the secretary's own cell) for every pattern of ``routes`` (else of
+    all): a cell's page twice."""
     return [
         (route, own)
-        for route in url_patterns()
+        for route in (url_patterns() if routes is None else routes)
         for own in ((True, False) if is_cell_page(route) else (None,))
     ]
 
 
+def secretaries_hands(seed, state):
+    """The state's half, each cell's page for the secretary's own cell and another's, in a
+    hand for each secretary who walks at the state."""
+    return deal(secretary_pairs(half_of(seed, state)), WALKING, seed, state, "secretaries")
+
+
 def office_hands(seed, state):
-    """The patterns of a state, in two hands: the office's and the superuser's."""
-    return deal(url_patterns(), len(OFFICE), seed, state, "office")
+    """The state's half, in two hands: the office's and the superuser's."""
+    return deal(half_of(seed, state), len(OFFICE), seed, state, "office")
 
 
 def admin_models(seed, state, role):
@@ -311,8 +330,9 @@ def requests_of(walk, seed):
     """[(route, year, cell number)] the role asks for at the state."""
     facts = walk.facts
     if walk.who == "secretary":
-        mine = deal(secretary_pairs(), len(NUMBERS), seed, facts.state, "secretaries")
-        chosen = mine[walk.own - 1] + walk.rng.sample(secretary_pairs(), EXTRA)
+        turn = next(t for t in TURNS if secretary_at(seed, facts.state, t) == walk.role)
+        mine = secretaries_hands(seed, facts.state)[TURNS.index(turn)]
+        chosen = mine + walk.rng.sample(secretary_pairs(), EXTRA)
         others = [number for number in NUMBERS if number != walk.own]
         return [
             (
@@ -323,7 +343,10 @@ def requests_of(walk, seed):
             for route, own in chosen
         ]
     if walk.who == "anonymous":
-        return [(route, facts.years[0], walk.rng.choice(NUMBERS)) for route in url_patterns()]
+        return [
+            (route, facts.years[0], walk.rng.choice(NUMBERS))
+            for route in half_of(seed, facts.state)
+        ]
     # Each hand in each year walked: the office one, the superuser the other (in two years,
     # the other way round in the second).
     hands = office_hands(seed, facts.state)
@@ -361,18 +384,22 @@ def test_every_page_of_every_state_of_the_year_answers_each_role_as_it_may(
 
 
 def test_every_pattern_is_asked_for_at_each_state_by_the_office_and_by_the_secretaries(seed):
-    """What the sampling promises: the office's two hands hold every pattern; the ten
-    secretaries' shares every pattern too, each cell's page for their own cell and another's;
+    """What the sampling promises: the two halves of the states hold every pattern; at each
+    state the office's two hands hold its half, and so do the walking secretaries' shares,
+    each cell's page for their own cell and another's; each secretary walks at four states;
     the admin's every model, for each of the two roles, over the states."""
-    every = url_patterns()
+    every = sorted(r.route for r in url_patterns())
+    assert sorted(r.route for state in STATES[:2] for r in half_of(seed, state)) == every
+    walked = Counter()
     for state in STATES:
-        assert sorted(r.route for hand in office_hands(seed, state) for r in hand) == sorted(
-            r.route for r in every
-        )
-        shares = deal(secretary_pairs(), len(NUMBERS), seed, state, "secretaries")
+        half = sorted(r.route for r in half_of(seed, state))
+        assert sorted(r.route for hand in office_hands(seed, state) for r in hand) == half
+        shares = secretaries_hands(seed, state)
         assert sorted((r.route, own) for share in shares for r, own in share) == sorted(
-            (r.route, own) for r, own in secretary_pairs()
+            (r.route, own) for r, own in secretary_pairs(half_of(seed, state))
         )
+        walked.update(secretary_at(seed, state, turn) for turn in TURNS)
+    assert walked == {f"chibo{number}": 4 for number in NUMBERS}
     for role in OFFICE:
         dealt = [model for state in STATES for model in admin_models(seed, state, role)]
         assert sorted(m._meta.label for m in dealt) == sorted(

@@ -68,7 +68,7 @@ HOSTILE = [
 EVERY_PAGE = ("page", "per_page", "sort", "stage", "year", "compare", "draft")
 # Generated query strings per page (per download, which takes longer to make: a Word document
 # about a second), and random extra posts per form beyond one per kind of field.
-QUERIES = 4
+QUERIES = 3
 DOWNLOAD_QUERIES = 2
 EXTRA_POSTS = 3
 FORM = "application/x-www-form-urlencoded"

@@ -2,7 +2,7 @@
 HEAD only.
 
 Every named URL of the URLconf is tried (see test_access.project_urls), by the ward secretary, a
-cell secretary and an anonymous visitor, each a test of its own; each run draws a third of the
+cell secretary and an anonymous visitor, each a test of its own; each run draws a quarter of the
 malformed values for each argument and parameter (MALFORMED_SEED replays a run). Each request
 runs in a transaction that is rolled back, so a close, a reopen or a save by one request does
 not change what the next one sees.
@@ -77,7 +77,7 @@ PARAMETERS = [
 ]
 
 # How many of the malformed values each argument and parameter is given in a run.
-DRAWN = len(MALFORMED) // 3
+DRAWN = len(MALFORMED) // 4
 READ_ONLY = READ | STAFF_READ | PUBLIC
 VISITORS = ("ward secretary", "cell 3's secretary", "anonymous")
 # The parameters each visitor's pages read: the office's every one; a cell's secretary those of
@@ -148,7 +148,7 @@ def sample():
 
 @pytest.mark.parametrize("who", VISITORS)
 def test_a_malformed_path_argument_is_never_a_server_error(visitors, sample, who):
-    """Each argument of each URL with a third of the malformed values, drawn anew each run, each
+    """Each argument of each URL with a quarter of the malformed values, drawn anew each run, each
     by GET or POST: every value is tried on every argument over a few runs, and a run stays
     short."""
     client, failures = visitors[who], []

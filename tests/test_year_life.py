@@ -6,13 +6,13 @@ as rendered. Nothing may answer 500, and each role gets the answer test_access's
 gives it: a visitor is sent to sign in, the office opens everything, a cell secretary opens
 their own cell's pages and is refused the office's actions (403) and other cells' pages (404).
 
-The patterns are dealt into two halves, one asked at every other state, so that a run asks
-for each pattern at four of the states and, over runs, at each. At each state the ward's
-office and a superuser share the state's half between them (in two years, each walks both
+The patterns are dealt into PARTS parts, one asked at each state in turn, so that a run asks
+for each pattern at two or three of the eight states and, over runs, at each. At each state
+the ward's office and a superuser share the state's part between them (in two years, each walks both
 hands, one in each); five of the ten cell secretaries, a different five at the next state, each
-ask a fifth of it, dealt so that the five together ask for every pattern of the half both for
+ask a fifth of it, dealt so that the five together ask for every pattern of the part both for
 their own cell and for another's, plus a random few; a visitor asks for every pattern of the
-half. The office and the superuser also open the admin's index and, over the states, each
+part. The office and the superuser also open the admin's index and, over the states, each
 model's list and add form. The sample is drawn from the run's seed, printed in the summary and
 in a failure: LIFE_SEED=<seed> replays it. Each request is rolled back, so a post never changes
 what the next request sees; the states are built once per test process (tests/life.py).
@@ -58,6 +58,8 @@ NUMBERS = range(1, 11)
 OFFICE = ("ward staff", SUPERUSER)
 # The cell secretaries who walk at a state, each one of the ten (see secretary_at).
 WALKING = 5
+# The patterns are asked for at one state in PARTS (module docstring).
+PARTS = 3
 TURNS = tuple(f"cell secretary {turn}" for turn in range(1, WALKING + 1))
 ROLES = ("anonymous", *OFFICE, *TURNS)
 # Patterns each cell secretary asks for beyond their share of the whole.
@@ -285,9 +287,9 @@ def is_cell_page(route):
     return bool({"cell", "task"} & set(kinds.values()))
 
 
-def half_of(seed, state):
-    """The patterns asked at ``state``: one of two halves, the other at the states beside it."""
-    return deal(url_patterns(), 2, seed, "halves")[STATES.index(state) % 2]
+def part_of(seed, state):
+    """The patterns asked at ``state``: one of PARTS parts, the others at the states beside it."""
+    return deal(url_patterns(), PARTS, seed, "parts")[STATES.index(state) % PARTS]
 
 
 def secretary_at(seed, state, turn):
@@ -309,14 +311,14 @@ def secretary_pairs(routes=None):
 
 
 def secretaries_hands(seed, state):
-    """The state's half, each cell's page for the secretary's own cell and another's, in a
+    """The state's part, each cell's page for the secretary's own cell and another's, in a
     hand for each secretary who walks at the state."""
-    return deal(secretary_pairs(half_of(seed, state)), WALKING, seed, state, "secretaries")
+    return deal(secretary_pairs(part_of(seed, state)), WALKING, seed, state, "secretaries")
 
 
 def office_hands(seed, state):
-    """The state's half, in two hands: the office's and the superuser's."""
-    return deal(half_of(seed, state), len(OFFICE), seed, state, "office")
+    """The state's part, in two hands: the office's and the superuser's."""
+    return deal(part_of(seed, state), len(OFFICE), seed, state, "office")
 
 
 def admin_models(seed, state, role):
@@ -345,7 +347,7 @@ def requests_of(walk, seed):
     if walk.who == "anonymous":
         return [
             (route, facts.years[0], walk.rng.choice(NUMBERS))
-            for route in half_of(seed, facts.state)
+            for route in part_of(seed, facts.state)
         ]
     # Each hand in each year walked: the office one, the superuser the other (in two years,
     # the other way round in the second).
@@ -384,19 +386,19 @@ def test_every_page_of_every_state_of_the_year_answers_each_role_as_it_may(
 
 
 def test_every_pattern_is_asked_for_at_each_state_by_the_office_and_by_the_secretaries(seed):
-    """What the sampling promises: the two halves of the states hold every pattern; at each
-    state the office's two hands hold its half, and so do the walking secretaries' shares,
+    """What the sampling promises: the parts of the states hold every pattern; at each
+    state the office's two hands hold its part, and so do the walking secretaries' shares,
     each cell's page for their own cell and another's; each secretary walks at four states;
     the admin's every model, for each of the two roles, over the states."""
     every = sorted(r.route for r in url_patterns())
-    assert sorted(r.route for state in STATES[:2] for r in half_of(seed, state)) == every
+    assert sorted(r.route for state in STATES[:PARTS] for r in part_of(seed, state)) == every
     walked = Counter()
     for state in STATES:
-        half = sorted(r.route for r in half_of(seed, state))
-        assert sorted(r.route for hand in office_hands(seed, state) for r in hand) == half
+        part = sorted(r.route for r in part_of(seed, state))
+        assert sorted(r.route for hand in office_hands(seed, state) for r in hand) == part
         shares = secretaries_hands(seed, state)
         assert sorted((r.route, own) for share in shares for r, own in share) == sorted(
-            (r.route, own) for r, own in secretary_pairs(half_of(seed, state))
+            (r.route, own) for r, own in secretary_pairs(part_of(seed, state))
         )
         walked.update(secretary_at(seed, state, turn) for turn in TURNS)
     assert walked == {f"chibo{number}": 4 for number in NUMBERS}

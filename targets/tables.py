@@ -69,14 +69,14 @@ class ReportTable(tables.Table):
     class Meta:
         template_name = "targets/report_table.html"
 
-    def __init__(self, rows, declared, **kwargs):
+    def __init__(self, rows, declared, request=None, **kwargs):
+        # The request is kept for the rows' links, not handed to django-tables2, which would
+        # order by ?sort= and paginate by ?page= and ?per_page= as they come: a report's rows
+        # are never in pages, and the page orders them by a declared column only
+        # (targets.views.dashboard).
         super().__init__(rows, extra_columns=table_columns(declared), **kwargs)
+        self.request = request
         self.declared = {column.name: column for column in declared}
-
-    def paginate(self, *args, **kwargs):
-        """Never in pages: a report's rows are read, sorted and printed together. Given the
-        request, django-tables2 would paginate by ?page= and ?per_page=, and a bad one
-        (per_page=-1) would stop the page."""
 
     def entry(self, name, row):
         """What ``row`` shows in the column ``name``, as HTML."""

@@ -78,9 +78,8 @@ class Row:
     def assessment_words(self):
         """The assessment as pages and documents print it; inside the year, the level of its
         stage: "Mức 6 tháng"."""
-        if self.assessment == Assessment.REACHED:
-            return self.stage.reached_badge
-        return self.assessment.label
+        assessment = self.assessment  # derived afresh on each read
+        return self.stage.reached_badge if assessment == Assessment.REACHED else assessment.label
 
     @property
     def assessment_rank(self):

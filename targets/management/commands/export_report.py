@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--stage",
             choices=Stage.values,
-            help="Which figures: half, estimate or final (default: the latest the year has).",
+            help=f"Which figures: {', '.join(Stage.values)} (default: the latest the year has).",
         )
 
     def handle(self, *args, year, output, stage, as_word=False, **options):

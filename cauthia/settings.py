@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "core.apps.CoreConfig",
+    "committees",
     "targets",
     "cells",
 ]

@@ -4,22 +4,25 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from core.converters import IdConverter, YearConverter
+from core.converters import CommitteeConverter, IdConverter, YearConverter
 from core.forms import SignInForm
 from core.views import PasswordChangeView
 from targets.views import health
 
-from .views import home
+from .views import committee_home, home
 
 # Registered before the apps' URLconfs are included: they use <year:…> and <id:…>.
 register_converter(YearConverter, "year")
 register_converter(IdConverter, "id")
+register_converter(CommitteeConverter, "committee")
 
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
-    path("<year:year>/cells/", include("cells.urls")),
-    path("<year:year>/", include("targets.urls")),
+    # Every page of a year names its committee and the year: /cau-thia/2024/…
+    path("<committee:committee>/<year:year>/cells/", include("cells.urls")),
+    path("<committee:committee>/<year:year>/", include("targets.urls")),
+    path("committees/", include("committees.urls")),
     # The addresses of before, sent on to these.
     path("", include("targets.legacy")),
     path("", include("cells.legacy")),
@@ -38,4 +41,6 @@ urlpatterns = [
     # The language can be chosen on the sign-in page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    # A committee's own address opens its current year; last, as any first part could be one.
+    path("<committee:committee>/", committee_home, name="committee"),
 ]

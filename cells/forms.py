@@ -7,7 +7,7 @@ from core.forms import ChoiceLabels
 from targets import plausibility
 from targets.display import percent_text
 from targets.forms import AmountField, CountField, DateInput, NoteField, refuse_unconfirmed
-from targets.models import MAX_TEXT, Target
+from targets.models import MAX_TEXT
 from targets.numbers import format_number
 from targets.progress import percent_of_plan
 from targets.stages import of_field
@@ -38,7 +38,7 @@ class TaskForm(ChoiceLabels, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = Target.objects.select_related("area")
+        self.fields["target"].queryset = self.instance.year.committee.targets.select_related("area")
         self.fields["target"].label_from_instance = lambda t: f"{t.position}. {t.name}"
 
 

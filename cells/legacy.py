@@ -5,18 +5,26 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from targets.legacy import moved
+from targets.legacy import meant_committee, moved
 
 from .models import Task
 
 
 @require_safe
 def task_edit(request, pk):
+    committee = meant_committee(request)
     task = get_object_or_404(
-        Task.objects.for_user(request.user).select_related("cell", "year"), pk=pk
+        Task.objects.filter(cell__committee=committee)
+        .for_user(request.user)
+        .select_related("cell", "year"),
+        pk=pk,
     )
     return redirect(
-        "cells:task_edit", permanent=True, year=task.year.year, number=task.cell.number, pk=pk
+        "cells:task_edit",
+        committee=committee.slug,
+        year=task.year.year,
+        number=task.cell.number,
+        pk=pk,
     )
 
 

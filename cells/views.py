@@ -25,7 +25,6 @@ from .models import (
     LEVEL_FIELDS,
     PENDING_STATUSES,
     SHARED_KINDS,
-    Cell,
     CellYear,
     RatingStep,
     RatingTotals,
@@ -41,10 +40,10 @@ from .tables import CellTable, RatingHistoryTable, TaskTable
 DUE_SOON_DAYS = 30
 
 
-def cell_of(request, number):
-    """The cell numbered ``number`` if the user may see it (their own, for a cell secretary),
-    else 404."""
-    return get_object_or_404(Cell.objects.for_user(request.user), number=number)
+def cell_of(access, number):
+    """The cell numbered ``number`` of the committee whose year ``access`` opens, if the user
+    may see it (their own, for a cell secretary), else 404."""
+    return get_object_or_404(access.committee.cells.for_user(access.user), number=number)
 
 
 def require_reporter(access, perm):
@@ -55,14 +54,14 @@ def require_reporter(access, perm):
 
 
 @require_safe
-def overview(request, year):
-    access = year_for(request, year)
+def overview(request, committee, year):
+    access = year_for(request, committee, year)
     if access.is_cell_secretary:
         if access.own_cell is None:
             raise Http404
-        return redirect("cells:cell", year=year, number=access.own_cell.number)
+        return redirect("cells:cell", committee=committee, year=year, number=access.own_cell.number)
     year = access.year
-    cells = list(Cell.objects.filter(is_active=True))
+    cells = list(year.committee.cells.filter(is_active=True))
     cell_years = {cy.cell_id: cy for cy in CellYear.objects.filter(year=year)}
     for cell in cells:
         if cell.pk in cell_years:
@@ -107,11 +106,11 @@ def overview(request, year):
 
 
 @require_safe
-def cell_detail(request, year, number):
+def cell_detail(request, committee, year, number):
     """A cell's year: what is due, its tasks with their latest progress, its shares of the
     ward's targets, its rating's steps. A cell secretary's home."""
-    cell = cell_of(request, number)
-    access = year_for(request, year)
+    cell = cell_of(year_for(request, committee, year), number)
+    access = year_for(request, committee, year)
     year = access.year
     tasks = list(
         Task.objects.filter(cell=cell, year=year).select_related("target__area").with_latest_note()
@@ -183,10 +182,10 @@ def cell_detail(request, year, number):
 
 
 @require_safe
-def task_sheet(request, year, number):
+def task_sheet(request, committee, year, number):
     """A cell's tasks of the year as a workbook: the one download a cell secretary has."""
-    cell = cell_of(request, number)
-    year = year_for(request, year).year
+    cell = cell_of(year_for(request, committee, year), number)
+    year = year_for(request, committee, year).year
     tasks = Task.objects.filter(cell=cell, year=year).select_related("target")
     response = HttpResponse(
         xlsx.workbook_bytes(task_workbook(cell, year, tasks)), content_type=xlsx.CONTENT_TYPE
@@ -198,15 +197,15 @@ def task_sheet(request, year, number):
 
 @permission_required("cells.add_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def task_add(request, year, number):
-    cell = cell_of(request, number)
-    return _task_form(request, Task(cell=cell, year=year_for(request, year).year))
+def task_add(request, committee, year, number):
+    cell = cell_of(year_for(request, committee, year), number)
+    return _task_form(request, Task(cell=cell, year=year_for(request, committee, year).year))
 
 
 @permission_required("cells.change_task", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def task_edit(request, year, number, pk):
-    access = year_for(request, year)
+def task_edit(request, committee, year, number, pk):
+    access = year_for(request, committee, year)
     task = get_object_or_404(
         access.of_year(Task.objects.for_user(request.user).select_related("cell", "year")),
         pk=pk,
@@ -234,12 +233,12 @@ def _task_form(request, task):
 
 @permission_required("cells.change_cellyear", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def rating_edit(request, year, number):
+def rating_edit(request, committee, year, number):
     """The committee's decision on the cell's rating, with its secretary and members: the
     counts "10/10" and "86%" are derived from. Until decided it starts from the ward's
     proposal."""
-    cell = cell_of(request, number)
-    year = year_for(request, year).year
+    cell = cell_of(year_for(request, committee, year), number)
+    year = year_for(request, committee, year).year
     year.require_open()
     back = cell.url_in(year)
     cell_year, steps = rating_of(cell, year)
@@ -274,11 +273,13 @@ def rating_edit(request, year, number):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_POST
-def apply_rating(request, year):
+def apply_rating(request, committee, year):
     """Write a rating-derived figure ("10/10", "86 %") into its target's actual."""
-    year = year_for(request, year).year
+    year = year_for(request, committee, year).year
     totals = RatingTotals(
-        year, CellYear.objects.filter(year=year), Cell.objects.filter(is_active=True).count()
+        year,
+        CellYear.objects.filter(year=year),
+        year.committee.cells.filter(is_active=True).count(),
     )
     feed = request.POST.get("feed", "")
     if feed not in RatingFeed.values:
@@ -298,13 +299,13 @@ def apply_rating(request, year):
         messages.success(
             request, _("Saved: %(target)s, %(year)s.") % {"target": figure.name, "year": year}
         )
-    return redirect("cells:overview", year=year.year)
+    return redirect("cells:overview", committee=committee, year=year.year)
 
 
-def task_of(request, year, number, pk):
+def task_of(request, committee, year, number, pk):
     """The task ``pk`` of cell ``number`` in ``year``, if the user may see that cell."""
-    cell = cell_of(request, number)
-    access = year_for(request, year)
+    cell = cell_of(year_for(request, committee, year), number)
+    access = year_for(request, committee, year)
     task = get_object_or_404(
         access.of_year(Task.objects.select_related("cell", "year", "target")), pk=pk, cell=cell
     )
@@ -313,11 +314,11 @@ def task_of(request, year, number, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def task_progress(request, year, number, pk):
+def task_progress(request, committee, year, number, pk):
     """The cell's secretary (or the office) reports how a task goes: its status and a dated
     note; the task's notes so far are listed under the form."""
-    task = task_of(request, year, number, pk)
-    require_reporter(year_for(request, year), "cells.add_tasknote")
+    task = task_of(request, committee, year, number, pk)
+    require_reporter(year_for(request, committee, year), "cells.add_tasknote")
     task.year.require_open()
     back = task.cell.url_in(task.year)
     form = TaskProgressForm(request.POST or None, task=task)
@@ -342,9 +343,9 @@ def task_progress(request, year, number, pk):
 
 @permission_required("cells.delete_task", raise_exception=True)
 @require_POST
-def task_delete(request, year, number, pk):
+def task_delete(request, committee, year, number, pk):
     """Remove a task assigned by mistake; one with progress notes is kept (its history)."""
-    task = task_of(request, year, number, pk)
+    task = task_of(request, committee, year, number, pk)
     task.year.require_open()
     if task.notes.exists():
         messages.error(
@@ -403,11 +404,11 @@ def label(share, cell):
 
 
 @require_http_methods(["GET", "POST"])
-def cell_shares(request, year, number):
+def cell_shares(request, committee, year, number):
     """A cell's shares of the ward's targets at a stage: the cell's secretary (or the office)
     enters what the cell reached; each row is saved with its own version check."""
-    cell = cell_of(request, number)
-    access = year_for(request, year)
+    cell = cell_of(year_for(request, committee, year), number)
+    access = year_for(request, committee, year)
     year = access.year
     require_reporter(access, "cells.change_share")
     shares = list(
@@ -449,12 +450,12 @@ def shared_figure(access, slug):
 
 @permission_required("cells.add_share", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def share_split(request, year, slug):
+def share_split(request, committee, year, slug):
     """The office splits a target's plan of the year among the active cells."""
-    figure = shared_figure(year_for(request, year), slug)
+    figure = shared_figure(year_for(request, committee, year), slug)
     shares = {share.cell_id: share for share in figure.shares.select_related("cell")}
     rows = []
-    for cell in Cell.objects.filter(is_active=True):
+    for cell in figure.year.committee.cells.filter(is_active=True):
         share = shares.get(cell.pk) or Share(cell=cell, figure=figure, year=figure.year)
         share.cell, share.figure = cell, figure
         rows.append(share)
@@ -480,9 +481,9 @@ def share_split(request, year, slug):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_POST
-def adopt_sum(request, year, slug):
+def adopt_sum(request, committee, year, slug):
     """The office takes the cells' sum at a stage as the ward's figure (in its history)."""
-    figure = shared_figure(year_for(request, year), slug)
+    figure = shared_figure(year_for(request, committee, year), slug)
     posted = request.POST.get("stage") or Stage.FINAL
     stage = stage_asked(request) or (Stage(posted) if posted in Stage.values else None)
     if stage is None:
@@ -551,27 +552,29 @@ def rating_of(cell, year):
     with the secretary and members of its year before; the form's save creates it."""
     cell_year, steps = stored_rating(cell, year)
     if cell_year is None:
-        cell_year = Cell.objects.with_facts_before(year).get(pk=cell.pk).new_year(year)
+        cell_year = year.committee.cells.with_facts_before(year).get(pk=cell.pk).new_year(year)
         cell_year.cell = cell
     return cell_year, steps
 
 
 @require_http_methods(["GET", "POST"])
-def rating_self(request, year, number):
+def rating_self(request, committee, year, number):
     """The cell's self-assessment: its level and its members' counts per level."""
-    cell = cell_of(request, number)
-    access = year_for(request, year)
+    cell = cell_of(year_for(request, committee, year), number)
+    access = year_for(request, committee, year)
     require_reporter(access, "cells.add_ratingstep")
     return rating_step(request, cell, access.year, RatingStep.Step.SELF)
 
 
 @permission_required("cells.change_cellyear", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def rating_proposal(request, year, number):
+def rating_proposal(request, committee, year, number):
     """The ward's proposal, beside the cell's self-assessment and the cap on "xuất sắc"
     across the ward's proposals."""
-    cell = cell_of(request, number)
-    return rating_step(request, cell, year_for(request, year).year, RatingStep.Step.PROPOSAL)
+    cell = cell_of(year_for(request, committee, year), number)
+    return rating_step(
+        request, cell, year_for(request, committee, year).year, RatingStep.Step.PROPOSAL
+    )
 
 
 def rating_step(request, cell, year, step):
@@ -606,7 +609,7 @@ def rating_step(request, cell, year, step):
         proposals = RatingTotals(
             year,
             RatingStep.objects.filter(year=year, step=RatingStep.Step.PROPOSAL),
-            Cell.objects.filter(is_active=True).count(),
+            year.committee.cells.filter(is_active=True).count(),
         )
     return render(
         request,
@@ -625,11 +628,11 @@ def rating_step(request, cell, year, step):
 
 
 @require_safe
-def digest(request, year, number):
+def digest(request, committee, year, number):
     """One A4 page of the cell's year for its monthly meeting: tasks and their latest progress,
     shares and what was reported, the rating's steps."""
-    cell = cell_of(request, number)
-    year = year_for(request, year).year
+    cell = cell_of(year_for(request, committee, year), number)
+    year = year_for(request, committee, year).year
     tasks = (
         Task.objects.filter(cell=cell, year=year)
         .select_related("target")

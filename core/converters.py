@@ -33,3 +33,17 @@ class IdConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+class CommitteeConverter:
+    """A committee's key, the first part of its pages' addresses: lower-case letters, digits
+    and hyphens, with a letter somewhere (digits alone are a year: /2024/ is an address of
+    before, sent on to the user's committee)."""
+
+    regex = "[a-z0-9-]*[a-z][a-z0-9-]*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)

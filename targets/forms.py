@@ -467,7 +467,7 @@ class NextYearForm(ChoiceLabels, forms.ModelForm):
         ]
 
     def __init__(self, *args, year, **kwargs):
-        targets = Target.objects.filter(figures__year=year).select_related("area")
+        targets = year.committee.targets.filter(figures__year=year).select_related("area")
         kwargs.setdefault(
             "initial",
             {name: getattr(year, name) for name in self.Meta.fields if name != "plan_document"}

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .access import Access
 from .models import YearClosed
 
 
@@ -29,10 +28,13 @@ class YearClosedMiddleware:
         came_from = referring_path(request)
         if came_from and came_from != request.path:
             return redirect(came_from)
-        own = Access(request.user).own_cell
-        if own is not None:
-            return redirect("cells:cell", year=exception.year, number=own.number)
-        return redirect("targets:dashboard", year=exception.year)
+        access = getattr(request, "access", None)  # a page of a year: its committee's
+        if access is None:
+            return redirect("home")
+        page = {"committee": access.committee.slug, "year": exception.year}
+        if access.own_cell is not None:
+            return redirect("cells:cell", number=access.own_cell.number, **page)
+        return redirect("targets:dashboard", **page)
 
 
 def referring_path(request):

@@ -183,7 +183,7 @@ class YearReport:
         neighbours = neighbour_figures(year, figures)
         previous = [f for (number, _t), f in neighbours.items() if number == year.year - 1]
         compare = compare_stage(previous, stage)
-        pattern = reverse("targets:target", args=[year.year, SLUG_PLACEHOLDER])
+        pattern = reverse("targets:target", kwargs={**year.address, "slug": SLUG_PLACEHOLDER})
         rows = [
             Row(
                 figure,

@@ -31,7 +31,6 @@ from .forms import (
     TakeEstimateForm,
 )
 from .models import (
-    Area,
     Evidence,
     Figure,
     Import,
@@ -64,8 +63,8 @@ def stage_asked(request):
 
 
 @require_safe
-def dashboard(request, year):
-    access = year_for(request, year)
+def dashboard(request, committee, year):
+    access = year_for(request, committee, year)
     year = access.year
     compare = request.GET.get("compare") == "1"
     report = YearReport.for_year(year, stage_asked(request), groups={"compare"} if compare else ())
@@ -96,7 +95,7 @@ def dashboard(request, year):
             "summary": report.summary,
             "events": year.events.select_related("by")[:5],
             "table": table,
-            "areas": Area.objects.all(),
+            "areas": access.committee.areas.all(),
             "assessments": Assessment.choices,
             "area_filter": area_filter,
             "assessment_filter": assessment_filter,
@@ -117,8 +116,8 @@ def _figure(access, slug):
 
 
 @require_safe
-def target(request, year, slug):
-    figure = _figure(year_for(request, year), slug)
+def target(request, committee, year, slug):
+    figure = _figure(year_for(request, committee, year), slug)
     all_years = [
         Row(other)
         for other in Figure.objects.filter(target=figure.target)
@@ -161,8 +160,8 @@ def _next_url(request, figure):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit_figure(request, year, slug):
-    figure = _figure(year_for(request, year), slug)
+def edit_figure(request, committee, year, slug):
+    figure = _figure(year_for(request, committee, year), slug)
     figure.year.require_open()
     next_url = _next_url(request, figure)
     status = 200
@@ -204,9 +203,9 @@ def edit_figure(request, year, slug):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_POST
-def evidence_upload(request, year, slug):
+def evidence_upload(request, committee, year, slug):
     """Add an evidence file to a figure of an open year."""
-    figure = _figure(year_for(request, year), slug)
+    figure = _figure(year_for(request, committee, year), slug)
     figure.year.require_open()
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -227,10 +226,10 @@ def evidence_upload(request, year, slug):
 
 @permission_required("targets.view_figure", raise_exception=True)
 @require_safe
-def evidence_download(request, year, slug, pk):
+def evidence_download(request, committee, year, slug, pk):
     """An evidence file, to those who may see the ward's figures, as a download."""
     evidence = get_object_or_404(
-        year_for(request, year).of_year(Evidence.objects, "figure__year"),
+        year_for(request, committee, year).of_year(Evidence.objects, "figure__year"),
         pk=pk,
         figure__target__slug=slug,
     )
@@ -244,9 +243,9 @@ def evidence_download(request, year, slug, pk):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def year_grid(request, year):
+def year_grid(request, committee, year):
     """Every target of the year on one page: plan, actual and note of each, saved at once."""
-    access = year_for(request, year)
+    access = year_for(request, committee, year)
     year = access.year
     report = YearReport.for_year(year, stage_asked(request))
     if request.method == "POST":
@@ -281,15 +280,15 @@ def year_grid(request, year):
     )
 
 
-def year_end_report(request, year):
-    return YearReport.year_end(year_for(request, year).year, stage_asked(request))
+def year_end_report(request, committee, year):
+    return YearReport.year_end(year_for(request, committee, year).year, stage_asked(request))
 
 
 @permission_required("targets.export_report", raise_exception=True)
 @require_safe
-def report_workbook(request, year):
+def report_workbook(request, committee, year):
     """The year-end report as an .xlsx download, built from the same rows as the page."""
-    report = year_end_report(request, year)
+    report = year_end_report(request, committee, year)
     response = HttpResponse(
         xlsx.workbook_bytes(xlsx.build_workbook(report)), content_type=xlsx.CONTENT_TYPE
     )
@@ -299,9 +298,9 @@ def report_workbook(request, year):
 
 @permission_required("targets.export_report", raise_exception=True)
 @require_safe
-def report_print(request, year):
+def report_print(request, committee, year):
     """The report as a page that prints cleanly on A4: the same Document as the .docx."""
-    report = year_end_report(request, year)
+    report = year_end_report(request, committee, year)
     return render(
         request,
         "targets/document.html",
@@ -316,9 +315,9 @@ def report_print(request, year):
 
 @permission_required("targets.export_report", raise_exception=True)
 @require_safe
-def report_docx(request, year):
+def report_docx(request, committee, year):
     """The report as a Word document (BÁO CÁO with its annexes), for the office to file."""
-    report = year_end_report(request, year)
+    report = year_end_report(request, committee, year)
     response = HttpResponse(word.docx_bytes(report), content_type=word.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{word.filename(report)}"'
     return response
@@ -326,10 +325,10 @@ def report_docx(request, year):
 
 @permission_required("targets.change_reporttext", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def report_text(request, year):
+def report_text(request, committee, year):
     """The office's text of the report at a stage, drafted from the figures until saved, and
     what the document prints beside it (number, date, signer, recipients)."""
-    report = year_end_report(request, year)
+    report = year_end_report(request, committee, year)
     year, stage, text = report.year, report.stage, report.text
     if request.method == "POST":
         year.require_open()
@@ -378,15 +377,17 @@ def report_text(request, year):
 
 @permission_required("targets.add_year", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def next_year(request, year):
+def next_year(request, committee, year):
     """Set up the year after ``year``: its names, the targets carried over or added; its plans
     are then entered on its grid."""
-    access = year_for(request, year)
+    access = year_for(request, committee, year)
     year = access.year
     if access.years.filter(year=year.year + 1).exists():
-        return set_up_already(request, year.year + 1)
+        return set_up_already(request, committee, year.year + 1)
     data = request.POST if request.method == "POST" else None
-    form = NextYearForm(data, year=year, instance=Year(year=year.year + 1))
+    form = NextYearForm(
+        data, year=year, instance=Year(committee=access.committee, year=year.year + 1)
+    )
     new_targets = NewTargetFormSet(data, queryset=Target.objects.none(), prefix="new")
     if data is not None and form.is_valid() and new_targets.is_valid():
         try:
@@ -400,12 +401,12 @@ def next_year(request, year):
             # Another post set the year up in between: this one did not, and says so.
             if not access.years.filter(year=year.year + 1).exists():
                 raise
-            return set_up_already(request, year.year + 1)
+            return set_up_already(request, committee, year.year + 1)
         messages.success(
             request,
             _("The year %(year)s is set up: enter its plans below.") % {"year": following.year},
         )
-        return redirect("targets:grid", year=following.year)
+        return redirect("targets:grid", committee=committee, year=following.year)
     if data is not None:
         for error in new_targets.non_form_errors():  # too many forms: shown with the form's
             form.add_error(None, error)
@@ -417,10 +418,10 @@ def next_year(request, year):
     )
 
 
-def set_up_already(request, following):
+def set_up_already(request, committee, following):
     """The answer to setting up a year that is there: its dashboard, and a word why."""
     messages.info(request, _("The year %(year)s is set up already.") % {"year": following})
-    return redirect("targets:dashboard", year=following)
+    return redirect("targets:dashboard", committee=committee, year=following)
 
 
 def close_review(request, year, close_form=None, estimate_form=None, status=200):
@@ -462,13 +463,13 @@ def estimate_rows(figures):
 
 @permission_required("targets.close_year", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def close_year(request, year):
+def close_year(request, committee, year):
     """GET: the review of what closing the year freezes. POST: close it, once nothing blocks it
     (the year itself refuses otherwise) and the office confirms it has read the warnings."""
-    year = year_for(request, year).year
+    year = year_for(request, committee, year).year
     if year.is_closed:
         messages.info(request, _("The year %(year)s is closed already.") % {"year": year.year})
-        return redirect("targets:dashboard", year=year.year)
+        return redirect("targets:dashboard", committee=committee, year=year.year)
     if request.method == "GET":
         return close_review(request, year)
     form = CloseYearForm(request.POST)
@@ -479,16 +480,16 @@ def close_year(request, year):
             form.add_error(None, error)
         else:
             messages.success(request, _("The year %(year)s is closed.") % {"year": year.year})
-            return redirect("targets:dashboard", year=year.year)
+            return redirect("targets:dashboard", committee=committee, year=year.year)
     return close_review(request, year, close_form=form, status=400)
 
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_POST
-def take_estimates(request, year):
+def take_estimates(request, committee, year):
     """Take the estimate as the final figure of the targets the office ticked on the review,
     all in one transaction, each at the version the page showed."""
-    year = year_for(request, year).year
+    year = year_for(request, committee, year).year
     year.require_open()
     rows = estimate_rows(Figure.objects.for_year(year))
     form = TakeEstimateForm(request.POST, rows=rows)
@@ -518,7 +519,7 @@ def take_estimates(request, year):
                 )
                 % {"count": taken},
             )
-            return redirect("targets:close", year=year.year)
+            return redirect("targets:close", committee=committee, year=year.year)
     return close_review(request, year, estimate_form=form, status=400)
 
 
@@ -534,8 +535,8 @@ def changed_by_whom(figures):
 
 @permission_required("targets.close_year", raise_exception=True)
 @require_POST
-def reopen_year(request, year):
-    year = year_for(request, year).year
+def reopen_year(request, committee, year):
+    year = year_for(request, committee, year).year
     try:
         reopened = year.reopen(by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
@@ -543,14 +544,14 @@ def reopen_year(request, year):
     else:
         if reopened:
             messages.success(request, _("The year %(year)s is open again.") % {"year": year.year})
-    return redirect("targets:dashboard", year=year.year)
+    return redirect("targets:dashboard", committee=committee, year=year.year)
 
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def import_upload(request, year):
+def import_upload(request, committee, year):
     """Bring a year's figures in from a workbook: the file and its stage, then the preview."""
-    year = year_for(request, year).year
+    year = year_for(request, committee, year).year
     year.require_open()
     data = (request.POST, request.FILES) if request.method == "POST" else ()
     form = ImportForm(
@@ -570,7 +571,7 @@ def import_upload(request, year):
             # Earlier previews of the same user and year are left behind; only this one counts.
             year.imports.filter(uploaded_by=request.user, confirmed_at=None).delete()
             imported.save()
-            return redirect("targets:import", year=year.year, pk=imported.pk)
+            return redirect("targets:import", committee=committee, year=year.year, pk=imported.pk)
     return render(
         request,
         "targets/import_upload.html",
@@ -611,10 +612,10 @@ def preview_digest(imported):
 
 @permission_required("targets.change_figure", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def import_preview(request, year, pk):
+def import_preview(request, committee, year, pk):
     """An uploaded workbook's preview (or the choice of its sheet); confirming writes it."""
     # A preview is its uploader's; a file once written is on record for the whole office.
-    access = year_for(request, year)
+    access = year_for(request, committee, year)
     imported = get_object_or_404(
         access.of_year(Import.objects.select_related("year", "uploaded_by")).filter(
             Q(uploaded_by=request.user) | Q(confirmed_at__isnull=False)
@@ -630,24 +631,28 @@ def import_preview(request, year, pk):
         action = request.POST.get("action")
         if imported.confirmed_at is not None:
             messages.info(request, _("This file's figures are written already."))
-            return redirect("targets:import", year=year.year, pk=imported.pk)
+            return redirect("targets:import", committee=committee, year=year.year, pk=imported.pk)
         if action == "sheet" and sheets:
             sheet_form = SheetForm(request.POST, sheets=sheets)
             if sheet_form.is_valid() and read_into(
                 imported, sheet_form, sheet_form.cleaned_data["sheet"]
             ):
                 imported.save()
-                return redirect("targets:import", year=year.year, pk=imported.pk)
+                return redirect(
+                    "targets:import", committee=committee, year=year.year, pk=imported.pk
+                )
             status = 400
         elif action == "again" and not sheets:
             read_into(imported, sheet=imported.sheet)
             imported.save()
             messages.info(request, _("The preview is made again from today's figures."))
-            return redirect("targets:import", year=year.year, pk=imported.pk)
+            return redirect("targets:import", committee=committee, year=year.year, pk=imported.pk)
         elif action == "write" and not sheets:
             if request.POST.get("shown") != preview_digest(imported):
                 messages.error(request, _("The preview changed since this page was opened."))
-                return redirect("targets:import", year=year.year, pk=imported.pk)
+                return redirect(
+                    "targets:import", committee=committee, year=year.year, pk=imported.pk
+                )
             try:
                 written = imports.write(imported, request.user)
             except imports.StaleImport as stale:
@@ -664,7 +669,7 @@ def import_preview(request, year, pk):
                     % {"file": imported.file_name, "count": written},
                 )
                 return redirect(
-                    f"{reverse('targets:dashboard', args=[year.year])}?stage={imported.stage}"
+                    f"{reverse('targets:dashboard', args=[committee, year.year])}?stage={imported.stage}"
                 )
         else:
             status = 400

@@ -11,10 +11,11 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from cells.roles import WARD_STAFF
+from committees.models import Account, Committee
 from targets.models import Evidence, Year
 
 from . import life, sampling
-from .helpers import signed_in
+from .helpers import CAU_THIA, signed_in
 from .time_limit import TimeLimit
 
 # Tests pin behaviour and query counts, not times (bench/ measures speed): no per-example
@@ -124,13 +125,16 @@ def alice(django_user_model):
         "alice", "alice@example.org", "pw-alice-123", is_staff=True
     )
     user.groups.add(Group.objects.get(name=WARD_STAFF))
+    Account.objects.create(user=user, committee=Committee.objects.get(slug=CAU_THIA))
     return user
 
 
 @pytest.fixture
 def bob(django_user_model):
     """Bob can sign in but has no role: he reads the ward's targets and changes nothing."""
-    return django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123")
+    user = django_user_model.objects.create_user("bob", "bob@example.org", "pw-bob-123")
+    Account.objects.create(user=user, committee=Committee.objects.get(slug=CAU_THIA))
+    return user
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from targets.models import Target, Year
 from targets.report import YearReport
 from targets.stages import Stage
 
+# The demo's committee, whose pages most tests open.
+CAU_THIA = "cau-thia"
+
 
 def signed_in(user):
     """A fresh client signed in as ``user``."""
@@ -159,7 +162,7 @@ def task_url(task):
     """The edit page of ``task``."""
     return reverse(
         "cells:task_edit",
-        kwargs={"year": task.year.year, "number": task.cell.number, "pk": task.pk},
+        kwargs={**task.year.address, "number": task.cell.number, "pk": task.pk},
     )
 
 

@@ -19,7 +19,7 @@ from targets.stages import Stage
 from .helpers import report_workbook
 
 # Sample values for each URL argument, by name.
-ARGUMENTS = {"year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
+ARGUMENTS = {"committee": "cau-thia", "year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
 
 # Pages any signed-in user may read (a cell secretary only for their own cell).
 READ = {
@@ -199,7 +199,7 @@ def expected_answers(key, who, method, own=None):
 # primary key by the nearest word of the route before it (/tasks/<pk>/ is a task's,
 # /cells/shares/<slug>/ a target whose plan the cells share). An argument this does not place
 # leaves its pattern unfilled, and the harness fails on it by name.
-BY_NAME = {"year": "year", "number": "cell"}
+BY_NAME = {"committee": "committee", "year": "year", "number": "cell"}
 BY_WORD = {
     ("slug", "targets"): "target",
     ("slug", "shares"): "shared_target",
@@ -231,12 +231,18 @@ def implied_by(obj):
     """The arguments an object's address carries besides its own key: a task's cell and year,
     an evidence file's target and year, an import's year."""
     if isinstance(obj, Task):
-        return {"number": obj.cell.number, "year": obj.year.year}
+        return {"number": obj.cell.number, **year_address(obj.year)}
     if isinstance(obj, Evidence):
-        return {"slug": obj.figure.target.slug, "year": obj.figure.year.year}
+        return {"slug": obj.figure.target.slug, **year_address(obj.figure.year)}
     if isinstance(obj, Import):
-        return {"year": obj.year.year}
+        return year_address(obj.year)
     return {}
+
+
+def year_address(year):
+    """The year's number, and its committee's key where it has one (an unsaved example year
+    may have none)."""
+    return year.address if year.committee_id else {"year": year.year}
 
 
 def url_of(route, values):
@@ -269,13 +275,17 @@ def url_for(name):
         return reverse(name, args=[2024])  # an open year with estimates to take as final
     if name in ("cells:task_edit", "cells:task_progress", "cells:task_delete"):
         task = Task.objects.filter(cell__number=3, year__year=2023).order_by("pk").first()
-        return reverse(name, kwargs={"year": 2023, "number": 3, "pk": task.pk})
+        return reverse(
+            name, kwargs={"committee": "cau-thia", "year": 2023, "number": 3, "pk": task.pk}
+        )
     if name in ("cells:share_split", "cells:adopt_sum"):
         # 2024: its plan of trees is split among the cells, seven of which reported at six months.
-        return reverse(name, kwargs={"year": 2024, "slug": "trong-cay-phan-tan"})
+        return reverse(
+            name, kwargs={"committee": "cau-thia", "year": 2024, "slug": "trong-cay-phan-tan"}
+        )
     if name in ("cells:shares", "cells:rating_self", "cells:rating_proposal"):
         # 2024: cell 3 has shares to report, and its rating is not decided yet.
-        return reverse(name, kwargs={"year": 2024, "number": 3})
+        return reverse(name, kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
     # Fill each route's arguments by name: <year:year>, <slug:slug>, <id:number>.
     return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
 
@@ -352,6 +362,7 @@ def test_every_unnamed_url_is_an_address_of_before():
 
 def test_every_url_can_be_filled_and_its_filled_address_leads_to_it():
     values = {
+        "committee": "cau-thia",
         "year": 2024,
         "cell": 3,
         "target": "bao-hiem-y-te",
@@ -368,7 +379,7 @@ def test_every_url_can_be_filled_and_its_filled_address_leads_to_it():
         if route.name:
             assert url == reverse(route.name, kwargs=resolve(url).kwargs)
     evidence = url_of(Route("e", "<year:year>/targets/<slug:slug>/evidence/<id:pk>/", ()), values)
-    assert evidence == "/2024/targets/ho-ngheo/evidence/9/"  # the evidence's own target
+    assert evidence == "/cau-thia/2024/targets/ho-ngheo/evidence/9/"  # the evidence's own target
 
 
 def test_an_argument_nothing_known_fills_names_its_pattern():
@@ -425,10 +436,10 @@ def test_signing_in_with_the_demo_password_and_out_again(db):
         reverse("login"), {"username": "chibo2", "password": "mat-khau-thu-2024"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("cells:cell", args=[2023, 2])).status_code == 200
+    assert client.get(reverse("cells:cell", args=["cau-thia", 2023, 2])).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # signing out is a POST
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("cells:cell", args=[2023, 2])).status_code == 302
+    assert client.get(reverse("cells:cell", args=["cau-thia", 2023, 2])).status_code == 302
 
 
 def test_a_wrong_password_is_refused_in_vietnamese(demo):

@@ -272,17 +272,17 @@ def test_the_ward_secretarys_pages_of_a_year_pass_axe_core_and_the_nu_html_check
     rng = random.Random(f"{seed}:years")
     pages.visit("/", what="on to this year's targets")
     for path in YEAR_PAGES:
-        pages.visit(f"/{rng.choice((2023, 2024))}/{path}")
-    pages.visit("/2023/?area=2&assessment=not_met", what="filtered")
-    pages.visit("/2023/?assessment=no_data", what="filtered to nothing")
+        pages.visit(f"/cau-thia/{rng.choice((2023, 2024))}/{path}")
+    pages.visit("/cau-thia/2023/?area=2&assessment=not_met", what="filtered")
+    pages.visit("/cau-thia/2023/?assessment=no_data", what="filtered to nothing")
     assert not pages.findings, pages.report(seed)
 
 
 def test_each_kind_of_target_page_passes_axe_core_and_the_nu_html_checker(ward_secretary):
     pages = ward_secretary
     for year, slug in TARGET_KINDS:
-        pages.visit(f"/{year}/targets/{slug}/")
-        pages.visit(f"/{year}/targets/{slug}/edit/")
+        pages.visit(f"/cau-thia/{year}/targets/{slug}/")
+        pages.visit(f"/cau-thia/{year}/targets/{slug}/edit/")
     assert not pages.findings, pages.report()
 
 
@@ -292,12 +292,12 @@ def test_the_ward_secretarys_forms_refused_saved_and_expired_pass_axe_core_and_n
     pages = ward_secretary
     page = pages.page
     save = save_button(page)
-    pages.visit(f"/2023/targets/{BHYT}/edit/")
+    pages.visit(f"/cau-thia/2023/targets/{BHYT}/edit/")
     page.locator("input[name='actual']").fill("95.77")
     pages.submit(save, 400, "a number refused")
     page.locator("input[name='actual']").fill("95,77")
     pages.submit(save, what="after saving")
-    pages.visit("/2024/grid/")
+    pages.visit("/cau-thia/2024/grid/")
     budget = page.locator("tbody tr", has_text="Thu ngân sách nhà nước trên địa bàn")
     budget.locator("td.input input").first.fill("abc")
     pages.submit(
@@ -305,13 +305,13 @@ def test_the_ward_secretarys_forms_refused_saved_and_expired_pass_axe_core_and_n
     )
 
     # A cell's task and rating forms; a form sent too late.
-    pages.visit("/2023/cells/3/tasks/add/")
+    pages.visit("/cau-thia/2023/cells/3/tasks/add/")
     pages.submit(save, 400, "nothing filled")
     task = Task.objects.filter(cell__number=3, year__year=2023).first()
-    pages.visit(f"/2023/cells/3/tasks/{task.pk}/edit/")
+    pages.visit(f"/cau-thia/2023/cells/3/tasks/{task.pk}/edit/")
     page.locator("main input[name='csrfmiddlewaretoken']").evaluate("input => input.value = 'x'")
     pages.submit(save, 403, "the form expired")
-    pages.visit("/2023/cells/3/rating/")
+    pages.visit("/cau-thia/2023/cells/3/rating/")
     pages.submit(save, what="after saving")
     assert not pages.findings, pages.report()
 
@@ -320,16 +320,16 @@ def test_the_report_text_the_cells_reports_and_an_import_pass_axe_core_and_nu(wa
     pages = ward_secretary
     page = pages.page
     # The report's text, and what the cells report up: shares, their split, the rating's steps.
-    pages.visit("/2024/report/text/")
-    pages.visit("/2024/report/text/?stage=half")
-    pages.visit("/2024/targets/trong-cay-phan-tan/")
-    pages.visit("/2024/cells/shares/trong-cay-phan-tan/")
-    pages.visit("/2024/cells/3/shares/?stage=half")
-    pages.visit("/2024/cells/3/rating/proposal/")
-    pages.visit("/2024/cells/3/digest/")
+    pages.visit("/cau-thia/2024/report/text/")
+    pages.visit("/cau-thia/2024/report/text/?stage=half")
+    pages.visit("/cau-thia/2024/targets/trong-cay-phan-tan/")
+    pages.visit("/cau-thia/2024/cells/shares/trong-cay-phan-tan/")
+    pages.visit("/cau-thia/2024/cells/3/shares/?stage=half")
+    pages.visit("/cau-thia/2024/cells/3/rating/proposal/")
+    pages.visit("/cau-thia/2024/cells/3/digest/")
 
     # Figures brought in from Excel: no file chosen, then the sample sheet's preview.
-    pages.visit("/2024/import/")
+    pages.visit("/cau-thia/2024/import/")
 
     def upload():
         page.get_by_role("button", name="Tải lên và xem trước").click()
@@ -358,7 +358,7 @@ def test_the_password_pages_and_a_page_not_found_pass_axe_core_and_the_nu_html_c
         what="refused",
     )
     pages.visit("/accounts/password/done/")
-    pages.visit("/2023/no-such-page/", 404)
+    pages.visit("/cau-thia/2023/no-such-page/", 404)
     assert not pages.findings, pages.report()
 
 
@@ -370,8 +370,8 @@ def test_the_review_before_closing_and_a_closed_year_pass_axe_core_and_the_nu_ht
     drawn from the run's seed."""
     pages = ward_secretary
     page = pages.page
-    pages.visit("/2024/close/", what="blocked")
-    pages.visit("/2023/close/")
+    pages.visit("/cau-thia/2024/close/", what="blocked")
+    pages.visit("/cau-thia/2023/close/")
 
     def close():
         page.get_by_role("button", name=re.compile("Chốt số liệu năm")).click()
@@ -380,10 +380,10 @@ def test_the_review_before_closing_and_a_closed_year_pass_axe_core_and_the_nu_ht
     page.get_by_label(re.compile("đã đọc các lưu ý")).check()
     pages.submit(close, what="after closing")
     assert Year.objects.get(year=2023).is_closed
-    pages.visit("/2023/", what="closed")
+    pages.visit("/cau-thia/2023/", what="closed")
     expect(page.locator("form[action$='/reopen/']")).to_be_visible()
     for path in random.Random(f"{seed}:closed").sample(CLOSED_PAGES, 3):
-        pages.visit(f"/2023/{path}", what="closed")
+        pages.visit(f"/cau-thia/2023/{path}", what="closed")
     assert not pages.findings, pages.report(seed)
 
 
@@ -398,20 +398,20 @@ def test_the_pages_a_cell_secretary_reads_pass_axe_core_and_the_nu_html_checker(
     pages = cell_secretary
     pages.visit("/cells/", what="on to their own cell")
     for year in (2023, 2024):
-        pages.visit(f"/{year}/")
-        pages.visit(f"/{year}/cells/3/")
-    pages.visit("/2024/cells/3/digest/")
+        pages.visit(f"/cau-thia/{year}/")
+        pages.visit(f"/cau-thia/{year}/cells/3/")
+    pages.visit("/cau-thia/2024/cells/3/digest/")
     for year, slug in [(2023, BHYT), (2023, MILESTONE), (2023, NO_PLAN), (2024, NO_DATA)]:
-        pages.visit(f"/{year}/targets/{slug}/")
+        pages.visit(f"/cau-thia/{year}/targets/{slug}/")
 
     # What answers an address that is not theirs.
-    pages.visit("/2023/grid/", 403)
-    pages.visit("/2024/close/", 403)
-    pages.visit("/2023/cells/4/", 404)
+    pages.visit("/cau-thia/2023/grid/", 403)
+    pages.visit("/cau-thia/2024/close/", 403)
+    pages.visit("/cau-thia/2023/cells/4/", 404)
 
     Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
-    pages.visit("/2023/", what="closed")
-    pages.visit("/2023/cells/3/", what="closed")
+    pages.visit("/cau-thia/2023/", what="closed")
+    pages.visit("/cau-thia/2023/cells/3/", what="closed")
     assert not pages.findings, pages.report()
 
 
@@ -419,20 +419,20 @@ def test_the_forms_of_a_cell_secretary_pass_axe_core_and_the_nu_html_checker(cel
     pages = cell_secretary
     page = pages.page
     task = Task.objects.filter(cell__number=3, year__year=2024).order_by("pk").first()
-    pages.visit(f"/2024/cells/3/tasks/{task.pk}/progress/")
+    pages.visit(f"/cau-thia/2024/cells/3/tasks/{task.pk}/progress/")
     pages.submit(
         lambda: page.locator("main form").get_by_role("button", name="Lưu").click(),
         400,
         "nothing to save",
     )
-    pages.visit("/2024/cells/3/shares/?stage=half")
+    pages.visit("/cau-thia/2024/cells/3/shares/?stage=half")
     page.locator(".share-rows input[type='text']").first.fill("1.5")
     pages.submit(
         lambda: page.locator("main form").get_by_role("button", name="Lưu").click(),
         400,
         "a number refused",
     )
-    pages.visit("/2024/cells/3/rating/self/")
+    pages.visit("/cau-thia/2024/cells/3/rating/self/")
     pages.visit("/accounts/password/")
     pages.visit("/accounts/password/done/")
     assert not pages.findings, pages.report()
@@ -442,7 +442,7 @@ def test_the_pages_before_signing_in_pass_axe_core_and_the_nu_html_checker(audit
     pages = audit("a visitor")
     page = pages.page
     pages.visit("/accounts/login/")
-    pages.visit("/2023/", what="on to the sign-in page")
+    pages.visit("/cau-thia/2023/", what="on to the sign-in page")
     pages.visit("/no-such-page/", 404)
 
     def sign_in_wrongly():

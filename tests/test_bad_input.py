@@ -184,7 +184,7 @@ def edit_figure(client, field, typed):
         "confirm": "on",
     }
     data[field] = typed
-    return client.post(reverse("targets:edit", args=[2023, BHYT]), data)
+    return client.post(reverse("targets:edit", args=["cau-thia", 2023, BHYT]), data)
 
 
 @pytest.mark.parametrize("field", ["plan", "actual"])
@@ -234,7 +234,10 @@ def cell_years():
 
 
 def test_the_rating_form_accepts_the_base_values_of_the_table(bithu):
-    response = bithu.post(reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING)
+    response = bithu.post(
+        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2}),
+        RATING,
+    )
     assert response.status_code == 302
     stored_year = CellYear.objects.get(cell__number=2, year__year=2024)
     assert (stored_year.members, stored_year.members_good, stored_year.rating) == (25, 20, "good")
@@ -266,7 +269,8 @@ def test_a_bad_count_in_the_rating_is_refused_in_vietnamese_and_nothing_changes(
 ):
     before = cell_years()
     response = bithu.post(
-        reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2}), RATING | {field: typed}
+        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2}),
+        RATING | {field: typed},
     )
     assert response.status_code == 400
     assert words in text_of(response)
@@ -299,7 +303,7 @@ INVALID_DATE = "Nhập một ngày hợp lệ."
 def test_a_task_due_date_is_read_day_first_or_refused_in_vietnamese(bithu, typed, expected):
     count = Task.objects.count()
     response = bithu.post(
-        reverse("cells:task_add", kwargs={"year": 2023, "number": 1}),
+        reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2023, "number": 1}),
         {
             "target": Target.objects.get(slug=BHYT).pk,
             "description": "Vận động hộ gia đình tham gia BHYT",

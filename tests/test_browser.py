@@ -265,7 +265,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
     figure.save()
 
     sign_in(page, "bithu")
-    page.goto("/2023/")
+    page.goto("/cau-thia/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     row = row_of(page, BHYT_NAME)
     expect(row.locator("td").nth(4)).to_have_text("90")
@@ -277,7 +277,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
     actual.fill("95,77")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page).to_have_url(re.compile(r"/2023/$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2023/$"))
     expect(page.get_by_role("status")).to_contain_text("Đã lưu")
     row = row_of(page, BHYT_NAME)
     expect(row.locator("td").nth(4)).to_have_text("95,77")
@@ -304,7 +304,7 @@ def ward_secretary_enters_bhyt(page, tmp_path):
 def cell_secretary_sees_only_their_cell(page):
     sign_in(page, "chibo2")
     page.goto("/cells/")
-    expect(page).to_have_url(re.compile(r"/2024/cells/2/$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/cells/2/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Chi bộ tổ dân phố số 2")
     facts = page.locator("dl.figure")
     expect(facts.locator("dd").nth(0)).to_have_text("Đồng Thị Dưỡng")
@@ -312,7 +312,7 @@ def cell_secretary_sees_only_their_cell(page):
     expect(facts.locator("dd").nth(1)).to_have_text(re.compile(r"^25\b"))
     expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
 
-    page.goto("/2023/")
+    page.goto("/cau-thia/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     expect(row_of(page, BHYT_NAME).locator(".percent-text")).to_have_text("99,76%")
     expect(page.get_by_role("link", name=re.compile("^Sửa"))).to_have_count(0)
@@ -321,7 +321,7 @@ def cell_secretary_sees_only_their_cell(page):
         page.get_by_role("link", name="Biểu kết quả thực hiện chỉ tiêu năm (Excel)")
     ).to_have_count(0)
 
-    response = page.goto("/2024/cells/3/")
+    response = page.goto("/cau-thia/2024/cells/3/")
     assert response.status == 404
     body = page.locator("body")
     expect(body).not_to_contain_text("Chi bộ tổ dân phố số 3")
@@ -331,7 +331,7 @@ def cell_secretary_sees_only_their_cell(page):
 
 def year_switcher_and_filters(page):
     sign_in(page, "bithu")
-    page.goto("/2023/")
+    page.goto("/cau-thia/2023/")
     filters = page.locator("form.filters")
     filters.get_by_label("Lĩnh vực").select_option(label="II. Văn hóa – xã hội")
     filters.get_by_label("Đánh giá").select_option(label="Chưa đạt")
@@ -352,7 +352,7 @@ def year_switcher_and_filters(page):
     page.get_by_role("navigation", name="Các năm").get_by_role(
         "link", name="2024", exact=True
     ).click()
-    expect(page).to_have_url(re.compile(r"/2024/$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2024")
     screenshot(page, "year-switcher-and-filters")
 
@@ -368,7 +368,7 @@ def test_the_ward_secretary_enters_the_bhyt_actual_and_the_dashboard_and_report_
 def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_saved(page):
     before = bhyt()
     sign_in(page, "bithu")
-    page.goto("/2023/")
+    page.goto("/cau-thia/2023/")
     row_of(page, BHYT_NAME).get_by_role("link", name=f"Sửa {BHYT_NAME}").click()
     actual = page.get_by_label(re.compile(r"^Thực hiện cả năm\b"))
     actual.fill("95.77")
@@ -378,7 +378,7 @@ def test_a_number_the_form_cannot_read_is_refused_in_vietnamese_and_nothing_is_s
         "hãy viết phần thập phân sau dấu phẩy: 95,77"
     )
     expect(page.get_by_label(re.compile(r"^Thực hiện cả năm\b"))).to_have_value("95.77")
-    expect(page).to_have_url(re.compile(rf"/2023/targets/{BHYT}/edit/"))
+    expect(page).to_have_url(re.compile(rf"/cau-thia/2023/targets/{BHYT}/edit/"))
     after = bhyt()
     assert (after.actual, after.version) == (before.actual, before.version)
     screenshot(page, "unreadable-number-is-refused")
@@ -403,11 +403,11 @@ def grid_input(page, column, name):
 
 def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(page):
     sign_in(page, "bithu")
-    page.goto("/2024/")
+    page.goto("/cau-thia/2024/")
     page.get_by_role("link", name="Nhập số liệu cả năm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Số liệu năm 2024")
     # 2024 has estimates for the year: the dashboard shows them, and its grid opens on them.
-    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=estimate$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/grid/\?stage=estimate$"))
 
     def actual(name):
         return grid_input(page, "Ước thực hiện cả năm", name)
@@ -432,7 +432,7 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     expect(actual("Tỷ lệ hộ dân sử dụng nước sạch")).to_be_focused()
     page.keyboard.type("95,77")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=estimate$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/grid/\?stage=estimate$"))
     unsaved = Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024)
     assert unsaved.actual_estimate == Decimal(3906)  # Enter saved nothing
     screenshot(page, "grid-five-actuals-typed")
@@ -440,7 +440,7 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 5 chỉ tiêu")
     page.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
-    expect(page).to_have_url(re.compile(r"/2024/\?stage=estimate$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/\?stage=estimate$"))
     for name, percent in [
         ("Tổng sản lượng lương thực có hạt", "97,98%"),
         ("Giá trị sản xuất công nghiệp – tiểu thủ công nghiệp", "102,00%"),
@@ -478,7 +478,7 @@ STICKING_OUT = """width => {
 def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_page):
     page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     sign_in(page, "bithu")
-    page.goto("/2023/")
+    page.goto("/cau-thia/2023/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2023")
     # How far the document scrolls sideways, in CSS pixels. On a mobile viewport Chromium
     # widens window.innerWidth to the content's width, which would hide the overflow; the root
@@ -526,7 +526,7 @@ def test_on_a_phone_the_dashboard_stays_readable_and_the_menu_reachable(open_pag
 
 def test_the_office_enters_six_months_switches_stages_and_meets_the_blocked_review(page):
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     expect(page.get_by_role("navigation", name="Kỳ số liệu")).to_contain_text("Thực hiện 6 tháng")
 
     def field(label, name):
@@ -563,7 +563,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     def field(label, name):
         return grid_input(page, label, name)
 
-    page.goto("/2024/grid/?stage=estimate")
+    page.goto("/cau-thia/2024/grid/?stage=estimate")
     missing = page.locator("td.needs-reason textarea")
     expect(missing).to_have_count(5)
     for reason in missing.all():
@@ -573,7 +573,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     screenshot(page, "reasons-given-on-the-grid")
 
     # No final figures yet: the estimates stand for them, ticked one by one on the review.
-    page.goto("/2024/close/")
+    page.goto("/cau-thia/2024/close/")
     for box in page.locator("form.take-estimates input[name='taken']").all():
         box.check()
     page.get_by_role(
@@ -581,7 +581,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     ).click()
     expect(page.get_by_role("status")).to_contain_text("số thực hiện của 25 chỉ tiêu")
     # The targets without an estimate get their final figures on the grid.
-    page.goto("/2024/grid/?stage=final")
+    page.goto("/cau-thia/2024/grid/?stage=final")
     for left in Figure.objects.filter(year__year=2024, actual=None).select_related("target"):
         final = field("Thực hiện cả năm", left.target.name)
         if left.target.kind == "milestone":
@@ -591,7 +591,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 15 chỉ tiêu")
 
-    page.goto("/2024/?stage=final")
+    page.goto("/cau-thia/2024/?stage=final")
     page.get_by_role("link", name=re.compile("Chốt số liệu năm")).click()
     expect(page.get_by_text("Không còn việc gì phải hoàn thành trước khi chốt")).to_be_visible()
     page.get_by_label(re.compile("đã đọc các lưu ý")).check()
@@ -606,7 +606,7 @@ def test_the_review_before_closing_fits_a_laptop_and_a_phone(open_page, width):
     phone = width < 700
     page = open_page(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
     sign_in(page, "bithu")
-    page.goto("/2024/close/")
+    page.goto("/cau-thia/2024/close/")
     assert_fits(page, width)
     for control in (
         page.get_by_label("2. Diện tích gieo cấy lúa cả năm"),
@@ -622,7 +622,7 @@ def test_the_grid_fits_a_laptop_and_a_phone_without_scrolling_sideways(open_page
     phone = width < 700
     page = open_page(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
     sign_in(page, "bithu")
-    page.goto("/2023/grid/")
+    page.goto("/cau-thia/2023/grid/")
     assert_fits(page, width)
     bhyt_actual = grid_input(page, "Thực hiện cả năm", "Tỷ lệ dân số tham gia bảo hiểm y tế")
     bhyt_actual.scroll_into_view_if_needed()
@@ -646,7 +646,7 @@ def test_the_journeys_pages_break_none_of_the_browsers_rules(page, tmp_path, jou
     unexpected = [
         (text, url)
         for text, url in errors
-        if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/2024/cells/3/")
+        if not (text == NOT_FOUND_LOG and urlsplit(url).path == "/cau-thia/2024/cells/3/")
     ]
     assert unexpected == []
 
@@ -657,7 +657,7 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     task = "Vận động 5 hộ tham gia bảo hiểm y tế hộ gia đình"
     page = open_page()
     sign_in(page, "bithu")
-    page.goto("/2023/cells/3/")
+    page.goto("/cau-thia/2023/cells/3/")
     page.get_by_role("link", name="Giao nhiệm vụ").click()
     page.get_by_label("Chỉ tiêu").select_option(label=f"18. {BHYT_NAME}")
     page.get_by_label("Nội dung nhiệm vụ").fill(task)
@@ -665,12 +665,12 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     page.get_by_label("Thời hạn").fill("30/11/2023")
     page.get_by_label("Tình trạng").select_option(label="Đang thực hiện")
     page.get_by_role("button", name="Lưu").click()
-    expect(page).to_have_url(re.compile(r"/2023/cells/3/$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2023/cells/3/$"))
     expect(page.get_by_role("cell", name=task)).to_be_visible()
 
     own = open_page()
     sign_in(own, "chibo3")
-    own.goto("/2023/cells/3/")
+    own.goto("/cau-thia/2023/cells/3/")
     row = own.locator("table.tasks tr", has_text=task)
     expect(row).to_contain_text("30/11/2023")
     expect(row).to_contain_text("95,77/96")  # the target's progress beside the task
@@ -678,17 +678,17 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
 
     other = open_page()
     sign_in(other, "chibo4")
-    other.goto("/2023/cells/4/")
+    other.goto("/cau-thia/2023/cells/4/")
     expect(other.get_by_role("heading", name="Chi bộ tổ dân phố số 4")).to_be_visible()
     expect(other.get_by_text(task)).to_have_count(0)
-    assert other.goto("/2023/cells/3/").status == 404
+    assert other.goto("/cau-thia/2023/cells/3/").status == 404
 
 
 def test_the_office_edits_the_reports_text_and_prints_it_final_with_its_blanks(page, tmp_path):
     """The print view keeps the blanks left for a number and a date written by hand, edits to
     the text reach the print view and the Word file, and a final text prints without DỰ THẢO."""
     sign_in(page, "bithu")
-    page.goto("/2024/report/")
+    page.goto("/cau-thia/2024/report/")
     # 2024's report has no number or date yet: the runs of spaces survive the browser's layout.
     expect(page.locator(".number-line")).to_have_css("white-space", "pre-wrap")
     assert page.locator(".number-line").inner_text() == "Số       -BC/ĐU"
@@ -714,7 +714,7 @@ def test_the_office_edits_the_reports_text_and_prints_it_final_with_its_blanks(p
     expect(page.get_by_role("status")).to_contain_text("Đã lưu nội dung báo cáo")
     expect(page.locator("#text-status")).to_contain_text("Lần cập nhật 1")
 
-    page.goto("/2024/report/")
+    page.goto("/cau-thia/2024/report/")
     document = page.locator("article.document").first
     expect(document).to_contain_text("lãnh đạo hoàn thành phần lớn các chỉ tiêu")
     expect(page.locator(".number-line")).to_have_text("Số 130-BC/ĐU")
@@ -753,7 +753,7 @@ def assert_fits_the_phone(page):
 def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_adopts(open_page):
     phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     sign_in(phone, "chibo3")
-    expect(phone).to_have_url(re.compile(r"/2024/cells/3/$"))  # their cell is their home
+    expect(phone).to_have_url(re.compile(r"/cau-thia/2024/cells/3/$"))  # their cell is their home
     expect(phone.get_by_role("heading", level=1)).to_have_text("Chi bộ tổ dân phố số 3")
     assert_fits_the_phone(phone)
 
@@ -782,7 +782,7 @@ def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_ad
     assert_fits_the_phone(phone)
     screenshot(phone, "phone-cell-secretary-enters-a-share")
 
-    phone.goto("/2024/?stage=estimate")
+    phone.goto("/cau-thia/2024/?stage=estimate")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Chỉ tiêu năm 2024")
     assert_fits_the_phone(phone)
     row = row_of(phone, "Trồng cây phân tán")
@@ -796,7 +796,7 @@ def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_ad
 
     office = open_page()
     sign_in(office, "bithu")
-    office.goto("/2024/targets/trong-cay-phan-tan/")
+    office.goto("/cau-thia/2024/targets/trong-cay-phan-tan/")
     shares = office.locator("#cells-shares").locator("xpath=..")
     half = shares.locator("tbody tr", has_text="Thực hiện 6 tháng").first
     expect(half).to_contain_text("1.075")  # 1.060 and cell 3's 15 more
@@ -816,11 +816,11 @@ def test_the_ward_secretary_imports_a_changed_report_workbook_after_seeing_its_p
 ):
     trees = "Trồng cây phân tán"
     sign_in(page, "bithu")
-    page.goto("/2024/?stage=final")
+    page.goto("/cau-thia/2024/?stage=final")
     # The demo's figures carry the illustrative mark beside the number.
     expect(row_of(page, trees).locator("td").nth(4)).to_have_text(re.compile(r"^–(\s|$)"))
     with page.expect_download() as download_info:
-        page.locator("a[href='/2024/report.xlsx?stage=final']").click()
+        page.locator("a[href='/cau-thia/2024/report.xlsx?stage=final']").click()
     download = download_info.value
     assert download.suggested_filename == "bao-cao-2024.xlsx"
     path = tmp_path / download.suggested_filename
@@ -833,14 +833,14 @@ def test_the_ward_secretary_imports_a_changed_report_workbook_after_seeing_its_p
     edited = tmp_path / "chi-tieu-2024-da-sua.xlsx"
     workbook.save(edited)
 
-    page.locator("a[href^='/2024/import/']").click()
-    expect(page).to_have_url(re.compile(r"/2024/import/\?stage=final$"))
+    page.locator("a[href^='/cau-thia/2024/import/']").click()
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/import/\?stage=final$"))
     form = page.locator("form.import-form")
     page.set_input_files("input[name='file']", edited)
     form.locator("input[name='stage'][value='final']").check()
     form.locator("button[type='submit']").click()
 
-    expect(page).to_have_url(re.compile(r"/2024/import/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/import/\d+/$"))
     expect(page.locator("#summary li").first).to_have_text(re.compile(r"^1\D"))
     changed = page.locator("table.import-preview tr.import-changed")
     expect(changed).to_have_count(1)
@@ -855,7 +855,7 @@ def test_the_ward_secretary_imports_a_changed_report_workbook_after_seeing_its_p
     screenshot(page, "import-preview")
 
     page.locator("form.write-form button[name='action'][value='write']").click()
-    expect(page).to_have_url(re.compile(r"/2024/\?stage=final$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/\?stage=final$"))
     expect(page.get_by_role("status")).to_contain_text(edited.name)
     expect(row_of(page, trees).locator("td").nth(4)).to_have_text(re.compile(r"^3\.456(\s|$)"))
     figure = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)

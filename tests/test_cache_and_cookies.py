@@ -71,7 +71,7 @@ def test_without_debug_every_cookie_is_secure_http_only_and_same_site(
         client.post(reverse("login"), {"username": "alice", "password": "pw-alice-123"}),
         client.post(reverse("set_language"), {"language": "en", "next": "/"}),
         # A refusal with a message kept for the next page: the messages cookie.
-        client.post(reverse("targets:reopen", args=[2023]), {"reason": ""}),
+        client.post(reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": ""}),
     ]
     cookies = {name: morsel for response in responses for name, morsel in response.cookies.items()}
     assert set(cookies) == {"csrftoken", "sessionid", "django_language", "messages"}

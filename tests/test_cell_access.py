@@ -69,7 +69,7 @@ def addresses(name, number, under=None, stages=tuple(Stage), tasks=None):
     instead, if given): one a stage for its shares, one a task for a task's page (its first
     ``tasks``, else all; for deleting, those a delete would remove: one with progress notes is
     kept)."""
-    kwargs = {"year": YEAR, "number": number if under is None else under}
+    kwargs = {"committee": "cau-thia", "year": YEAR, "number": number if under is None else under}
     if name == "shares":
         return [f"{reverse('cells:shares', kwargs=kwargs)}?stage={stage}" for stage in stages]
     if name in ("task_edit", "task_progress", "task_delete"):
@@ -104,7 +104,10 @@ ONE = {"stages": [Stage.FINAL], "tasks": 1}
 def every_address(name, **which):
     """The addresses of ``name`` over every cell, or over every split target."""
     if name in WARD_TARGET:
-        return [reverse(f"cells:{name}", kwargs={"year": YEAR, "slug": slug}) for slug in SHARED]
+        return [
+            reverse(f"cells:{name}", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug})
+            for slug in SHARED
+        ]
     return [address for number in NUMBERS for address in addresses(name, number, **which)]
 
 
@@ -312,7 +315,9 @@ def test_the_ward_offices_actions_on_a_targets_shares_answer_403_to_every_cell_s
 ):
     sent = []
     for name in WARD_TARGET:
-        address = reverse(f"cells:{name}", kwargs={"year": YEAR, "slug": slug})
+        address = reverse(
+            f"cells:{name}", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug}
+        )
         sent += [("get", address, None), ("post", address, filled(bithu, name, address))]
     refused_to_every_secretary(secretary, sent, seed, "the office's", slug)
 
@@ -419,7 +424,9 @@ def test_a_cell_secretarys_pages_list_each_share_of_their_cell_once_and_no_other
 def test_a_targets_shares_by_cell_are_shown_to_the_ward_office_and_to_no_cell_secretary(
     bithu, secretary, slug
 ):
-    address = reverse("targets:target", kwargs={"year": YEAR, "slug": slug})
+    address = reverse(
+        "targets:target", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug}
+    )
     names = cell_names()
     html = unescape(bithu.get(address).content.decode())
     section = re.search(r'<section aria-labelledby="cells-shares".*?</section>', html, re.S)

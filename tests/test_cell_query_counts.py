@@ -50,7 +50,7 @@ CELL_PAGES = {
     # name: (who, url, queries)
     "the cell's page, for its secretary": (
         "chibo3",
-        reverse("cells:cell", kwargs={"year": 2024, "number": 3}),
+        reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}),
         # 1-4 signed in, 5 the cell, 6 the year, 7 tasks with targets, areas and latest notes,
         # 8 those targets' figures, 9 the cell's shares with their figures, 10 the cell's year
         # with who decided, 11 its rating's steps with who took them, 12-13 the menu, 14 the
@@ -59,14 +59,15 @@ CELL_PAGES = {
     ),
     "the cell's figures": (
         "chibo3",
-        reverse("cells:shares", kwargs={"year": 2024, "number": 3}) + "?stage=half",
+        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+        + "?stage=half",
         # 1-4 signed in, 5 the cell, 6 the year, 7 its shares with figure, target and year,
         # 8-9 the menu
         9,
     ),
     "the cell's digest": (
         "chibo3",
-        reverse("cells:digest", kwargs={"year": 2024, "number": 3}),
+        reverse("cells:digest", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}),
         # 1-4 signed in, 5 the cell, 6 the year, 7 the cell's year, 8 its steps, 9-10 the
         # menu, 11 tasks with targets and latest notes, 12 shares with their figures
         12,
@@ -80,20 +81,20 @@ CELL_PAGES = {
     ),
     "the ward's target with its shares": (
         "bithu",
-        reverse("targets:target", args=[2024, TREES]),
+        reverse("targets:target", args=["cau-thia", 2024, TREES]),
         # 1-2 signed in, 3 the figure, 4 the target's figures of all years, 5-6 permissions,
         # 7 the cells' shares with cell and editor, 8 evidence, 9 the figure's history
         9,
     ),
     "the split among the cells": (
         "bithu",
-        reverse("cells:share_split", kwargs={"year": 2024, "slug": TREES}),
+        reverse("cells:share_split", kwargs={"committee": "cau-thia", "year": 2024, "slug": TREES}),
         # 1-4 signed in, 5 the figure, 6 its shares with their cells, 7 the active cells
         7,
     ),
     "the cells' overview": (
         "bithu",
-        reverse("cells:overview", args=[2024]),
+        reverse("cells:overview", args=["cau-thia", 2024]),
         # 1-4 signed in, 5 the year, 6 the cells, 7 their years, 8 task counts by cell and
         # status, 9 the rating-fed figures, 10 the years
         10,
@@ -141,7 +142,10 @@ def test_a_cell_page_costs_the_same_queries_with_10_and_100_times_the_cells_task
     client = signed_in(django_user_model.objects.get(username=who))
     if url is None:
         task = Task.objects.filter(cell__number=3, year__year=2024).order_by("pk").first()
-        url = reverse("cells:task_progress", kwargs={"year": 2024, "number": 3, "pk": task.pk})
+        url = reverse(
+            "cells:task_progress",
+            kwargs={"committee": "cau-thia", "year": 2024, "number": 3, "pk": task.pk},
+        )
     # The first page after sign-in also moves the session's expiry: let a light one do it.
     client.get(reverse("health"))
     with django_assert_num_queries(queries):

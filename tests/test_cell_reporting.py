@@ -35,7 +35,10 @@ def chibo(secretary):
 
 
 def shares_url(number, stage="half", year=2024):
-    return reverse("cells:shares", kwargs={"year": year, "number": number}) + f"?stage={stage}"
+    return (
+        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": year, "number": number})
+        + f"?stage={stage}"
+    )
 
 
 def enter_share(client, number, value, stage="half", slug=TREES):
@@ -51,12 +54,16 @@ def enter_share(client, number, value, stage="half", slug=TREES):
 
 
 def test_a_cell_secretary_lands_on_their_cell_and_ward_staff_on_the_dashboard(chibo, bithu):
-    assert chibo(3).get("/").url == reverse("cells:cell", kwargs={"year": 2024, "number": 3})
-    assert bithu.get("/").url == reverse("targets:dashboard", args=[2024])
+    assert chibo(3).get("/").url == reverse(
+        "cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}
+    )
+    assert bithu.get("/").url == reverse("targets:dashboard", args=["cau-thia", 2024])
 
 
 def test_the_cell_page_shows_what_is_due_the_tasks_progress_shares_and_rating(chibo):
-    page = chibo(1).get(reverse("cells:cell", kwargs={"year": 2024, "number": 1}))
+    page = chibo(1).get(
+        reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 1})
+    )
     text = text_of(page)
     assert "Đã trồng 120 cây sao đen trên đường Nguyễn Thái Học." in text  # latest progress
     assert "Phần chỉ tiêu của chi bộ" in text
@@ -70,21 +77,31 @@ def test_the_cell_page_shows_what_is_due_the_tasks_progress_shares_and_rating(ch
 
 def test_a_cell_secretary_reports_progress_and_the_ward_sees_the_latest_note(chibo, bithu):
     task = Task.objects.filter(cell__number=5, year__year=2024).order_by("pk").first()
-    url = reverse("cells:task_progress", kwargs={"year": 2024, "number": 5, "pk": task.pk})
+    url = reverse(
+        "cells:task_progress",
+        kwargs={"committee": "cau-thia", "year": 2024, "number": 5, "pk": task.pk},
+    )
     data = form_data(chibo(5).get(url)) | {"status": "done", "text": "Đã trồng xong 330 cây."}
     assert chibo(5).post(url, data).status_code == 302
     task.refresh_from_db()
     assert task.status == "done"
     note = task.notes.get()
     assert (note.text, note.written_by.username) == ("Đã trồng xong 330 cây.", "chibo5")
-    ward = text_of(bithu.get(reverse("cells:cell", kwargs={"year": 2024, "number": 5})))
+    ward = text_of(
+        bithu.get(
+            reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
+        )
+    )
     assert "Đã trồng xong 330 cây." in ward
     assert "Đã trồng xong 330 cây." in text_of(bithu.get(url))  # and the history
 
 
 def test_a_progress_report_with_nothing_in_it_is_refused_in_vietnamese(chibo):
     task = Task.objects.filter(cell__number=5, year__year=2024).order_by("pk").first()
-    url = reverse("cells:task_progress", kwargs={"year": 2024, "number": 5, "pk": task.pk})
+    url = reverse(
+        "cells:task_progress",
+        kwargs={"committee": "cau-thia", "year": 2024, "number": 5, "pk": task.pk},
+    )
     response = chibo(5).post(url, form_data(chibo(5).get(url)))
     assert response.status_code == 400
     assert "không có gì để lưu" in text_of(response)
@@ -97,7 +114,12 @@ def test_the_office_removes_a_task_but_not_one_with_progress_notes(bithu):
     for task, kept in ((noted, True), (bare, False)):
         url = reverse(
             "cells:task_delete",
-            kwargs={"year": 2024, "number": task.cell.number, "pk": task.pk},
+            kwargs={
+                "committee": "cau-thia",
+                "year": 2024,
+                "number": task.cell.number,
+                "pk": task.pk,
+            },
         )
         response = bithu.post(url, follow=True)
         assert Task.objects.filter(pk=task.pk).exists() == kept
@@ -108,7 +130,7 @@ def test_the_office_removes_a_task_but_not_one_with_progress_notes(bithu):
 
 
 def test_a_share_entered_by_a_cell_is_in_the_sum_the_count_and_the_breakdown(chibo, bithu):
-    target_page = reverse("targets:target", args=[2024, TREES])
+    target_page = reverse("targets:target", args=["cau-thia", 2024, TREES])
     before = text_of(bithu.get(target_page))
     assert "1.060 7/10 chi bộ đã báo cáo" in before  # the demo: cells 1–7 at six months
 
@@ -135,7 +157,7 @@ def rows_in(html):
 def test_the_office_adopts_the_sum_and_the_ward_figure_keeps_it_in_its_history(bithu):
     trees = figure(TREES)
     assert trees.actual_half == Decimal(1298)
-    url = reverse("cells:adopt_sum", kwargs={"year": 2024, "slug": TREES})
+    url = reverse("cells:adopt_sum", kwargs={"committee": "cau-thia", "year": 2024, "slug": TREES})
     response = bithu.post(url, {"stage": "half", "version": trees.version})
     assert response.status_code == 302
     trees.refresh_from_db()
@@ -174,7 +196,8 @@ def test_a_bad_number_in_a_share_is_explained_and_nothing_is_saved(chibo):
 
 def test_the_office_splits_a_plan_among_the_cells_and_a_rate_is_not_split(bithu):
     url = reverse(
-        "cells:share_split", kwargs={"year": 2024, "slug": "ho-kinh-doanh-doanh-nghiep-moi"}
+        "cells:share_split",
+        kwargs={"committee": "cau-thia", "year": 2024, "slug": "ho-kinh-doanh-doanh-nghiep-moi"},
     )
     data = form_data(bithu.get(url), {"class": "share-form"})
     target = figure("ho-kinh-doanh-doanh-nghiep-moi").target_id
@@ -182,7 +205,9 @@ def test_the_office_splits_a_plan_among_the_cells_and_a_rate_is_not_split(bithu)
     assert bithu.post(url, data).status_code == 302
     shares = Share.objects.filter(figure__target__slug="ho-kinh-doanh-doanh-nghiep-moi")
     assert sorted(shares.values_list("cell__number", "plan")) == [(n, 2) for n in range(1, 11)]
-    rate = reverse("cells:share_split", kwargs={"year": 2024, "slug": "bao-hiem-y-te"})
+    rate = reverse(
+        "cells:share_split", kwargs={"committee": "cau-thia", "year": 2024, "slug": "bao-hiem-y-te"}
+    )
     assert bithu.get(rate).status_code == 404
 
 
@@ -217,7 +242,7 @@ def rate(client, url, rating, counts):
 
 
 def test_the_cell_assesses_itself_the_ward_proposes_the_committee_decides(chibo, bithu):
-    kwargs = {"year": 2024, "number": 3}
+    kwargs = {"committee": "cau-thia", "year": 2024, "number": 3}
     own = rate(chibo(3), reverse("cells:rating_self", kwargs=kwargs), "excellent", (5, 12, 2, 0))
     assert own.status_code == 302
     proposal_page = bithu.get(reverse("cells:rating_proposal", kwargs=kwargs))
@@ -262,6 +287,6 @@ def test_10_of_10_and_86_percent_come_from_decided_counts_only(bithu, chibo):
         ).save()
     again = RatingTotals(year, CellYear.objects.filter(year=year), 10)
     assert (again.cells_good_or_better, again.members_good_or_better_percent) == (10, 86)
-    overview = text_of(bithu.get(reverse("cells:overview", args=[2023])))
+    overview = text_of(bithu.get(reverse("cells:overview", args=["cau-thia", 2023])))
     assert "10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên" in overview
     assert "86% đảng viên hoàn thành tốt nhiệm vụ trở lên" in overview

@@ -14,17 +14,19 @@ def test_each_cell_secretary_sees_their_own_cell_and_no_other(secretary):
         client = signed_in(secretary(own))
         for number in range(1, 11):
             for year in (2023, 2024):
-                status = client.get(reverse("cells:cell", args=[year, number])).status_code
+                status = client.get(
+                    reverse("cells:cell", args=["cau-thia", year, number])
+                ).status_code
                 assert status == (200 if number == own else 404), (own, number, year)
 
 
 def test_a_cell_secretary_is_sent_from_the_overview_to_their_own_cell(secretary):
-    response = signed_in(secretary(4)).get(reverse("cells:overview", args=[2024]))
-    assert response.url == reverse("cells:cell", args=[2024, 4])
+    response = signed_in(secretary(4)).get(reverse("cells:overview", args=["cau-thia", 2024]))
+    assert response.url == reverse("cells:cell", args=["cau-thia", 2024, 4])
 
 
 def test_the_2023_overview_shows_10_of_10_cells_and_86_percent_of_members(bithu):
-    response = bithu.get(reverse("cells:overview", args=[2023]))
+    response = bithu.get(reverse("cells:overview", args=["cau-thia", 2023]))
     html = response.content.decode()
     assert re.search(r'id="cells-good"><strong>10/10</strong>', html)
     assert re.search(r'id="members-good"><strong>86%</strong>', html)
@@ -35,14 +37,14 @@ def test_the_totals_are_computed_from_the_stored_counts(bithu):
     CellYear.objects.filter(cell__number=1, year__year=2023).update(
         rating="completed", members_good=0, members_excellent=0, members_completed=21
     )
-    html = bithu.get(reverse("cells:overview", args=[2023])).content.decode()
+    html = bithu.get(reverse("cells:overview", args=["cau-thia", 2023])).content.decode()
     assert re.search(r'id="cells-good"><strong>9/10</strong>', html)
     # 172 - 19 good or better in cell 1 = 153 of 200 rated
     assert re.search(r'id="members-good"><strong>76,50%</strong>', html)
 
 
 def test_the_overview_lists_every_cell_with_task_counts_and_rating(bithu):
-    rows = rows_of(bithu.get(reverse("cells:overview", args=[2023])))
+    rows = rows_of(bithu.get(reverse("cells:overview", args=["cau-thia", 2023])))
     cells = [row for row in rows if row[:1].isdigit()]
     assert len(cells) == 10
     # Cell 2's name, secretary and members are the article's; its rating is not.
@@ -56,7 +58,7 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
 ):
     target = Target.objects.get(slug="giam-ho-can-ngheo")
     response = bithu.post(
-        reverse("cells:task_add", kwargs={"year": 2023, "number": 3}),
+        reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2023, "number": 3}),
         {
             "target": target.pk,
             "description": "Vận động 3 hộ cận nghèo thoát nghèo bền vững",
@@ -71,18 +73,22 @@ def test_the_ward_secretary_assigns_a_task_to_cell_3_which_chibo3_sees_and_chibo
     assert (task.cell.number, task.year.year, task.due_date.isoformat()) == (3, 2023, "2023-11-30")
 
     own = text_of(
-        signed_in(secretary(3)).get(reverse("cells:cell", kwargs={"year": 2023, "number": 3}))
+        signed_in(secretary(3)).get(
+            reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
+        )
     )
     assert "Vận động 3 hộ cận nghèo thoát nghèo bền vững" in own
     assert "25/12" in own  # the target's current progress beside the task
     other = signed_in(secretary(4))
-    assert "Vận động 3 hộ" not in text_of(other.get(reverse("cells:cell", args=[2023, 4])))
-    assert other.get(reverse("cells:cell", args=[2023, 3])).status_code == 404
+    assert "Vận động 3 hộ" not in text_of(
+        other.get(reverse("cells:cell", args=["cau-thia", 2023, 4]))
+    )
+    assert other.get(reverse("cells:cell", args=["cau-thia", 2023, 3])).status_code == 404
 
 
 def test_a_task_date_is_read_day_first_and_a_bad_one_is_refused_in_vietnamese(bithu):
     response = bithu.post(
-        reverse("cells:task_add", kwargs={"year": 2023, "number": 1}),
+        reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2023, "number": 1}),
         {
             "target": Target.objects.first().pk,
             "description": "x",
@@ -97,7 +103,7 @@ def test_a_task_date_is_read_day_first_and_a_bad_one_is_refused_in_vietnamese(bi
 
 
 def test_the_ward_enters_a_rating_and_more_rated_than_members_is_refused(bithu):
-    url = reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2})
     data = {
         "secretary_name": "Đồng Thị Dưỡng",
         "members": "25",
@@ -121,7 +127,7 @@ def test_the_ratings_offer_the_actual_of_the_party_building_targets(bithu):
     figure.actual = Decimal(9)
     figure.save()
     response = bithu.post(
-        reverse("cells:apply_rating", args=[2023]),
+        reverse("cells:apply_rating", args=["cau-thia", 2023]),
         {"feed": figure.target.rating_feed, "version": Figure.objects.get(pk=figure.pk).version},
     )
     assert response.status_code == 302
@@ -141,7 +147,8 @@ def test_a_closed_year_refuses_task_and_rating_edits(bithu):
     task.refresh_from_db()
     assert (task.description, task.status) == before
     response = bithu.post(
-        reverse("cells:rating_edit", kwargs={"year": 2023, "number": 1}), {"members": "1"}
+        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2023, "number": 1}),
+        {"members": "1"},
     )
     assert response.status_code == 302
     assert CellYear.objects.get(cell__number=1, year__year=2023).members == 22
@@ -157,8 +164,8 @@ def test_the_cells_pages_cost_the_same_queries_with_more_cells_and_tasks(
     # with their figures, 10 the cell's year with who decided its rating, 11 its rating's
     # steps with who took them, 12 the years, 13 the rating history
     pages = [
-        (reverse("cells:overview", args=[2023]), 10),
-        (reverse("cells:cell", kwargs={"year": 2023, "number": 2}), 13),
+        (reverse("cells:overview", args=["cau-thia", 2023]), 10),
+        (reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2023, "number": 2}), 13),
     ]
     bithu.get(pages[0][0])  # the first page after sign-in also moves the session's expiry
     for url, queries in pages:
@@ -182,14 +189,14 @@ def test_the_cap_on_excellent_is_the_years_and_shown_where_ratings_are_proposed(
     year.rating_rule = "Quy định 366-QĐ/TW"
     year.save()
     for url in (
-        reverse("cells:overview", args=[2024]),
-        reverse("cells:rating_edit", kwargs={"year": 2024, "number": 3}),
+        reverse("cells:overview", args=["cau-thia", 2024]),
+        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}),
     ):
         cap = re.search(r'<p class="cap" id="cap">(.*?)</p>', bithu.get(url).content.decode(), re.S)
         text = plain_text(cap.group(1))
         assert "không quá 15% so với số hoàn thành tốt nhiệm vụ (không kể xuất sắc)" in text
         assert "Quy định 366-QĐ/TW" in text
-    overview = bithu.get(reverse("cells:overview", args=[2023])).content.decode()
+    overview = bithu.get(reverse("cells:overview", args=["cau-thia", 2023])).content.decode()
     assert "không quá 20% so với số hoàn thành tốt nhiệm vụ trở lên (kể cả xuất sắc)" in overview
 
 

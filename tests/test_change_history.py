@@ -47,7 +47,7 @@ def test_a_task_edited_on_its_page_keeps_who_when_before_and_after(staff):
 
 
 def test_a_new_task_and_a_rating_are_recorded_as_created_and_changed(staff):
-    url = reverse("cells:task_add", kwargs={"year": 2024, "number": 5})
+    url = reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
     data = form_data(staff.get(url)) | {
         "target": Target.objects.get(slug="bao-hiem-y-te").pk,
         "description": "Vận động hộ gia đình tham gia BHYT",
@@ -61,7 +61,7 @@ def test_a_new_task_and_a_rating_are_recorded_as_created_and_changed(staff):
     ]
 
     cell_year = CellYear.objects.get(cell__number=5, year__year=2024)
-    url = reverse("cells:rating_edit", kwargs={"year": 2024, "number": 5})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
     data = form_data(staff.get(url)) | {"members_good": "3", "members": "30"}
     assert staff.post(url, data).status_code == 302
     change = history(cell_year)[-1]

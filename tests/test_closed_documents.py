@@ -94,7 +94,7 @@ def lacking(words, report):
 
 def close(client, year):
     """Close ``year`` as the office does: the review, its warnings confirmed."""
-    url = reverse("targets:close", args=[year])
+    url = reverse("targets:close", args=["cau-thia", year])
     return client.post(url, form_data(client.get(url)) | {"confirm": "on"})
 
 
@@ -185,7 +185,7 @@ def test_a_cell_deactivated_in_the_admin_leaves_the_closed_report_as_filed(close
     before = closed_report(closed_2023)
     assert lacking("10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên", before) == []
     cell = Cell.objects.get(number=10)
-    review = reverse("targets:close", args=[2024])
+    review = reverse("targets:close", args=["cau-thia", 2024])
     assert cell.name in text_of(closed_2023.get(review))
     assert admin_change(superuser, cell, is_active=None).status_code == 302
     assert not Cell.objects.get(pk=cell.pk).is_active
@@ -274,7 +274,7 @@ def decide(cell_year):
 
 def cell_line(client, year, cell):
     """The cell's line in the print view's table of ratings."""
-    url = reverse("targets:report", args=[year])
+    url = reverse("targets:report", args=["cau-thia", year])
     return row_for(client.get(url, {"stage": "final"} if year == 2023 else {}), cell.name)
 
 
@@ -319,7 +319,10 @@ def test_reopened_the_year_is_drafted_again_and_the_next_closing_keeps_what_it_r
     assert closed_report(closed_2023, ["print"]) == before
 
     reason = {"reason": "Điều chỉnh số liệu hộ nghèo theo kết quả rà soát cuối năm."}
-    assert closed_2023.post(reverse("targets:reopen", args=[2023]), reason).status_code == 302
+    assert (
+        closed_2023.post(reverse("targets:reopen", args=["cau-thia", 2023]), reason).status_code
+        == 302
+    )
     assert not ReportText.objects.filter(year__year=2023).exists()
     reopened = printed_text(closed_2023, 2023, "final")
     assert "giảm được" in reopened and "giảm được" not in before["print"][0]

@@ -197,9 +197,9 @@ def test_renaming_a_target_keeps_the_name_a_closed_report_printed(bithu, closed_
     assert BHYT_NAME in names_in(2023)
     assert target.name not in names_in(2023)
     assert target.name in names_in(2024)
-    page = text_of(bithu.get(reverse("targets:report", args=[2023])))
+    page = text_of(bithu.get(reverse("targets:report", args=["cau-thia", 2023])))
     assert BHYT_NAME in page and target.name not in page
-    assert BHYT_NAME in text_of(bithu.get(reverse("targets:dashboard", args=[2023])))
+    assert BHYT_NAME in text_of(bithu.get(reverse("targets:dashboard", args=["cau-thia", 2023])))
 
 
 def load_workbook_of(year):
@@ -273,7 +273,9 @@ def test_load_demo_leaves_a_closed_year_as_it_is_and_says_so(closed_2023, capsys
 @pytest.mark.parametrize("reason", [".", "\u200b", "   ", "-- ", "ok"])
 def test_a_reopening_needs_a_reason_that_says_something(bithu, closed_2023, reason):
     before = snapshot()
-    response = bithu.post(reverse("targets:reopen", args=[2023]), {"reason": reason}, follow=True)
+    response = bithu.post(
+        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": reason}, follow=True
+    )
     assert "lý do" in text_of(response).lower()
     assert snapshot() == before
 
@@ -281,7 +283,7 @@ def test_a_reopening_needs_a_reason_that_says_something(bithu, closed_2023, reas
 def test_a_reopening_reason_that_is_too_long_is_refused_not_cut(bithu, closed_2023):
     before = snapshot()
     response = bithu.post(
-        reverse("targets:reopen", args=[2023]),
+        reverse("targets:reopen", args=["cau-thia", 2023]),
         {"reason": "Điều chỉnh số liệu. " * 200},
         follow=True,
     )

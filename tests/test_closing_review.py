@@ -37,11 +37,11 @@ A_REASON = "Nguồn lực còn hạn chế; sẽ khắc phục năm sau."
 
 
 def review_url(year):
-    return reverse("targets:close", args=[year])
+    return reverse("targets:close", args=["cau-thia", year])
 
 
 def take_url(year):
-    return reverse("targets:take_estimates", args=[year])
+    return reverse("targets:take_estimates", args=["cau-thia", year])
 
 
 def estimates_form(page):
@@ -74,7 +74,7 @@ def still_open(year):
 
 
 def test_the_dashboard_leads_to_the_review_and_no_longer_closes_with_one_click(bithu):
-    html = bithu.get(reverse("targets:dashboard", args=[2024])).content.decode()
+    html = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024])).content.decode()
     assert f'<a class="button" href="{review_url(2024)}">Chốt số liệu năm</a>' in html
     assert f'action="{review_url(2024)}"' not in html
 
@@ -93,9 +93,9 @@ def test_the_review_of_the_open_year_lists_what_blocks_closing_each_with_where_t
     for target in MISSING_2024:
         assert target in blocking
     assert "4. Thu ngân sách" not in blocking  # below plan, with its reason
-    edit = reverse("targets:edit", args=[2024, "giam-ho-can-ngheo"])
+    edit = reverse("targets:edit", args=["cau-thia", 2024, "giam-ho-can-ngheo"])
     assert html.count(f'href="{edit}?next={review_url(2024)}"') == 2  # no final figure, no reason
-    assert html.count(f'href="{reverse("targets:grid", args=[2024])}?stage=final"') == 2
+    assert html.count(f'href="{reverse("targets:grid", args=["cau-thia", 2024])}?stage=final"') == 2
     assert re.search(r'<button type="submit" class="danger" disabled', html)
 
 
@@ -173,7 +173,7 @@ def test_the_review_costs_the_same_queries_whatever_is_left_to_do(bithu, django_
 def test_a_closed_years_review_leads_back_to_its_dashboard(bithu):
     assert bithu.post(review_url(2023), {"confirm": "on"}).status_code == 302
     page = bithu.get(review_url(2023), follow=True)
-    assert page.redirect_chain[-1][0] == reverse("targets:dashboard", args=[2023])
+    assert page.redirect_chain[-1][0] == reverse("targets:dashboard", args=["cau-thia", 2023])
     assert "Năm 2023 đã chốt số liệu" in text_of(page)
 
 
@@ -226,7 +226,7 @@ def test_once_every_final_figure_and_reason_is_in_the_open_year_closes_with_the_
     review = bithu.get(review_url(2024))
     data = estimates_form(review) | {"taken": offered(review)}
     assert bithu.post(take_url(2024), data).status_code == 302
-    grid = reverse("targets:grid", args=[2024])
+    grid = reverse("targets:grid", args=["cau-thia", 2024])
     data = form_data(bithu.get(grid, {"stage": "final"}), {"class": "grid-form"})
     for left in Figure.objects.filter(year__year=2024, actual=None).select_related("target"):
         plan = left.plan if left.target.kind != Kind.MILESTONE else int(left.plan)

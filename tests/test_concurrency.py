@@ -26,7 +26,7 @@ def test_two_racing_saves_of_one_opened_form_exactly_one_wins_every_time(
         user.user_permissions.add(change)
         editors.append(user)
     figure = make_figure(plan="96", actual="90")
-    url = reverse("targets:edit", args=[figure.year.year, figure.target.slug])
+    url = reverse("targets:edit", args=["cau-thia", figure.year.year, figure.target.slug])
 
     def save(user, value, version, barrier, results):
         client = Client()

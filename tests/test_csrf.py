@@ -178,7 +178,7 @@ def test_a_post_without_the_csrf_token_is_refused_with_403_and_changes_nothing(s
 def test_the_same_post_with_the_csrf_token_is_accepted(staff, alice, name):
     """The control for the test above: its 403 comes from the missing token alone."""
     prepare(name, alice)
-    staff.get(reverse("targets:dashboard", args=[2023]))
+    staff.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
     token = staff.cookies["csrftoken"].value
     url, data = url_for(name), valid_data(name)
     before = snapshot()
@@ -205,7 +205,7 @@ def test_the_login_form_refuses_a_post_without_the_token_even_with_the_right_pas
 
 
 def test_the_edit_form_gives_a_token_that_makes_the_save_succeed(staff):
-    url = reverse("targets:edit", args=[2023, BHYT])
+    url = reverse("targets:edit", args=["cau-thia", 2023, BHYT])
     page = staff.get(url)
     assert page.status_code == 200
     assert page.cookies["csrftoken"].value

@@ -513,7 +513,7 @@ def test_ten_simultaneous_saves_of_a_milestone_give_one_save_and_nine_conflict_p
     call_command("load_demo", verbosity=0)
     bithu = django_user_model.objects.get(username="bithu")
     figure = Figure.objects.filter(target__kind="milestone", year__year=2024).first()
-    url = reverse("targets:edit", args=[2024, figure.target.slug])
+    url = reverse("targets:edit", args=["cau-thia", 2024, figure.target.slug])
     barrier = threading.Barrier(10)
     statuses = []
 

@@ -25,7 +25,7 @@ FORM = {"class": "report-text-form"}
 
 
 def docx_of(client, year=2023, stage=None):
-    url = reverse("targets:report_docx", args=[year])
+    url = reverse("targets:report_docx", args=["cau-thia", year])
     response = client.get(url, {"stage": stage} if stage else {})
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
@@ -58,7 +58,7 @@ def style(paragraph):
 
 def save_text(client, year=2023, stage=None, **values):
     """Post the report's text form as the page renders it, with ``values`` changed."""
-    url = reverse("targets:report_text", args=[year])
+    url = reverse("targets:report_text", args=["cau-thia", year])
     query = f"?stage={stage}" if stage else ""
     data = form_data(client.get(url + query), FORM) | values
     response = client.post(url + query, data)
@@ -164,7 +164,7 @@ def test_a_draft_prints_no_number_and_no_date_until_it_is_final(bithu):
     [("half", "05/01/2025", 2024), ("estimate", "28/01/2025", 2024), ("final", "05/01/2026", 2024)],
 )
 def test_a_report_is_dated_in_the_years_it_may_be_made_in(bithu, stage, typed, year):
-    url = reverse("targets:report_text", args=[2024]) + f"?stage={stage}"
+    url = reverse("targets:report_text", args=["cau-thia", 2024]) + f"?stage={stage}"
     data = form_data(bithu.get(url), FORM) | {"doc-date": typed}
     response = bithu.post(url, data)
     assert response.status_code == 400
@@ -437,18 +437,18 @@ def test_a_closed_year_keeps_its_report_text(bithu, django_user_model):
     save_text(bithu, results="Văn bản đã ban hành.")
     year = Year.objects.get(year=2023)
     year.close(by=django_user_model.objects.get(username="bithu"))
-    response = bithu.get(reverse("targets:report_text", args=[2023]))
+    response = bithu.get(reverse("targets:report_text", args=["cau-thia", 2023]))
     assert "báo cáo được giữ nguyên" in text_of(response)
     assert "report-text-form" not in response.content.decode()
     refused = bithu.post(
-        reverse("targets:report_text", args=[2023]), {"results": "Sửa"}, follow=True
+        reverse("targets:report_text", args=["cau-thia", 2023]), {"results": "Sửa"}, follow=True
     )
     assert "đã chốt số liệu" in text_of(refused)
     assert ReportText.objects.get(year=year, stage=Stage.FINAL).results == "Văn bản đã ban hành."
 
 
 def test_two_editors_of_the_same_text_do_not_overwrite_each_other(bithu, alice_client):
-    url = reverse("targets:report_text", args=[2023])
+    url = reverse("targets:report_text", args=["cau-thia", 2023])
     first = form_data(bithu.get(url), FORM)
     second = form_data(alice_client.get(url), FORM)
     assert bithu.post(url, first | {"results": "Bản của Văn phòng."}).status_code == 302
@@ -465,7 +465,7 @@ def test_two_editors_of_the_same_text_do_not_overwrite_each_other(bithu, alice_c
 
 
 def test_bad_input_on_the_text_page_is_explained_in_vietnamese_and_loses_nothing(bithu):
-    url = reverse("targets:report_text", args=[2023])
+    url = reverse("targets:report_text", args=["cau-thia", 2023])
     data = form_data(bithu.get(url), FORM) | {"results": "Đoạn đã soạn.", "doc-date": "31/02/2024"}
     response = bithu.post(url, data)
     assert response.status_code == 400

@@ -62,7 +62,7 @@ def require_tools():
 
 
 def download(client, year, stage):
-    response = client.get(reverse("targets:report_docx", args=[year]), {"stage": stage})
+    response = client.get(reverse("targets:report_docx", args=["cau-thia", year]), {"stage": stage})
     assert response.status_code == 200
     return response.content
 

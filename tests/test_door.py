@@ -219,7 +219,7 @@ def links(response, name, *args, **kwargs):
 
 def test_the_dashboard_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    page = signed_in(user).get(reverse("targets:dashboard", args=[YEAR]))
+    page = signed_in(user).get(reverse("targets:dashboard", args=["cau-thia", YEAR]))
     assert page.status_code == 200
     access = page.context["access"]
     assert access is page.wsgi_request.access  # the view's answer, not one made again
@@ -242,7 +242,7 @@ def test_the_dashboard_shows_what_the_door_answers_for_each_role_and_state(who, 
 
 def test_a_target_page_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    page = signed_in(user).get(reverse("targets:target", args=[YEAR, SLUG]))
+    page = signed_in(user).get(reverse("targets:target", args=["cau-thia", YEAR, SLUG]))
     assert page.status_code == 200
     access = page.context["access"]
     assert access is page.wsgi_request.access
@@ -255,7 +255,7 @@ def test_a_target_page_shows_what_the_door_answers_for_each_role_and_state(who, 
 
 def test_a_cells_page_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    address = reverse("cells:cell", kwargs={"year": YEAR, "number": OWN})
+    address = reverse("cells:cell", kwargs={"committee": "cau-thia", "year": YEAR, "number": OWN})
     page = signed_in(user).get(address)
     if role is None:
         assert page.status_code == 404  # no cell of their own, and no view of the others
@@ -263,7 +263,7 @@ def test_a_cells_page_shows_what_the_door_answers_for_each_role_and_state(who, s
     assert page.status_code == 200
     access = page.context["access"]
     assert allowed(access) == EXPECTED[role, state], login
-    own = {"year": YEAR, "number": OWN}
+    own = {"committee": "cau-thia", "year": YEAR, "number": OWN}
     assert links(page, "cells:task_add", **own) == access.can_manage_tasks
     assert links(page, "cells:rating_edit", **own) == access.can_rate
     assert Share.objects.filter(cell__number=OWN, year__year=YEAR).exists()
@@ -281,7 +281,7 @@ def test_the_menu_and_the_refusal_lead_a_cell_secretary_to_their_own_cell_and_no
     menu = client.get(reverse("password_change"))  # a page of no year
     assert menu.context["access"].year is None
     assert links(menu, "cells_home") == (role is not None), login
-    refused = client.get(reverse("targets:report", args=[YEAR]))
+    refused = client.get(reverse("targets:report", args=["cau-thia", YEAR]))
     if role == "ward":
         assert refused.status_code == 200
         return
@@ -294,10 +294,10 @@ def test_a_year_that_was_never_set_up_is_not_found_on_every_kind_of_page(who):
     login, _role, user = who
     client = signed_in(user)
     for address in (
-        reverse("targets:dashboard", args=[2099]),
-        reverse("targets:target", args=[2099, SLUG]),
-        reverse("cells:cell", kwargs={"year": 2099, "number": OWN}),
-        reverse("cells:task_sheet", kwargs={"year": 2099, "number": OWN}),
+        reverse("targets:dashboard", args=["cau-thia", 2099]),
+        reverse("targets:target", args=["cau-thia", 2099, SLUG]),
+        reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2099, "number": OWN}),
+        reverse("cells:task_sheet", kwargs={"committee": "cau-thia", "year": 2099, "number": OWN}),
     ):
         assert client.get(address).status_code == 404, (login, address)
 

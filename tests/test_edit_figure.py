@@ -12,7 +12,7 @@ BHYT = "bao-hiem-y-te"
 
 
 def edit_url(slug=BHYT, year=2023):
-    return reverse("targets:edit", args=[year, slug])
+    return reverse("targets:edit", args=["cau-thia", year, slug])
 
 
 def bhyt():
@@ -38,11 +38,11 @@ def test_editing_an_actual_to_95_77_stores_it_and_the_dashboard_shows_the_new_pe
     assert response.status_code == 302
     assert bhyt().actual == Decimal("95.77")
 
-    dashboard = alice_client.get(reverse("targets:dashboard", args=[2023]))
+    dashboard = alice_client.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
     assert "| 96 | 95,77 | 99,76% | ▼ Chưa đạt" in row_for(
         dashboard, "Tỷ lệ dân số tham gia bảo hiểm y tế"
     )
-    history = text_of(alice_client.get(reverse("targets:target", args=[2023, BHYT])))
+    history = text_of(alice_client.get(reverse("targets:target", args=["cau-thia", 2023, BHYT])))
     assert "alice" in history
     assert "90 → 95,77" in history
 
@@ -143,7 +143,7 @@ def test_milestones_are_edited_as_yes_or_no(alice_client, demo):
 
 
 def test_the_dashboard_offers_edit_links_only_to_those_who_may_edit(alice_client, bob, demo):
-    url = reverse("targets:dashboard", args=[2023])
+    url = reverse("targets:dashboard", args=["cau-thia", 2023])
     assert edit_url() in alice_client.get(url).content.decode()
     alice_client.force_login(bob)
     assert edit_url() not in alice_client.get(url).content.decode()

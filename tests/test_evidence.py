@@ -35,7 +35,7 @@ def macro_workbook():
 
 
 def upload(client, name, content, year=2024, slug=BHYT, content_type="application/pdf"):
-    url = reverse("targets:evidence_upload", args=[year, slug])
+    url = reverse("targets:evidence_upload", args=["cau-thia", year, slug])
     return client.post(url, {"file": SimpleUploadedFile(name, content, content_type)}, follow=True)
 
 
@@ -57,7 +57,7 @@ def test_ward_staff_add_a_pdf_a_picture_or_a_workbook_and_get_it_back(bithu, nam
         len(content),
         "bithu",
     )
-    assert name in text_of(bithu.get(reverse("targets:target", args=[2024, BHYT])))
+    assert name in text_of(bithu.get(reverse("targets:target", args=["cau-thia", 2024, BHYT])))
     response = bithu.get(evidence.get_absolute_url())
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == content
@@ -95,7 +95,7 @@ def test_a_cell_secretary_or_a_stranger_never_gets_the_file(bithu, secretary):
     assert signed_in(secretary(3)).get(url).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
-    other_year = url.replace("/2024/", "/2023/")
+    other_year = url.replace("/cau-thia/2024/", "/cau-thia/2023/")
     assert bithu.get(other_year).status_code == 404
     before = Evidence.objects.count()
     assert upload(signed_in(secretary(3)), "x.pdf", PDF).status_code == 403

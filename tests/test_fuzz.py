@@ -197,6 +197,7 @@ def values_of(year, number, uploader, rng):
     tasks = Task.objects.filter(year__year=year).select_related("cell").order_by("pk")
     task = rng.choice(list(tasks.filter(cell__number=number)) or list(tasks))
     return {
+        "committee": "cau-thia",
         "year": year,
         "cell": task.cell.number,
         "target": figure.target.slug,
@@ -257,7 +258,7 @@ def test_a_crash_is_reported_with_its_request_and_its_cause(bithu):
     bithu.raise_request_exception = False
     fuzz = Fuzz("ward staff", bithu, random.Random(0))
     with mock.patch("targets.views.stage_asked", side_effect=ValueError("no such stage")):
-        fuzz.visit("/2024/")
+        fuzz.visit("/cau-thia/2024/")
     assert fuzz.statuses[500] == 1 + QUERIES
     assert re.fullmatch(
         r"ward staff: GET /2024/\?\S+ with \S+=.+ answered 500: "

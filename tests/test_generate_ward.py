@@ -54,7 +54,7 @@ def test_scale_ten_gives_ten_times_the_demo_once_and_leaves_the_article_alone(de
     assert "created 0 years, 0 targets, 0 cells, 0 figures, 0 cell years, 0 tasks" in generate(10)
     assert sizes() == grown
 
-    response = alice_client.get(reverse("targets:dashboard", args=[2010]))
+    response = alice_client.get(reverse("targets:dashboard", args=["cau-thia", 2010]))
     assert response.status_code == 200
     assert "Chỉ tiêu minh họa số 400" in response.content.decode()
 

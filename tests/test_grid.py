@@ -19,7 +19,7 @@ BUDGET = "thu-ngan-sach"
 
 
 def grid_url(year=2023):
-    return reverse("targets:grid", args=[year])
+    return reverse("targets:grid", args=["cau-thia", year])
 
 
 def figure(slug, year=2023):
@@ -114,9 +114,12 @@ def test_a_row_changed_by_someone_else_meanwhile_is_refused_and_the_others_are_s
     other_user = django_user_model.objects.create_user("vanphong", first_name="Lê Thị Hoa")
     other_user.groups.add(*django_user_model.objects.get(username="bithu").groups.all())
     other = signed_in(other_user)
-    edit = other.get(reverse("targets:edit", args=[2023, BHYT]))
+    edit = other.get(reverse("targets:edit", args=["cau-thia", 2023, BHYT]))
     other_data = form_data(edit) | {"actual": "95,9"}
-    assert other.post(reverse("targets:edit", args=[2023, BHYT]), other_data).status_code == 302
+    assert (
+        other.post(reverse("targets:edit", args=["cau-thia", 2023, BHYT]), other_data).status_code
+        == 302
+    )
 
     data[field(BHYT, "actual")] = "96,4"
     data[field(TREES, "actual")] = "3.500"
@@ -172,7 +175,7 @@ def test_a_row_someone_else_changed_but_this_page_did_not_is_left_as_they_saved_
     bithu, alice_client
 ):
     _response, data = opened(bithu)
-    edit_url = reverse("targets:edit", args=[2023, TREES])
+    edit_url = reverse("targets:edit", args=["cau-thia", 2023, TREES])
     edit = alice_client.get(edit_url)
     assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
     data[field(BHYT, "actual")] = "96"
@@ -345,7 +348,7 @@ def test_each_input_is_named_by_its_columns_header_and_its_target(bithu):
 
 @pytest.mark.parametrize("stage", ["half", "estimate", "final"])
 def test_the_dashboards_link_opens_the_grid_at_the_stage_the_dashboard_shows(bithu, stage):
-    dashboard = bithu.get(reverse("targets:dashboard", args=[2024]), {"stage": stage})
+    dashboard = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024]), {"stage": stage})
     link = re.search(
         r'<a class="button" href="([^"]+)">Nhập số liệu cả năm</a>', dashboard.content.decode()
     )
@@ -370,7 +373,7 @@ def test_the_dashboards_link_opens_the_grid_at_the_stage_the_dashboard_shows(bit
 
 
 def test_the_dashboard_shown_without_a_stage_links_to_the_grid_at_the_stage_it_shows(bithu):
-    html = bithu.get(reverse("targets:dashboard", args=[2024])).content.decode()
+    html = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024])).content.decode()
     # 2024 has estimates and no final figures: the dashboard shows the estimate.
     assert f'href="{grid_url(2024)}?stage=estimate"' in html
 
@@ -412,7 +415,7 @@ def test_an_empty_value_someone_else_filled_meanwhile_is_left_as_they_saved_it(b
     assert f'name="initial-f{trees.pk}-actual"' not in response.content.decode()
     assert f'name="initial-f{trees.pk}-plan"' in response.content.decode()
     data = form_data(response, {"class": "grid-form"})
-    edit_url = reverse("targets:edit", args=[2024, TREES])
+    edit_url = reverse("targets:edit", args=["cau-thia", 2024, TREES])
     edit = alice_client.get(edit_url)
     assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
     data[field(BHYT, "actual", 2024)] = "96"

@@ -107,9 +107,9 @@ def test_forty_six_month_figures_are_typed_with_digits_enter_and_one_ctrl_s(page
     with_decimals = {"bao-hiem-y-te", "bhxh-tu-nguyen"}
     typed = [six_month_value(f, f.target.slug in with_decimals) for f in figures]
     sign_in(page, "bithu")
-    page.goto("/2024/?stage=half")
+    page.goto("/cau-thia/2024/?stage=half")
     page.get_by_role("link", name="Nhập số liệu cả năm").click()
-    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=half$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/grid/\?stage=half$"))
 
     # The page opens on the first six-month figure to enter: no key, no click to get there.
     expect(grid_input(page, SIX_MONTHS, figures[0].name)).to_be_focused()
@@ -130,7 +130,7 @@ def test_a_column_of_forty_pasted_from_excel_fills_the_forty_rows(page):
     figures = six_months_cleared()
     column = ["Đạt" if f.target.kind == "milestone" else six_month_value(f) for f in figures]
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     first = grid_input(page, SIX_MONTHS, figures[0].name)
     expect(first).to_be_focused()
     plans = page.locator("td.input [name$='-plan']")
@@ -155,7 +155,7 @@ def test_a_column_of_forty_pasted_from_excel_fills_the_forty_rows(page):
 def test_a_block_of_three_rows_and_two_columns_fills_the_block_below_and_right(page):
     figures = figures_2024()
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     grid_input(page, SIX_MONTHS, figures[1].name).focus()
 
     paste(page, "95\t215\r\n31.000\t52.000\r\n1.600\t4.100\r\n")
@@ -183,7 +183,7 @@ def test_a_block_of_three_rows_and_two_columns_fills_the_block_below_and_right(p
 def test_enter_and_the_arrows_move_in_a_column_tab_along_the_row(page):
     figures = figures_2024()
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     keyboard = page.keyboard
     grid_input(page, SIX_MONTHS, figures[0].name).focus()
     keyboard.press("ArrowDown")
@@ -237,7 +237,7 @@ def asked(page, dialogs, count):
 
 def test_leaving_with_values_not_saved_asks_first_and_saving_does_not(page):
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     dialogs = []
 
     def answer(dialog):
@@ -248,7 +248,7 @@ def test_leaving_with_values_not_saved_asks_first_and_saving_does_not(page):
     page.keyboard.type("1")  # into the first empty six-month figure, focused on opening
     page.get_by_role("link", name="Chỉ tiêu năm 2024").click()
     asked(page, dialogs, 1)
-    expect(page).to_have_url(re.compile(r"/2024/grid/\?stage=half$"))
+    expect(page).to_have_url(re.compile(r"/cau-thia/2024/grid/\?stage=half$"))
     expect(page.locator("td.changed input")).to_have_value("1")
 
     page.keyboard.press("Control+s")
@@ -256,7 +256,7 @@ def test_leaving_with_values_not_saved_asks_first_and_saving_does_not(page):
     assert dialogs == ["beforeunload"]  # saving did not ask
 
     # Any entry form of the app asks the same: a figure's own page.
-    page.goto("/2024/targets/bao-hiem-y-te/edit/")
+    page.goto("/cau-thia/2024/targets/bao-hiem-y-te/edit/")
     page.get_by_label(re.compile(r"^Ghi chú in trong báo cáo")).fill("Chưa lưu")
     page.get_by_role("link", name="Hủy").click()
     asked(page, dialogs, 2)
@@ -267,7 +267,7 @@ def test_the_filters_show_the_rows_left_to_do_and_enter_skips_the_others(page):
     figures = figures_2024()
     without_estimate = [f for f in figures if f.actual_estimate is None]
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=estimate")
+    page.goto("/cau-thia/2024/grid/?stage=estimate")
     rows = page.locator("tr[id^='row-']")
     filters = page.get_by_role("group", name="Các dòng hiển thị")
 
@@ -303,7 +303,7 @@ def test_the_filters_show_the_rows_left_to_do_and_enter_skips_the_others(page):
 def test_an_implausible_value_is_saved_only_after_its_confirmation(page):
     trees = Figure.objects.get(year__year=2024, target__name=TREES)
     sign_in(page, "bithu")
-    page.goto("/2024/grid/?stage=half")
+    page.goto("/cau-thia/2024/grid/?stage=half")
     value = grid_input(page, SIX_MONTHS, TREES)
     value.select_text()
     page.keyboard.type("30000")  # ten times the plan: an extra zero

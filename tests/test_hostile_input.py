@@ -64,7 +64,7 @@ def dirty(text):
 
 
 def save_figure_note(client, year, slug, note):
-    url = reverse("targets:edit", args=[year, slug])
+    url = reverse("targets:edit", args=["cau-thia", year, slug])
     return client.post(url, form_data(client.get(url)) | {"note": note})
 
 
@@ -124,19 +124,19 @@ def test_noncharacters_in_a_note_a_task_and_the_report_leave_every_document_read
     data = form_data(bithu.get(task_url(task))) | {"note": dirty(task_note)}
     assert bithu.post(task_url(task), data).status_code == 302
     results = "Năm 2023, kinh tế của phường tiếp tục phát triển ổn định"
-    url = reverse("targets:report_text", args=[2023])
+    url = reverse("targets:report_text", args=["cau-thia", 2023])
     data = form_data(bithu.get(url), {"class": "report-text-form"}) | {"results": dirty(results)}
     assert bithu.post(url, data).status_code == 302
 
     assert Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023).note == note
     assert Task.objects.get(pk=task.pk).note == task_note
     assert ReportText.objects.get(year__year=2023, stage=Stage.FINAL).results == results
-    docx = docx_texts(bithu.get(reverse("targets:report_docx", args=[2023])))
+    docx = docx_texts(bithu.get(reverse("targets:report_docx", args=["cau-thia", 2023])))
     assert results in docx
     assert holding(docx, note)
-    report = workbook_texts(bithu.get(reverse("targets:report_workbook", args=[2023])))
+    report = workbook_texts(bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023])))
     assert holding(report, note)
-    tasks = workbook_texts(bithu.get(reverse("cells:task_sheet", args=[2023, 3])))
+    tasks = workbook_texts(bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3])))
     assert holding(tasks, task_note)
 
 
@@ -155,8 +155,8 @@ def test_text_that_looks_like_an_excel_escape_reads_back_as_typed(bithu, typed):
     stands, escapes and all, so it is no judge of this."""
     assert save_figure_note(bithu, 2023, "bao-hiem-y-te", typed).status_code == 302
     save_task_note(bithu, typed)
-    report = bithu.get(reverse("targets:report_workbook", args=[2023]))
-    tasks = bithu.get(reverse("cells:task_sheet", args=[2023, 3]))
+    report = bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023]))
+    tasks = bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3]))
     assert typed in as_excel_reads(report)
     assert holding(as_excel_reads(tasks), typed)
 
@@ -178,7 +178,7 @@ def test_text_that_looks_like_an_excel_escape_reads_back_as_typed_in_libreoffice
     typed = "Mã _x000D_ và _x005F_ giữ nguyên"
     save_task_note(bithu, typed)
     path = tmp_path / "nhiem-vu.xlsx"
-    path.write_bytes(bithu.get(reverse("cells:task_sheet", args=[2023, 3])).content)
+    path.write_bytes(bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3])).content)
     subprocess.run(
         [
             soffice(),
@@ -204,11 +204,11 @@ def test_text_that_looks_like_an_excel_escape_reads_back_as_typed_in_libreoffice
 @pytest.mark.parametrize(
     "url",
     [
-        "/0000/",
-        "/0000/cells/",
-        "/0000/report.xlsx",
-        "/1899/",
-        "/3000/cells/3/",
+        "/cau-thia/0000/",
+        "/cau-thia/0000/cells/",
+        "/cau-thia/0000/report.xlsx",
+        "/cau-thia/1899/",
+        "/cau-thia/3000/cells/3/",
         "/targets/0000/",
         "/targets/0000/report.xlsx",
         "/targets/0000/bao-hiem-y-te/",
@@ -224,7 +224,7 @@ def test_a_year_no_one_can_plan_is_not_found(bithu, url):
 
 @pytest.mark.parametrize("per_page", ["-1", "0", "99999999999999999999", "abc", "1"])
 def test_a_page_size_on_the_dashboard_changes_nothing_shown(bithu, per_page):
-    url = reverse("targets:dashboard", args=[2024])
+    url = reverse("targets:dashboard", args=["cau-thia", 2024])
     every_row = rows_of(bithu.get(url))
     for query in ({"per_page": per_page}, {"per_page": per_page, "page": "2"}):
         response = bithu.get(url, query)
@@ -237,7 +237,7 @@ def test_a_page_size_on_the_dashboard_changes_nothing_shown(bithu, per_page):
 def test_adopting_the_cells_sum_at_a_bogus_stage_is_refused_in_vietnamese(bithu, stage):
     share = Share.objects.filter(year__year=2024).select_related("figure__target").first()
     figure = share.figure
-    url = reverse("cells:adopt_sum", args=[2024, figure.target.slug])
+    url = reverse("cells:adopt_sum", args=["cau-thia", 2024, figure.target.slug])
     response = bithu.post(url, {"stage": stage, "version": figure.version}, follow=True)
     assert response.status_code == 200
     assert "Không có giai đoạn này" in text_of(response)
@@ -248,7 +248,7 @@ def test_adopting_the_cells_sum_at_a_bogus_stage_is_refused_in_vietnamese(bithu,
 def next_year_form(client, year=2024):
     """The address and the data of the next-year form as the page offers it, every target of
     ``year`` ticked to be carried over (form_data keeps one value a name)."""
-    url = reverse("targets:next_year", args=[year])
+    url = reverse("targets:next_year", args=["cau-thia", year])
     data = form_data(client.get(url), {"class": "figure-form next-year-form"})
     figures = Figure.objects.filter(year__year=year)
     return url, data | {"carried": [str(f.target_id) for f in figures]}
@@ -312,8 +312,8 @@ def test_eight_at_once_setting_up_the_next_year_set_it_up_once(postgres, demo, d
     for thread in threads:
         thread.join()
 
-    grid = reverse("targets:grid", args=[2025])
-    dashboard = reverse("targets:dashboard", args=[2025])
+    grid = reverse("targets:grid", args=["cau-thia", 2025])
+    dashboard = reverse("targets:dashboard", args=["cau-thia", 2025])
     expected = [(302, grid, False)] + [(302, dashboard, True)] * 7
     assert sorted(answers) == sorted(expected), answers
     assert Year.objects.filter(year=2025).count() == 1
@@ -324,7 +324,9 @@ def test_eight_at_once_setting_up_the_next_year_set_it_up_once(postgres, demo, d
 def test_a_reopening_reason_of_invisible_fillers_is_refused(bithu, django_user_model, reason):
     Year.objects.get(year=2023).close(by=django_user_model.objects.get(username="bithu"))
     events = YearEvent.objects.count()
-    response = bithu.post(reverse("targets:reopen", args=[2023]), {"reason": reason}, follow=True)
+    response = bithu.post(
+        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": reason}, follow=True
+    )
     assert response.status_code == 200
     assert "Đồng chí hãy ghi rõ lý do mở lại để điều chỉnh" in text_of(response)
     assert Year.objects.get(year=2023).is_closed
@@ -333,7 +335,7 @@ def test_a_reopening_reason_of_invisible_fillers_is_refused(bithu, django_user_m
 
 @pytest.mark.parametrize("reason", [FILLERS, "\u3164" * 12, "..."])
 def test_a_figure_reason_of_invisible_fillers_is_refused(bithu, reason):
-    url = reverse("targets:edit", args=[2024, "giam-ho-can-ngheo"])
+    url = reverse("targets:edit", args=["cau-thia", 2024, "giam-ho-can-ngheo"])
     before = Figure.objects.get(target__slug="giam-ho-can-ngheo", year__year=2024)
     response = bithu.post(url, form_data(bithu.get(url)) | {"reason": reason})
     assert response.status_code == 400
@@ -349,9 +351,11 @@ def test_a_note_that_looks_like_an_excel_escape_comes_back_through_the_import_as
     """Export and import undo each other: the year's own workbook, uploaded as it was
     downloaded, changes nothing, whatever the notes hold."""
     assert save_figure_note(bithu, 2024, "bao-hiem-y-te", typed).status_code == 302
-    workbook = bithu.get(reverse("targets:report_workbook", args=[2024]), {"stage": "estimate"})
+    workbook = bithu.get(
+        reverse("targets:report_workbook", args=["cau-thia", 2024]), {"stage": "estimate"}
+    )
     page = bithu.post(
-        reverse("targets:import_upload", args=[2024]),
+        reverse("targets:import_upload", args=["cau-thia", 2024]),
         {"file": SimpleUploadedFile("bao-cao-2024.xlsx", workbook.content), "stage": "estimate"},
         follow=True,
     )

@@ -28,7 +28,7 @@ from .helpers import form_data, plain_text, report_workbook, signed_in
 from .test_access import snapshot
 
 YEAR = 2024
-UPLOAD = reverse("targets:import_upload", args=[YEAR])
+UPLOAD = reverse("targets:import_upload", args=["cau-thia", YEAR])
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
@@ -83,7 +83,7 @@ def with_cached_values(content, values):
 def upload(client, content, name="bang-so-lieu.xlsx", stage=Stage.FINAL, year=YEAR):
     """Post a file as the upload form sends it; the answer, followed to the preview."""
     return client.post(
-        reverse("targets:import_upload", args=[year]),
+        reverse("targets:import_upload", args=["cau-thia", year]),
         {"file": SimpleUploadedFile(name, content), "stage": stage.value},
         follow=True,
     )
@@ -132,7 +132,7 @@ def office(bithu):
 def test_the_apps_own_workbook_comes_back_as_nothing_to_change_at_every_stage(office):
     for stage in Stage:
         content = office.get(
-            reverse("targets:report_workbook", args=[YEAR]) + f"?stage={stage}"
+            reverse("targets:report_workbook", args=["cau-thia", YEAR]) + f"?stage={stage}"
         ).content
         before = snapshot()
         page = upload(office, content, name=f"bao-cao-{YEAR}.xlsx", stage=stage)
@@ -161,7 +161,7 @@ def test_the_apps_own_workbook_edited_offline_writes_what_was_changed(office):
         ["18. Tỷ lệ dân số tham gia bảo hiểm y tế", "96,5 → 96,8", "97,42", "–"],
     ]
     dashboard = write(office, page)
-    assert dashboard.request["PATH_INFO"] == reverse("targets:dashboard", args=[YEAR])
+    assert dashboard.request["PATH_INFO"] == reverse("targets:dashboard", args=["cau-thia", YEAR])
     assert "bao-cao-sua.xlsx" in plain_text(dashboard.content.decode())
     trees, bhyt = figure(9), figure(18)
     assert (trees.actual_estimate, bhyt.plan) == (Decimal(3456), Decimal("96.8"))
@@ -561,7 +561,7 @@ def test_a_closed_year_refuses_an_import_and_the_writing_of_a_preview_made_befor
     before = snapshot()
     refused = write(office, page)
     assert "Năm 2023 đã chốt số liệu" in plain_text(refused.content.decode())
-    again = office.get(reverse("targets:import_upload", args=[2023]), follow=True)
+    again = office.get(reverse("targets:import_upload", args=["cau-thia", 2023]), follow=True)
     assert "Năm 2023 đã chốt số liệu" in plain_text(again.content.decode())
     upload(office, content, year=2023)
     assert snapshot() == before
@@ -683,7 +683,7 @@ def test_any_figures_saved_exported_and_imported_back_change_nothing(
         saved.plan, saved.note = plan, note
         setattr(saved, Stage(stage).field, actual)
         saved.save()
-    address = reverse("targets:report_workbook", args=[YEAR]) + f"?stage={stage}"
+    address = reverse("targets:report_workbook", args=["cau-thia", YEAR]) + f"?stage={stage}"
     content = office.get(address).content
     office.cookies["django_language"] = language
     page = upload(office, content, stage=stage)

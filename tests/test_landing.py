@@ -18,7 +18,7 @@ TREES = "trong-cay-phan-tan"  # split among every cell in 2024
 
 
 def cell_url(year, number):
-    return reverse("cells:cell", kwargs={"year": year, "number": number})
+    return reverse("cells:cell", kwargs={"committee": "cau-thia", "year": year, "number": number})
 
 
 @pytest.fixture
@@ -31,13 +31,19 @@ def with_2025(bithu):
 def finish_tasks(client, number, year=2024):
     """Report each of the cell's tasks of ``year`` still to be done as done, on its page."""
     for task in Task.objects.filter(cell__number=number, year__year=year).pending():
-        url = reverse("cells:task_progress", kwargs={"year": year, "number": number, "pk": task.pk})
+        url = reverse(
+            "cells:task_progress",
+            kwargs={"committee": "cau-thia", "year": year, "number": number, "pk": task.pk},
+        )
         data = form_data(client.get(url)) | {"status": TaskStatus.DONE}
         assert client.post(url, data).status_code == 302
 
 
 def report_share(client, number, value, stage):
-    url = reverse("cells:shares", kwargs={"year": 2024, "number": number}) + f"?stage={stage}"
+    url = (
+        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": number})
+        + f"?stage={stage}"
+    )
     data = form_data(client.get(url), {"class": "share-form"})
     target = Figure.objects.get(year__year=2024, target__slug=TREES).target_id
     data[f"s{number}-{target}-value"] = value
@@ -49,7 +55,7 @@ def test_a_secretary_with_tasks_due_in_2024_lands_on_2024_after_2025_is_set_up(
 ):
     assert Task.objects.filter(cell__number=1, year__year=2024).pending().exists()
     assert signed_in(secretary(1)).get("/").url == cell_url(2024, 1)
-    assert with_2025.get("/").url == reverse("targets:dashboard", args=[2025])
+    assert with_2025.get("/").url == reverse("targets:dashboard", args=["cau-thia", 2025])
 
 
 def test_a_secretary_with_nothing_due_in_2024_lands_on_2025(with_2025, secretary):
@@ -112,7 +118,7 @@ def test_a_secretary_refused_by_a_closed_year_is_sent_to_their_own_cell(
     closed_2023, secretary, page, method
 ):
     client = signed_in(secretary(3))
-    kwargs = {"year": 2023, "number": 3}
+    kwargs = {"committee": "cau-thia", "year": 2023, "number": 3}
     if page == "task_progress":
         kwargs["pk"] = Task.objects.filter(cell__number=3, year__year=2023).first().pk
     # No Referer: a bookmark, or a browser that sends none.
@@ -128,14 +134,18 @@ def test_a_refused_secretary_with_a_referer_from_elsewhere_goes_to_their_cell(
     closed_2023, secretary
 ):
     client = signed_in(secretary(3))
-    url = reverse("cells:rating_self", kwargs={"year": 2023, "number": 3})
+    url = reverse("cells:rating_self", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
     response = client.get(url, headers={"referer": "https://example.org/phishing/"})
     assert response.url == cell_url(2023, 3)
 
 
 def test_ward_staff_refused_by_a_closed_year_keep_landing_on_its_dashboard(closed_2023, bithu):
-    response = bithu.get(reverse("cells:rating_proposal", kwargs={"year": 2023, "number": 3}))
-    assert response.url == reverse("targets:dashboard", args=[2023])
+    response = bithu.get(
+        reverse(
+            "cells:rating_proposal", kwargs={"committee": "cau-thia", "year": 2023, "number": 3}
+        )
+    )
+    assert response.url == reverse("targets:dashboard", args=["cau-thia", 2023])
 
 
 def test_a_secretary_sent_back_from_a_decided_rating_lands_on_their_cell(demo, secretary):
@@ -143,19 +153,25 @@ def test_a_secretary_sent_back_from_a_decided_rating_lands_on_their_cell(demo, s
         rating="good", decided_at=datetime.datetime(2024, 12, 20, 3, tzinfo=datetime.UTC)
     )
     client = signed_in(secretary(3))
-    response = client.get(reverse("cells:rating_self", kwargs={"year": 2024, "number": 3}))
+    response = client.get(
+        reverse("cells:rating_self", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+    )
     assert response.url == cell_url(2024, 3)
     assert client.get(response.url).status_code == 200
 
 
 def test_the_cells_overview_sends_a_secretary_to_their_own_cell(with_2025, secretary):
-    response = signed_in(secretary(4)).get(reverse("cells:overview", args=[2025]))
+    response = signed_in(secretary(4)).get(reverse("cells:overview", args=["cau-thia", 2025]))
     assert response.url == cell_url(2025, 4)
 
 
 def test_the_refusal_page_gives_a_secretary_the_way_back_to_their_cell(demo, secretary):
     client = signed_in(secretary(3))
-    refused = client.get(reverse("cells:rating_proposal", kwargs={"year": 2024, "number": 3}))
+    refused = client.get(
+        reverse(
+            "cells:rating_proposal", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}
+        )
+    )
     assert refused.status_code == 403
     assert "Quay lại trang chi bộ của đồng chí: Chi bộ tổ dân phố số 3" in text_of(refused)
     assert "Quay lại danh sách chỉ tiêu" not in text_of(refused)
@@ -164,7 +180,7 @@ def test_the_refusal_page_gives_a_secretary_the_way_back_to_their_cell(demo, sec
 
 
 def test_the_refusal_page_gives_others_the_way_back_to_the_targets(bob_client):
-    refused = bob_client.get(reverse("targets:next_year", args=[2024]))
+    refused = bob_client.get(reverse("targets:next_year", args=["cau-thia", 2024]))
     assert refused.status_code == 403
     assert "Quay lại danh sách chỉ tiêu" in text_of(refused)
     assert "chi bộ của đồng chí" not in text_of(refused)

@@ -257,13 +257,13 @@ def test_a_read_only_page_answers_only_get_and_head(visitors):
 def test_a_year_asked_for_in_an_old_address_must_be_four_plain_digits(bithu):
     """Old addresses carried the year as ?year=; one that is not a plain year sends the user to
     the year pages open on, never to a year read from it."""
-    current = reverse("cells:overview", args=[2024])
+    current = reverse("cells:overview", args=["cau-thia", 2024])
     for value in ["²", "٣", "٢٠٢٣", "２０２３", "99999999999999999999", "2023.0", " 2023", "+2023"]:
         for old in ("/cells/", "/cells/3/", "/cells/3/tasks.xlsx"):
             response = bithu.get(f"{old}?{urlencode({'year': value})}")
             assert response.status_code == 302, (old, value)
-            assert response.url.startswith("/2024/cells/"), (old, value, response.url)
-    assert bithu.get("/cells/?year=2023").url == reverse("cells:overview", args=[2023])
+            assert response.url.startswith("/cau-thia/2024/cells/"), (old, value, response.url)
+    assert bithu.get("/cells/?year=2023").url == reverse("cells:overview", args=["cau-thia", 2023])
     assert bithu.get("/cells/?year=1999", follow=True).status_code == 404
     assert bithu.get("/cells/").url == current
 
@@ -272,21 +272,22 @@ def test_a_path_number_longer_than_a_column_holds_is_not_found_and_reverse_takes
     for url in [
         "/99999999999999999999/",
         "/20230/",
-        "/٢٠٢٣/",
-        "/2023/cells/9999999999/",
-        "/2023/cells/3/tasks/99999999999999999999/edit/",
+        "/cau-thia/٢٠٢٣/",
+        "/cau-thia/2023/cells/9999999999/",
+        "/cau-thia/2023/cells/3/tasks/99999999999999999999/edit/",
         "/99999999999999999999/cells/3/rating/",
         "/targets/99999999999999999999/",
         "/cells/tasks/99999999999999999999/edit/",
     ]:
         assert bithu.get(url).status_code == 404, url
-    assert reverse("targets:dashboard", args=[2023]) == "/2023/"
+    assert reverse("targets:dashboard", args=["cau-thia", 2023]) == "/cau-thia/2023/"
     assert (
-        reverse("cells:rating_edit", kwargs={"number": 3, "year": 2023}) == "/2023/cells/3/rating/"
+        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "number": 3, "year": 2023})
+        == "/cau-thia/2023/cells/3/rating/"
     )
     assert (
-        reverse("cells:task_edit", args=[2023, 3, 999_999_999])
-        == "/2023/cells/3/tasks/999999999/edit/"
+        reverse("cells:task_edit", args=["cau-thia", 2023, 3, 999_999_999])
+        == "/cau-thia/2023/cells/3/tasks/999999999/edit/"
     )
     for name, args in [
         ("targets:dashboard", [20230]),
@@ -299,7 +300,7 @@ def test_a_path_number_longer_than_a_column_holds_is_not_found_and_reverse_takes
 
 def test_applying_a_rating_with_a_version_that_is_not_a_number_changes_nothing(bithu):
     before = Figure.objects.get(target__slug=CELLS_GOOD, year__year=2023)
-    url = reverse("cells:apply_rating", args=[2023])
+    url = reverse("cells:apply_rating", args=["cau-thia", 2023])
     for version in ["abc", "99999999999999999999", "9" * 5000, "²", "٣", "-1", " 1", "1.0", ""]:
         response = bithu.post(url, {"feed": "cells_good", "version": version}, follow=True)
         assert [m.level_tag for m in response.context["messages"]] == ["error"], version
@@ -321,13 +322,13 @@ def figure_form(figure, **changes):
 
 def test_after_saving_a_figure_only_a_path_on_this_site_is_followed(bithu):
     figure = Figure.objects.get(target__slug=BHYT, year__year=2023)
-    url = reverse("targets:edit", args=[2023, BHYT])
+    url = reverse("targets:edit", args=["cau-thia", 2023, BHYT])
     # redirect() took a bare word for the name of a view: "home" went home, "abc" crashed.
     for next_url in ["abc", "home", "targets:dashboard", "../", "https://example.org/", "//x.org/"]:
         response = bithu.post(url, figure_form(figure, next=next_url))
         assert (response.status_code, response.url) == (302, figure.get_absolute_url()), next_url
-    response = bithu.post(url, figure_form(figure, next="/2023/?area=1"))
-    assert response.url == "/2023/?area=1"
+    response = bithu.post(url, figure_form(figure, next="/cau-thia/2023/?area=1"))
+    assert response.url == "/cau-thia/2023/?area=1"
 
 
 def test_a_stale_version_of_a_figure_no_one_has_edited_shows_the_conflict(bithu):
@@ -337,7 +338,7 @@ def test_a_stale_version_of_a_figure_no_one_has_edited_shows_the_conflict(bithu)
     figure = Figure.objects.get(target__slug=BHYT, year__year=2023)
     assert figure.updated_by is None
     response = bithu.post(
-        reverse("targets:edit", args=[2023, BHYT]),
+        reverse("targets:edit", args=["cau-thia", 2023, BHYT]),
         figure_form(figure, actual="50", version=figure.version + 1),
     )
     assert response.status_code == 409

@@ -20,7 +20,7 @@ from .helpers import form_data, signed_in, text_of
 def next_year_form(client, year):
     """The address of the next-year form of ``year`` and what it posts as the page renders it:
     names as copied, every target carried over as ticked."""
-    url = reverse("targets:next_year", args=[year])
+    url = reverse("targets:next_year", args=["cau-thia", year])
     page = client.get(url)
     data = form_data(page, {"class": "figure-form next-year-form"})
     carried = re.findall(
@@ -64,7 +64,7 @@ def test_setting_up_2025_gives_each_active_cell_its_year_with_secretary_and_memb
     two = changes.get(object_id=new.get(cell__number=2).pk)
     assert (two.after["secretary_name"], two.after["members"]) == ("Đồng Thị Dưỡng", 25)
 
-    url = reverse("cells:cell", kwargs={"year": 2025, "number": 2})
+    url = reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2025, "number": 2})
     for client in (bithu, signed_in(secretary(2))):
         page = text_of(client.get(url))
         assert "Bí thư Đồng Thị Dưỡng" in page
@@ -76,7 +76,7 @@ def test_a_retired_cell_gets_no_year_and_a_cells_year_can_be_edited_after_setup(
     set_up_following(bithu, 2024)
     assert sorted(facts(2025)) == list(range(1, 10))
 
-    url = reverse("cells:rating_edit", kwargs={"year": 2025, "number": 4})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2025, "number": 4})
     data = form_data(bithu.get(url))
     assert (data["secretary_name"], data["members"]) == ("Lò Văn Thắng", "20")
     data |= {"secretary_name": "Lò Thị Hoa", "members": "21"}
@@ -140,7 +140,7 @@ CELL_PAGES = list(PATTERNS)
 
 
 def page_url(name, number):
-    kwargs = {"year": 2024, "number": number}
+    kwargs = {"committee": "cau-thia", "year": 2024, "number": number}
     if "<id:pk>" in PATTERNS[name]:
         kwargs["pk"] = Task.objects.get(cell__number=number).pk
     return reverse(f"cells:{name}", kwargs=kwargs)
@@ -166,7 +166,7 @@ def test_the_cell_page_and_digest_of_a_cell_without_a_year_show_what_there_is(la
         page = text_of(signed_in(late_cell).get(page_url(name, 11)))
         assert "Vận động hộ mới tham gia bảo hiểm y tế" in page
         assert "Bí thư –" in page or "Bí thư: –" in page
-    overview = text_of(bithu.get(reverse("cells:overview", args=[2024])))
+    overview = text_of(bithu.get(reverse("cells:overview", args=["cau-thia", 2024])))
     assert "Chi bộ khu phố mới" in overview
 
 
@@ -194,7 +194,7 @@ def test_the_wards_proposal_and_decision_create_the_cells_year(late_cell, bithu)
     assert CellYear.objects.get(cell__number=11, year__year=2024).steps.get().step == "proposal"
 
     Cell.objects.create(number=12, name="Chi bộ khu tái định cư")  # never rated: the decision
-    url = reverse("cells:rating_edit", kwargs={"year": 2024, "number": 12})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 12})
     data = form_data(bithu.get(url)) | {"secretary_name": "Lê Văn An", "members": "14"}
     data |= {"rating": "good", "members_good": "13"}
     assert bithu.post(url, data).status_code == 302
@@ -219,10 +219,10 @@ def test_a_year_set_up_before_cells_were_carried_starts_each_form_from_the_year_
     )
     assert not CellYear.objects.filter(year__year=2025).exists()
     for name in ("cell", "digest", "rating_self", "rating_proposal"):
-        url = reverse(f"cells:{name}", kwargs={"year": 2025, "number": 3})
+        url = reverse(f"cells:{name}", kwargs={"committee": "cau-thia", "year": 2025, "number": 3})
         assert bithu.get(url).status_code == 200
 
-    url = reverse("cells:rating_edit", kwargs={"year": 2025, "number": 3})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2025, "number": 3})
     data = form_data(bithu.get(url))
     assert (data["secretary_name"], data["members"]) == ("Hoàng Thị Lan", "19")
     assert bithu.post(url, data).status_code == 302  # saved as shown: the facts confirmed

@@ -19,7 +19,7 @@ def snapshot(year):
 
 def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(bithu):
     before = snapshot(2024)
-    url = reverse("targets:next_year", args=[2024])
+    url = reverse("targets:next_year", args=["cau-thia", 2024])
     data = form_data(bithu.get(url), {"class": "figure-form next-year-form"})
     assert data["committee_name"] == "Đảng bộ phường Cầu Thia"  # copied as a starting point
     retired = Target.objects.get(slug="dien-tich-lua")
@@ -37,7 +37,7 @@ def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(b
     }
     response = bithu.post(url, {**data, "carried": carried})
     assert response.status_code == 302
-    assert response.url == reverse("targets:grid", args=[2025])
+    assert response.url == reverse("targets:grid", args=["cau-thia", 2025])
 
     year = Year.objects.get(year=2025)
     assert (year.superior_party_body, year.executive_name, year.is_closed) == (
@@ -59,13 +59,13 @@ def test_the_next_year_is_opened_from_2024_with_its_targets_and_2024_unchanged(b
 
 
 def test_a_year_already_set_up_is_not_opened_twice(bithu):
-    response = bithu.get(reverse("targets:next_year", args=[2023]))
+    response = bithu.get(reverse("targets:next_year", args=["cau-thia", 2023]))
     assert response.status_code == 302
-    assert response.url == reverse("targets:dashboard", args=[2024])
+    assert response.url == reverse("targets:dashboard", args=["cau-thia", 2024])
 
 
 def test_only_ward_staff_open_a_year(secretary, bob_client):
-    url = reverse("targets:next_year", args=[2024])
+    url = reverse("targets:next_year", args=["cau-thia", 2024])
     assert signed_in(secretary(2)).get(url).status_code == 403
     assert bob_client.post(url, {}).status_code == 403
     assert not Year.objects.filter(year=2025).exists()

@@ -28,7 +28,7 @@ def figure(slug):
 
 
 def at_nine(name, **params):
-    return reverse(f"targets:{name}", args=[YEAR]) + f"?stage={NINE}"
+    return reverse(f"targets:{name}", args=["cau-thia", YEAR]) + f"?stage={NINE}"
 
 
 @pytest.fixture
@@ -51,12 +51,12 @@ def test_the_grid_writes_the_nine_months_figures_and_their_history(entered):
     assert stored.actual_half == Decimal("96.13")  # the other stages as they were
     change = FigureChange.objects.filter(figure=stored).order_by("-version").first()
     assert (change.old_actual_nine, change.new_actual_nine) == (None, Decimal("96.4"))
-    page = text_of(entered.get(reverse("targets:target", args=[YEAR, BHYT])))
+    page = text_of(entered.get(reverse("targets:target", args=["cau-thia", YEAR, BHYT])))
     assert "9 tháng" in page and "– → 96,4" in page
 
 
 def test_the_dashboard_at_nine_months_shows_the_level_without_verdict(entered):
-    page = entered.get(reverse("targets:dashboard", args=[YEAR]), {"stage": NINE})
+    page = entered.get(reverse("targets:dashboard", args=["cau-thia", YEAR]), {"stage": NINE})
     row = row_for(page, BHYT_NAME)
     assert "| 96,4" in row and "99,90%" in row and "Mức 9 tháng" in row
     assert "Vượt" not in row and "Chưa đạt" not in row

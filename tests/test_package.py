@@ -259,7 +259,7 @@ def test_the_ward_secretary_signs_in_and_sees_the_demo_dashboard(site):
     status, _, page = site.sign_in("bithu", PASSWORD)
     assert status == 200
     assert 'name="password"' not in page, "still on the sign-in page"
-    status, _, page = site.get("/2023/")
+    status, _, page = site.get("/cau-thia/2023/")
     assert status == 200
     assert "Tổng sản lượng lương thực" in page
 

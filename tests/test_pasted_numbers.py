@@ -37,7 +37,7 @@ def figures():
 
 @pasted
 def test_the_figures_page_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("targets:edit", args=[2023, "trong-cay-phan-tan"])
+    url = reverse("targets:edit", args=["cau-thia", 2023, "trong-cay-phan-tan"])
     before = figures()
     typed = {"plan": "3.100", "actual": paste, "note": "Số của tổ dân phố", "comment": "Đã gọi"}
 
@@ -54,7 +54,7 @@ def test_the_figures_page_refuses_a_pasted_column_and_keeps_what_was_typed(bithu
 
 @pasted
 def test_the_grid_refuses_a_pasted_column_on_its_row_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("targets:grid", args=[2024]) + "?stage=half"
+    url = reverse("targets:grid", args=["cau-thia", 2024]) + "?stage=half"
     trees = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
     before = figures()
     data = form_data(bithu.get(url), {"class": "grid-form"}) | {
@@ -81,7 +81,10 @@ def shares():
 @pasted
 def test_a_cells_shares_refuse_a_pasted_column_and_keep_what_was_typed(secretary, paste):
     client = signed_in(secretary(3))
-    url = reverse("cells:shares", kwargs={"year": 2024, "number": 3}) + "?stage=estimate"
+    url = (
+        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+        + "?stage=estimate"
+    )
     data = form_data(client.get(url), {"class": "share-form"})
     first, second = [name for name in data if f"initial-{name}" in data][:2]
     before = shares()
@@ -97,7 +100,10 @@ def test_a_cells_shares_refuse_a_pasted_column_and_keep_what_was_typed(secretary
 
 @pasted
 def test_splitting_a_plan_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("cells:share_split", kwargs={"year": 2024, "slug": "trong-cay-phan-tan"})
+    url = reverse(
+        "cells:share_split",
+        kwargs={"committee": "cau-thia", "year": 2024, "slug": "trong-cay-phan-tan"},
+    )
     data = form_data(bithu.get(url), {"class": "share-form"})
     first, second = [name for name in data if f"initial-{name}" in data][:2]
     before = shares()
@@ -114,7 +120,7 @@ def test_splitting_a_plan_refuses_a_pasted_column_and_keeps_what_was_typed(bithu
 @pasted
 @pytest.mark.parametrize("step", ["rating_self", "rating_proposal"])
 def test_a_ratings_counts_refuse_a_pasted_column_and_keep_what_was_typed(bithu, paste, step):
-    url = reverse(f"cells:{step}", kwargs={"year": 2024, "number": 3})
+    url = reverse(f"cells:{step}", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
     typed = {
         "rating": "good",
         "members_excellent": "2",
@@ -139,7 +145,7 @@ def test_a_ratings_counts_refuse_a_pasted_column_and_keep_what_was_typed(bithu, 
 
 @pasted
 def test_the_decided_rating_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("cells:rating_edit", kwargs={"year": 2024, "number": 2})
+    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2})
     before = list(CellYear.objects.order_by("pk").values())
     typed = {"secretary_name": "Đồng Thị Dưỡng", "members": paste, "members_good": "20"}
 
@@ -176,7 +182,7 @@ def test_an_import_refuses_a_text_cell_holding_a_pasted_column(bithu, paste):
     before = snapshot()
 
     page = bithu.post(
-        reverse("targets:import_upload", args=[2024]),
+        reverse("targets:import_upload", args=["cau-thia", 2024]),
         {"file": SimpleUploadedFile("so-lieu.xlsx", content), "stage": "estimate"},
         follow=True,
     )

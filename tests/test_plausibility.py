@@ -155,7 +155,7 @@ def test_a_rate_is_questioned_exactly_above_100_or_twice_last_years(plan, value,
 
 
 def edit_url(slug, year=2023):
-    return reverse("targets:edit", args=[year, slug])
+    return reverse("targets:edit", args=["cau-thia", year, slug])
 
 
 def figure(slug, year=2023):
@@ -279,7 +279,7 @@ def test_the_next_year_starts_with_this_years_thresholds(bithu):
     year = Year.objects.get(year=2024)
     year.plausible_max_times_plan, year.plausible_max_times_share = D(4), D("1.2")
     year.save()
-    url = reverse("targets:next_year", args=[2024])
+    url = reverse("targets:next_year", args=["cau-thia", 2024])
     data = form_data(bithu.get(url), {"class": "figure-form next-year-form"})
     assert (data["plausible_max_times_plan"], data["plausible_max_times_share"]) == ("4", "1,2")
     carried = data.pop("carried")
@@ -292,7 +292,7 @@ def test_the_next_year_starts_with_this_years_thresholds(bithu):
 
 
 def grid_url(year=2024, stage="half"):
-    return reverse("targets:grid", args=[year]) + f"?stage={stage}"
+    return reverse("targets:grid", args=["cau-thia", year]) + f"?stage={stage}"
 
 
 def test_the_grid_questions_a_row_saves_the_others_and_saves_it_once_confirmed(bithu):
@@ -329,7 +329,10 @@ def test_the_grid_questions_a_row_saves_the_others_and_saves_it_once_confirmed(b
 
 
 def shares_url(number=3, stage="estimate"):
-    return reverse("cells:shares", kwargs={"year": 2024, "number": number}) + f"?stage={stage}"
+    return (
+        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": number})
+        + f"?stage={stage}"
+    )
 
 
 def share_prefix(number, slug):
@@ -367,7 +370,9 @@ def test_a_cells_report_well_above_its_share_is_questioned_and_saved_once_confir
 
 
 def rating_url(step="rating_self", number=3):
-    return reverse(f"cells:{step}", kwargs={"year": 2024, "number": number})
+    return reverse(
+        f"cells:{step}", kwargs={"committee": "cau-thia", "year": 2024, "number": number}
+    )
 
 
 def counts(excellent, good, completed, not_completed):

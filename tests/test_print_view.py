@@ -152,12 +152,12 @@ def assert_printed_as_the_word_file(printed):
 
 
 def test_the_final_report_of_2023_prints_as_the_word_file(office, poppler):
-    printed = print_to_pdf(office, "/2023/report/?stage=final", "report-2023-final")
+    printed = print_to_pdf(office, "/cau-thia/2023/report/?stage=final", "report-2023-final")
     annexes = assert_printed_as_the_word_file(printed)
     # The cells' ratings: the abbreviations of its heading row whole on each page.
     assert all(re.search(r"\bHTXSNV\b", page.text) for page in annexes["PHỤ LỤC II"])
 
 
 def test_the_estimate_report_of_2024_prints_as_the_word_file(office, poppler):
-    printed = print_to_pdf(office, "/2024/report/?stage=estimate", "report-2024-estimate")
+    printed = print_to_pdf(office, "/cau-thia/2024/report/?stage=estimate", "report-2024-estimate")
     assert_printed_as_the_word_file(printed)

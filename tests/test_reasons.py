@@ -26,7 +26,7 @@ MISSING_2024 = [
 
 def close(client, year=2024):
     """Close ``year`` from its review, the confirmation ticked."""
-    url = reverse("targets:close", args=[year])
+    url = reverse("targets:close", args=["cau-thia", year])
     return client.post(url, form_data(client.get(url)) | {"confirm": "on"}, follow=True)
 
 
@@ -50,7 +50,7 @@ def test_closing_is_refused_with_the_targets_still_lacking_a_reason(bithu):
 def test_closing_is_allowed_once_every_missing_reason_and_final_figure_is_given_on_the_grid(
     bithu,
 ):
-    url = reverse("targets:grid", args=[2024])
+    url = reverse("targets:grid", args=["cau-thia", 2024])
     data = form_data(bithu.get(url, {"stage": "estimate"}), {"class": "grid-form"})
     missing = [f for f in Figure.objects.filter(year__year=2024) if f.needs_reason]
     assert len(missing) == len(MISSING_2024)
@@ -72,11 +72,11 @@ def test_closing_is_allowed_once_every_missing_reason_and_final_figure_is_given_
 
 
 def test_a_reason_typed_on_the_figures_page_reaches_the_print_view_and_the_workbook(bithu):
-    url = reverse("targets:edit", args=[2024, "giam-ho-can-ngheo"])
+    url = reverse("targets:edit", args=["cau-thia", 2024, "giam-ho-can-ngheo"])
     reason = "Một số hộ mới phát sinh do ốm đau, thiên tai."
     assert bithu.post(url, form_data(bithu.get(url)) | {"reason": reason}).status_code == 302
-    assert reason in text_of(bithu.get(reverse("targets:report", args=[2024])))
-    workbook = bithu.get(reverse("targets:report_workbook", args=[2024]))
+    assert reason in text_of(bithu.get(reverse("targets:report", args=["cau-thia", 2024])))
+    workbook = bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2024]))
     sheet = load_workbook(io.BytesIO(workbook.content))["Chỉ tiêu"]
     header = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "STT")
     row = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "Giảm hộ cận nghèo")

@@ -178,7 +178,7 @@ def test_the_report_text_page_offers_the_draft_and_the_labels_split_the_causes(b
     bhyt = Figure.objects.get(year__year=2023, target__slug="bao-hiem-y-te")
     bhyt.reason = "Khách quan: giá thẻ tăng. CHỦ QUAN: tuyên truyền chưa sâu"
     bhyt.save()
-    url = reverse("targets:report_text", args=[2023])
+    url = reverse("targets:report_text", args=["cau-thia", 2023])
     page = bithu.get(f"{url}?stage=final&draft=1")
     fields = {name: value.replace("\r\n", "\n") for name, value in form_data(page, FORM).items()}
     assert "thành lập mới 03 tổ hợp tác, bằng 150% kế hoạch" in fields["results"]

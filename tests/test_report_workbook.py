@@ -86,7 +86,7 @@ def as_decimal(value):
 
 def downloaded(client, year=2023):
     """The report workbook as the office downloads it."""
-    response = client.get(reverse("targets:report_workbook", args=[year]))
+    response = client.get(reverse("targets:report_workbook", args=["cau-thia", year]))
     assert response.status_code == 200
     return load_workbook(io.BytesIO(response.content))
 
@@ -94,7 +94,7 @@ def downloaded(client, year=2023):
 def mark(client, final, year=2023):
     """Tick or untick "final text" in the report's text form, as the office does: a report is
     a draft until its text is approved."""
-    url = reverse("targets:report_text", args=[year])
+    url = reverse("targets:report_text", args=["cau-thia", year])
     data = form_data(client.get(url), {"class": "report-text-form"})
     data.pop("is_final", None)
     response = client.post(url, data | ({"is_final": "on"} if final else {}))
@@ -500,7 +500,9 @@ def printed_pages(client, folder):
     page's words as (x0, y0, x1, y1, word)."""
     command = soffice()
     path = folder / "bao-cao-2023.xlsx"
-    path.write_bytes(client.get(reverse("targets:report_workbook", args=[2023])).content)
+    path.write_bytes(
+        client.get(reverse("targets:report_workbook", args=["cau-thia", 2023])).content
+    )
     subprocess.run(
         [
             command,

@@ -41,7 +41,7 @@ def with_evidence(commented, bithu):
     slugs = list(Figure.objects.filter(year__year=2024).values_list("target__slug", flat=True))
     for slug in slugs:
         bithu.post(
-            reverse("targets:evidence_upload", args=[2024, slug]),
+            reverse("targets:evidence_upload", args=["cau-thia", 2024, slug]),
             {"file": SimpleUploadedFile(evidence_name(slug), PDF, "application/pdf")},
         )
     assert Evidence.objects.filter(figure__year__year=2024).count() == len(slugs)
@@ -57,7 +57,7 @@ def test_on_every_target_page_of_the_year_the_office_sees_its_comment_and_eviden
     with_evidence, bithu
 ):
     for slug in with_evidence:
-        office = text_of(bithu.get(reverse("targets:target", args=[2024, slug])))
+        office = text_of(bithu.get(reverse("targets:target", args=["cau-thia", 2024, slug])))
         assert COMMENT in office and evidence_name(slug) in office, slug
 
 
@@ -65,7 +65,7 @@ def test_on_every_target_page_of_their_year_a_cell_secretary_sees_neither(with_e
     chibo = signed_in(secretary(3))
     year = secretary_year(chibo)
     for slug in with_evidence:
-        read = chibo.get(reverse("targets:target", args=[year, slug]))
+        read = chibo.get(reverse("targets:target", args=["cau-thia", year, slug]))
         assert read.status_code == 200
         assert COMMENT not in text_of(read), slug
         assert "bien-ban-doi-chieu" not in read.content.decode(), slug
@@ -108,7 +108,7 @@ def test_no_page_a_cell_secretary_can_reach_shows_a_comment_or_an_evidence_file(
     """Every page of the year reachable by following links from the secretary's own cell,
     workbooks included."""
     chibo = signed_in(secretary(3))
-    start = reverse("cells:cell", kwargs={"year": year, "number": 3})
+    start = reverse("cells:cell", kwargs={"committee": "cau-thia", "year": year, "number": 3})
     seen, waiting = set(), deque([start])
     while waiting:
         url = waiting.popleft()
@@ -125,8 +125,10 @@ def test_no_page_a_cell_secretary_can_reach_shows_a_comment_or_an_evidence_file(
             if response["Content-Type"].startswith("text/html"):
                 waiting.extend(linked_pages(response))
     # The walk reached the year's target pages and the cell's own pages.
-    assert reverse("targets:target", args=[year, with_evidence[0]]) in seen
-    assert reverse("cells:digest", kwargs={"year": year, "number": 3}) in seen
+    assert reverse("targets:target", args=["cau-thia", year, with_evidence[0]]) in seen
+    assert (
+        reverse("cells:digest", kwargs={"committee": "cau-thia", "year": year, "number": 3}) in seen
+    )
 
 
 def test_a_cell_secretary_is_refused_the_evidence_files_themselves(with_evidence, secretary):
@@ -143,7 +145,7 @@ def closed_2023(demo):
 
 
 def rating_self_2023():
-    return reverse("cells:rating_self", kwargs={"year": 2023, "number": 3})
+    return reverse("cells:rating_self", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
 
 
 def is_local(location):
@@ -172,13 +174,15 @@ def test_a_referer_to_elsewhere_sends_the_secretary_to_their_cell_and_changes_no
     response = getattr(client, method)(rating_self_2023(), headers={"referer": referer})
     assert response.status_code == 302
     assert is_local(response["Location"])
-    assert response["Location"] == reverse("cells:cell", kwargs={"year": 2023, "number": 3})
+    assert response["Location"] == reverse(
+        "cells:cell", kwargs={"committee": "cau-thia", "year": 2023, "number": 3}
+    )
     assert client.get(response["Location"]).status_code == 200
     assert list(CellYear.objects.filter(cell__number=3).values()) == before
 
 
 def test_a_referer_of_this_site_sends_the_secretary_back_to_that_page(closed_2023, secretary):
-    back = reverse("cells:digest", kwargs={"year": 2023, "number": 3})
+    back = reverse("cells:digest", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
     response = signed_in(secretary(3)).get(
         rating_self_2023(), headers={"referer": f"http://testserver{back}"}
     )
@@ -186,8 +190,10 @@ def test_a_referer_of_this_site_sends_the_secretary_back_to_that_page(closed_202
 
 
 def test_over_https_a_plain_http_referer_is_not_believed(closed_2023, secretary):
-    back = reverse("cells:digest", kwargs={"year": 2023, "number": 3})
+    back = reverse("cells:digest", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
     response = signed_in(secretary(3)).get(
         rating_self_2023(), headers={"referer": f"http://testserver{back}"}, secure=True
     )
-    assert response["Location"] == reverse("cells:cell", kwargs={"year": 2023, "number": 3})
+    assert response["Location"] == reverse(
+        "cells:cell", kwargs={"committee": "cau-thia", "year": 2023, "number": 3}
+    )

@@ -79,7 +79,7 @@ def test_an_idle_session_expires_after_30_minutes_and_activity_extends_it(accoun
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     client = Client()
     sign_in(client)
-    dashboard = reverse("targets:dashboard", args=[2023])
+    dashboard = reverse("targets:dashboard", args=["cau-thia", 2023])
 
     def expiry():
         return Session.objects.get(session_key=client.session.session_key).expire_date
@@ -115,8 +115,8 @@ def test_a_password_change_ends_the_other_sessions(accounts):
         },
     )
     assert response.status_code == 302
-    assert here.get(reverse("targets:dashboard", args=[2023])).status_code == 200
-    gone = there.get(reverse("targets:dashboard", args=[2023]))
+    assert here.get(reverse("targets:dashboard", args=["cau-thia", 2023])).status_code == 200
+    gone = there.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
     assert gone.status_code == 302 and gone.url.startswith(reverse("login"))
 
 
@@ -142,7 +142,7 @@ def test_pages_carry_the_security_headers(bob_client):
 
 
 def test_error_pages_speak_vietnamese_and_show_no_traceback(bob_client, demo, monkeypatch):
-    missing = bob_client.get("/1999/")
+    missing = bob_client.get("/cau-thia/1999/")
     assert missing.status_code == 404 and "Không tìm thấy trang" in text_of(missing)
 
     def broken(year):
@@ -150,7 +150,7 @@ def test_error_pages_speak_vietnamese_and_show_no_traceback(bob_client, demo, mo
 
     monkeypatch.setattr("targets.views.YearReport.for_year", broken)
     bob_client.raise_request_exception = False
-    failed = bob_client.get(reverse("targets:dashboard", args=[2023]))
+    failed = bob_client.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
     assert failed.status_code == 500
     assert "Lỗi máy chủ" in text_of(failed)
     assert "Traceback" not in failed.content.decode() and "secret detail" not in text_of(failed)

@@ -8,7 +8,9 @@ from .helpers import rows_of, text_of
 
 
 def test_the_target_page_shows_the_year_all_years_a_chart_and_the_note(alice_client, demo):
-    response = alice_client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
+    response = alice_client.get(
+        reverse("targets:target", args=["cau-thia", 2023, "giam-ho-can-ngheo"])
+    )
     assert response.status_code == 200
     text = text_of(response)
     assert "Giảm hộ cận nghèo" in text and "208,33%" in text
@@ -27,7 +29,9 @@ def test_the_history_lists_every_change_with_who_when_old_and_new(bob_client, al
     figure.save(changed_by=alice)
     figure.plan = Decimal("12.5")
     figure.save(changed_by=alice)
-    response = bob_client.get(reverse("targets:target", args=[2023, "giam-ho-can-ngheo"]))
+    response = bob_client.get(
+        reverse("targets:target", args=["cau-thia", 2023, "giam-ho-can-ngheo"])
+    )
     history = [row for row in rows_of(response) if "alice" in row or "hệ thống" in row]
     assert len(history) == 3
     # Plan, six months, nine months, estimate, full year.
@@ -37,9 +41,14 @@ def test_the_history_lists_every_change_with_who_when_old_and_new(bob_client, al
 
 
 def test_the_bhyt_note_records_what_the_source_said(alice_client, demo):
-    text = text_of(alice_client.get(reverse("targets:target", args=[2023, "bao-hiem-y-te"])))
+    text = text_of(
+        alice_client.get(reverse("targets:target", args=["cau-thia", 2023, "bao-hiem-y-te"]))
+    )
     assert "101%" in text and "99,76%" in text and "Chưa đạt" in text
 
 
 def test_an_unknown_target_is_not_found(bob_client, demo):
-    assert bob_client.get(reverse("targets:target", args=[2023, "no-such"])).status_code == 404
+    assert (
+        bob_client.get(reverse("targets:target", args=["cau-thia", 2023, "no-such"])).status_code
+        == 404
+    )

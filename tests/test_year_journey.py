@@ -93,14 +93,14 @@ def set_up_following_year(page, year):
     page.get_by_role("link", name=f"Thiết lập năm {following}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Thiết lập năm {following}")
     page.get_by_role("button", name=f"Thiết lập năm {following}", exact=True).click()
-    expect(page).to_have_url(re.compile(rf"/{following}/grid/$"))
+    expect(page).to_have_url(re.compile(rf"/cau-thia/{following}/grid/$"))
     expect(page.get_by_role("status")).to_contain_text(f"Đã thiết lập năm {following}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Số liệu năm {following}")
 
 
 def expect_own_cell(phone, year):
     """The phone shows cell 2's page of ``year`` with its secretary and members, not "–"."""
-    expect(phone).to_have_url(re.compile(rf"/{year}/cells/{CELL}/$"))
+    expect(phone).to_have_url(re.compile(rf"/cau-thia/{year}/cells/{CELL}/$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text(CELL_NAME)
     facts = phone.locator("dl.figure")
     expect(facts.locator("dd").nth(0)).to_have_text(CELL_SECRETARY)
@@ -133,7 +133,7 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
 
     # 1. The ward secretary sets up 2025 from 2024 and types a handful of its plans.
     sign_in(office, "bithu")
-    expect(office).to_have_url(re.compile(r"/2024/$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2024/$"))
     set_up_following_year(office, 2024)
     figures = figures_of(2025)
     assert len(figures) == 40 and all(f.plan is None for f in figures.values())
@@ -155,13 +155,13 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     cell_secretary_opens_the_app(phone, 2025)
 
     # 2. Six months: a few figures on the grid at that stage; the dashboard shows the stage.
-    office.goto("/2025/grid/?stage=half")
+    office.goto("/cau-thia/2025/grid/?stage=half")
     for slug, typed in HALF.items():
         amount(office, figures[slug], "actual_half").fill(typed)
     office.get_by_role("button", name="Lưu thay đổi").click()
     expect(office.get_by_role("status")).to_contain_text(f"Đã lưu {len(HALF)} chỉ tiêu")
     office.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
-    expect(office).to_have_url(re.compile(r"/2025/(\?[^/]*)?$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/(\?[^/]*)?$"))
     stages = office.get_by_role("navigation", name="Kỳ số liệu")
     expect(stages.locator("[aria-current='page']")).to_have_text("Thực hiện 6 tháng")
     summary = office.locator("#summary")
@@ -171,7 +171,7 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     expect(grain.locator(".percent-text")).to_have_text("50,00%")  # 650 of 1.300
 
     # 3. The estimate for the year-end conference.
-    office.goto("/2025/grid/?stage=estimate")
+    office.goto("/cau-thia/2025/grid/?stage=estimate")
     for slug, typed in ESTIMATE.items():
         amount(office, figures[slug], "actual_estimate").fill(typed)
     office.get_by_role("button", name="Lưu thay đổi").click()
@@ -182,7 +182,7 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     # 4. The closing review: blocked, then unblocked target by target.
     office.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
     office.get_by_role("link", name="Chốt số liệu năm", exact=True).click()
-    expect(office).to_have_url(re.compile(r"/2025/close/$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/close/$"))
     expect(office.get_by_role("heading", level=1)).to_have_text("Chốt số liệu năm 2025")
     expect(office.locator("ul.without-final li")).to_have_count(40)
     expect(office.locator("ul.without-reason")).to_contain_text(f"2. {RICE_NAME}")
@@ -196,7 +196,7 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     office.get_by_role(
         "button", name="Lấy số ước làm số thực hiện của các chỉ tiêu đã đánh dấu"
     ).click()
-    expect(office).to_have_url(re.compile(r"/2025/close/$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/close/$"))
     expect(office.get_by_role("status")).to_contain_text(
         "Đã lấy số ước làm số thực hiện của 2 chỉ tiêu"
     )
@@ -213,26 +213,26 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
             figure.actual = figure.plan  # a milestone's plan, 1, is "achieved"
             figure.save(changed_by=bithu)
     office.locator("ul.without-reason").get_by_role("link", name=f"2. {RICE_NAME}").click()
-    expect(office).to_have_url(re.compile(rf"/2025/targets/{RICE}/edit/\?next="))
+    expect(office).to_have_url(re.compile(rf"/cau-thia/2025/targets/{RICE}/edit/\?next="))
     office.get_by_label("Nguyên nhân chưa đạt").fill(
         "Một phần diện tích chuyển sang trồng rau màu; sẽ rà soát quy hoạch năm sau."
     )
     office.get_by_role("button", name="Lưu", exact=True).click()
 
     # Back on the review, reloaded: nothing blocks; the confirmation is still asked for.
-    expect(office).to_have_url(re.compile(r"/2025/close/$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/close/$"))
     expect(office.get_by_text("Không còn việc gì phải hoàn thành trước khi chốt")).to_be_visible()
     expect(office.locator("ul.blocking")).to_have_count(0)
     expect(close).to_be_enabled()
     close.click()
-    expect(office).to_have_url(re.compile(r"/2025/close/$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/close/$"))
     expect(office.locator("form.close-form .error")).to_contain_text(
         "Đồng chí hãy đánh dấu ô xác nhận đã đọc các lưu ý"
     )
     assert not Year.objects.get(year=2025).is_closed
     office.get_by_label(re.compile("đã đọc các lưu ý")).check()
     office.get_by_role("button", name="Chốt số liệu năm 2025").click()
-    expect(office).to_have_url(re.compile(r"/2025/(\?[^/]*)?$"))
+    expect(office).to_have_url(re.compile(r"/cau-thia/2025/(\?[^/]*)?$"))
     expect(office.get_by_role("status")).to_contain_text("Đã chốt số liệu năm 2025")
     expect(office.locator("p.meta .closed")).to_have_text("Đã chốt số liệu")
     assert Year.objects.get(year=2025).is_closed
@@ -253,7 +253,7 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
         who: [
             (text, url)
             for text, url in found
-            if not (text == BAD_REQUEST_LOG and urlsplit(url).path == "/2025/close/")
+            if not (text == BAD_REQUEST_LOG and urlsplit(url).path == "/cau-thia/2025/close/")
         ]
         for who, found in errors.items()
     }

@@ -153,6 +153,7 @@ class Walk:
         imports = self.facts.imports[year]
         uploader = self.user.username if self.user and self.user.username in imports else "bithu"
         return {
+            "committee": "cau-thia",
             "year": year,
             "target": self.rng.choice([figure.target.slug for figure in figures]),
             "shared_target": self.rng.choice(
@@ -414,7 +415,7 @@ def test_a_page_that_crashes_is_reported_with_its_exception_and_where(
     facts, seed, db, stored_evidence
 ):
     walk = Walk(facts, "ward staff", seed)
-    dashboard = f"/{facts.years[0]}/"
+    dashboard = f"/cau-thia/{facts.years[0]}/"
     with mock.patch.object(YearReport, "for_year", side_effect=RuntimeError("the sums broke")):
         walk.visit("targets:dashboard", dashboard)
     [crash] = walk.crashes

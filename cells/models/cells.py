@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.access import is_cell_secretary
 from targets.fields import CleanCharField
-from targets.models import Figure, Year, refuse_to_reword_closed_reports
+from targets.models import Figure, refuse_to_reword_closed_reports
 from targets.report import latest_stage
 from targets.stages import STAGE_FIELDS
 
@@ -54,8 +54,14 @@ class CellQuerySet(models.QuerySet):
 class Cell(models.Model):
     """A party cell (chi bộ) of the ward, most of them one per residential group."""
 
-    number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    name = CleanCharField(_("name"), max_length=200, unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        on_delete=models.PROTECT,
+        related_name="cells",
+        verbose_name=_("committee"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = CleanCharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     illustrative = models.BooleanField(
         _("illustrative name"), default=False, help_text=_("A demo name, not a real cell's.")
@@ -68,7 +74,11 @@ class Cell(models.Model):
         verbose_name = _("party cell")
         verbose_name_plural = _("party cells")
         constraints = [
-            models.CheckConstraint(condition=Q(number__gte=1), name="cell_number_positive")
+            models.CheckConstraint(condition=Q(number__gte=1), name="cell_number_positive"),
+            models.UniqueConstraint(
+                fields=["committee", "number"], name="cell_number_per_committee"
+            ),
+            models.UniqueConstraint(fields=["committee", "name"], name="cell_name_per_committee"),
         ]
 
     def __str__(self):
@@ -81,7 +91,7 @@ class Cell(models.Model):
 
     def url_in(self, year):
         """The cell's page in ``year`` (a Year)."""
-        return reverse("cells:cell", kwargs={"year": year.year, "number": self.number})
+        return reverse("cells:cell", kwargs={**year.address, "number": self.number})
 
     def new_year(self, year):
         """The cell's year ``year``, unsaved, with its secretary and members carried over from
@@ -99,9 +109,9 @@ class Cell(models.Model):
         """The year the cell's secretary lands on: the latest open year in which the cell has
         work due (a task still to be done, or a share with nothing reported at the stage the
         year has come to), else the latest open year, else the latest year."""
-        years = list(Year.objects.open())
+        years = list(self.committee.years.open())
         if not years:
-            return Year.objects.first()
+            return self.committee.years.first()
         due = set(
             self.tasks.filter(year__in=years).pending().order_by().values_list("year_id", flat=True)
         )

@@ -45,8 +45,14 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 class Area(models.Model):
     """An area of work (lĩnh vực) that groups targets; reports number areas I, II, III, IV."""
 
-    position = models.PositiveSmallIntegerField(_("position"), unique=True)
-    name = CleanCharField(_("name"), max_length=200, unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        on_delete=models.PROTECT,
+        related_name="areas",
+        verbose_name=_("committee"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = CleanCharField(_("name"), max_length=200)
 
     class Meta:
         ordering = ["position"]
@@ -56,7 +62,11 @@ class Area(models.Model):
             models.CheckConstraint(
                 condition=Q(position__gte=1, position__lte=len(ROMAN)),
                 name="area_position_numbered",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "position"], name="area_position_per_committee"
+            ),
+            models.UniqueConstraint(fields=["committee", "name"], name="area_name_per_committee"),
         ]
 
     def __str__(self):
@@ -105,13 +115,19 @@ class Target(Recorded):
     The plan and actual of each year live in Figure; the target itself outlives the years.
     """
 
+    committee = models.ForeignKey(
+        "committees.Committee",
+        on_delete=models.PROTECT,
+        related_name="targets",
+        verbose_name=_("committee"),
+    )
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="targets", verbose_name=_("area")
     )
     position = models.PositiveSmallIntegerField(
-        _("number"), unique=True, help_text=_("The target's number (STT) across the ward's list.")
+        _("number"), help_text=_("The target's number (STT) across the ward's list.")
     )
-    slug = models.SlugField(_("key"), max_length=80, unique=True)
+    slug = models.SlugField(_("key"), max_length=80)
     name = CleanCharField(_("name"), max_length=300)
     unit = CleanCharField(_("unit"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -146,7 +162,11 @@ class Target(Recorded):
                 condition=Q(direction__in=Direction.values), name="target_direction_known"
             ),
             models.UniqueConstraint(
-                fields=["rating_feed"],
+                fields=["committee", "position"], name="target_number_per_committee"
+            ),
+            models.UniqueConstraint(fields=["committee", "slug"], name="target_key_per_committee"),
+            models.UniqueConstraint(
+                fields=["committee", "rating_feed"],
                 condition=~Q(rating_feed=""),
                 name="target_one_per_rating_feed",
                 violation_error_message=_("Another target already takes this figure."),
@@ -167,11 +187,11 @@ class Target(Recorded):
             self.clean()
             super().save(*args, **kwargs)
 
-    @classmethod
-    def unique_slug(cls, name):
-        """A key no other target has: the name's, numbered if taken."""
+    @staticmethod
+    def unique_slug(name, targets):
+        """A key no other of ``targets`` (a committee's) has: the name's, numbered if taken."""
         base = slug_of(name) or "chi-tieu"
-        taken = set(cls.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = set(targets.filter(slug__startswith=base).values_list("slug", flat=True))
         return next(
             slug
             for slug in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
@@ -249,7 +269,13 @@ class Year(Recorded, ClosableYear):
     became part of Lào Cai in 2025), so they are data of the year, never code.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    committee = models.ForeignKey(
+        "committees.Committee",
+        on_delete=models.PROTECT,
+        related_name="years",
+        verbose_name=_("committee"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
     committee_name = CleanCharField(
         _("party organisation"), max_length=200, help_text=_("E.g. Đảng bộ phường Cầu Thia.")
     )
@@ -367,6 +393,7 @@ class Year(Recorded, ClosableYear):
             ("close_year", _("Can close and reopen a year")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="year_once_per_committee"),
             models.CheckConstraint(
                 condition=Q(year__gte=2000, year__lte=2100), name="year_plausible"
             ),
@@ -400,6 +427,11 @@ class Year(Recorded, ClosableYear):
             Year.lock_open(self.pk)
             return super().delete(*args, **kwargs)
 
+    @property
+    def address(self):
+        """What a page of this year is addressed by: its committee's key and its number."""
+        return {"committee": self.committee.slug, "year": self.year}
+
     def issued_as(self, stage):
         """The number and date a report at ``stage`` was issued under ("" and None until it
         is): the six-month review's, the estimate's (made for the year-end conference) or the
@@ -429,12 +461,14 @@ class Year(Recorded, ClosableYear):
         figure with no plan yet for each target ``carried`` over and each new target (unsaved
         Targets, numbered here after the last one). Nothing of this year changes."""
         with transaction.atomic():
-            following = Year(year=self.year + 1, **names)
+            following = Year(committee=self.committee, year=self.year + 1, **names)
             following.save(changed_by=by)
-            last = Target.objects.aggregate(last=models.Max("position"))["last"] or 0
+            targets = self.committee.targets
+            last = targets.aggregate(last=models.Max("position"))["last"] or 0
             for number, target in enumerate(new_targets, start=last + 1):
+                target.committee = self.committee
                 target.position = number
-                target.slug = Target.unique_slug(target.name)
+                target.slug = Target.unique_slug(target.name, targets)
                 target.save(changed_by=by)
             for target in [*carried, *new_targets]:
                 Figure(target=target, year=following).save(changed_by=by)
@@ -608,7 +642,7 @@ class Figure(OfOpenYear, StageActuals):
             return True
 
     def get_absolute_url(self):
-        return reverse("targets:target", args=[self.year.year, self.target.slug])
+        return reverse("targets:target", kwargs={**self.year.address, "slug": self.target.slug})
 
     def of_year_before(self):
         """The same target's figure of the year before, or None."""

@@ -94,7 +94,10 @@ class Evidence(models.Model):
 
     def get_absolute_url(self):
         figure = self.figure
-        return reverse("targets:evidence", args=[figure.year.year, figure.target.slug, self.pk])
+        return reverse(
+            "targets:evidence",
+            kwargs={**figure.year.address, "slug": figure.target.slug, "pk": self.pk},
+        )
 
     @property
     def download_name(self):
@@ -137,4 +140,4 @@ class Import(models.Model):
         return f"{self.file_name} ({self.year})"
 
     def get_absolute_url(self):
-        return reverse("targets:import", args=[self.year.year, self.pk])
+        return reverse("targets:import", kwargs={**self.year.address, "pk": self.pk})

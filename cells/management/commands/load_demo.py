@@ -12,6 +12,7 @@ from django.db import transaction
 
 from cells.models import SHARE_AMOUNTS, Cell, CellSecretary, CellYear, Share, Task, TaskNote
 from cells.roles import CELL_SECRETARIES, WARD_STAFF
+from committees.models import Account, Committee
 from targets import narrative
 from targets.models import Area, Figure, ReportText, Target, Year
 from targets.report import YearReport
@@ -71,8 +72,9 @@ class Command(BaseCommand):
         data, cells_data = read(file), read(cells_file)
         self.reset = reset
         self.created = self.changed = 0
+        committee = self.put_committee(data["committee"])
         closed = sorted(
-            Year.objects.filter(
+            committee.years.filter(
                 year__in=[row["year"] for row in data["years"]], is_closed=True
             ).values_list("year", flat=True)
         )
@@ -84,14 +86,16 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             years = {
-                row["year"]: self.put(Year, {"year": row["year"]}, row)
+                row["year"]: self.put(Year, {"committee": committee, "year": row["year"]}, row)
                 for row in data["years"]
                 if row["year"] not in closed
             }
             targets = {}
             for area_row in data["areas"]:
                 area = self.put(
-                    Area, {"position": area_row["position"]}, {"name": area_row["name"]}
+                    Area,
+                    {"committee": committee, "position": area_row["position"]},
+                    {"name": area_row["name"]},
                 )
                 for row in area_row["targets"]:
                     fields = (
@@ -105,7 +109,7 @@ class Command(BaseCommand):
                     )
                     target = self.put(
                         Target,
-                        {"slug": row["slug"]},
+                        {"committee": committee, "slug": row["slug"]},
                         {key: row[key] for key in fields if key in row} | {"area": area},
                     )
                     targets[target.slug] = target
@@ -115,7 +119,7 @@ class Command(BaseCommand):
             cells = {
                 row["number"]: self.put(
                     Cell,
-                    {"number": row["number"]},
+                    {"committee": committee, "number": row["number"]},
                     {"name": row["name"], "illustrative": row["illustrative"]},
                 )
                 for row in data["cells"]
@@ -128,12 +132,12 @@ class Command(BaseCommand):
             self.put_tasks(cells_data["tasks"], cells, years, targets)
             self.put_shares(cells_data.get("shares", []), cells, years, targets)
             self.put_issued_texts(years.values())
-            users = self.put_users(cells, password, demo_names(data, cells_data))
+            users = self.put_users(committee, cells, password, demo_names(data, cells_data))
         if options["verbosity"]:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data: {self.created} rows created, {self.changed} figures reset "
-                    f"({Target.objects.count()} targets, {Cell.objects.count()} cells, "
+                    f"({committee.targets.count()} targets, {committee.cells.count()} cells, "
                     f"years {', '.join(str(y) for y in sorted(years))})."
                 )
             )
@@ -142,6 +146,18 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"The figures of {', '.join(map(str, closed))} are closed: left as they are."
                 )
+
+    def put_committee(self, row):
+        """The demo's committee, under its superior (each created if missing)."""
+        superior = row.get("superior")
+        if superior is not None:
+            superior = self.put_committee(superior)
+        committee = Committee.objects.filter(slug=row["slug"]).first()
+        if committee is None:
+            committee = Committee(slug=row["slug"], name=row["name"], superior=superior)
+            committee.save()
+            self.created += 1
+        return committee
 
     def put(self, model, lookup, values):
         values = {k: v for k, v in values.items() if k not in lookup}
@@ -220,7 +236,7 @@ class Command(BaseCommand):
                 self.created += created
                 self.changed += not created
 
-    def put_users(self, cells, password, names):
+    def put_users(self, committee, cells, password, names):
         """bithu in the ward staff group; chiboN linked to cell N. Returns how to sign in.
 
         Each account carries the name the ward writes (``names``, see demo_names), which the
@@ -259,6 +275,7 @@ class Command(BaseCommand):
                 if renamed or password:
                     user.save()
             user.groups.add(group)
+            Account.objects.get_or_create(user=user, defaults={"committee": committee})
             if cell is not None:
                 CellSecretary.objects.get_or_create(user=user, defaults={"cell": cell})
         if password:

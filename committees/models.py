@@ -73,16 +73,6 @@ class Committee(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return f"/{self.slug}/"
-
-    def clean(self):
-        superior = self.superior
-        if self.pk is not None and superior is not None and f"/{self.pk}/" in superior.lineage:
-            raise ValidationError(
-                {"superior": _("A committee cannot be under itself or one of its own.")}
-            )
-
     def save(self, *args, **kwargs):
         with transaction.atomic():
             if self.pk is None:
@@ -97,6 +87,16 @@ class Committee(models.Model):
                 ):
                     below.lineage = self.lineage + below.lineage.removeprefix(before)
                     below.save(update_fields=["lineage"])
+
+    def get_absolute_url(self):
+        return f"/{self.slug}/"
+
+    def clean(self):
+        superior = self.superior
+        if self.pk is not None and superior is not None and f"/{self.pk}/" in superior.lineage:
+            raise ValidationError(
+                {"superior": _("A committee cannot be under itself or one of its own.")}
+            )
 
     def is_above(self, other):
         """Whether ``other`` is under this committee, at any depth."""

@@ -668,9 +668,8 @@ def import_preview(request, committee, year, pk):
                     )
                     % {"file": imported.file_name, "count": written},
                 )
-                return redirect(
-                    f"{reverse('targets:dashboard', args=[committee, year.year])}?stage={imported.stage}"
-                )
+                dashboard = reverse("targets:dashboard", args=[committee, year.year])
+                return redirect(f"{dashboard}?stage={imported.stage}")
         else:
             status = 400
     preview = None if sheets else imports.Preview.from_json(imported)

@@ -13,7 +13,7 @@ from .models import Cell, CellYear, Share
 def cells_warnings(sender, year, **kwargs):
     """The active cells whose rating is not decided, and those with shares of ``year`` that have
     not reported what they reached for the full year, as warnings (three queries)."""
-    cells = list(Cell.objects.filter(is_active=True))
+    cells = list(year.committee.cells.filter(is_active=True))
     decided = set(
         CellYear.objects.filter(year=year, decided_at__isnull=False).values_list(
             "cell_id", flat=True

@@ -34,6 +34,12 @@ def validate_key(value):
         )
 
 
+class CommitteeQuerySet(models.QuerySet):
+    def with_years(self):
+        """The committees that keep years of their own (a province may keep none)."""
+        return self.filter(years__isnull=False).distinct()
+
+
 class Committee(models.Model):
     """A party committee: a commune's or ward's (đảng bộ xã/phường), or a province's above them.
 
@@ -59,6 +65,8 @@ class Committee(models.Model):
     )
     # "/1/7/" for committee 7 under committee 1: its ancestors' keys and its own, set on save.
     lineage = models.CharField(max_length=500, editable=False, db_index=True)
+
+    objects = CommitteeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

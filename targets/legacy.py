@@ -28,11 +28,11 @@ def asked_year(request):
 
 
 def meant_committee(request):
-    """The committee an address of before means: the user's own, else the installation's only
-    one; 404 where it could be any of several."""
+    """The committee an address of before means: the user's own, else the only one that keeps
+    years; 404 where it could be any of several."""
     committee = committee_of(request.user)
     if committee is None:
-        only = list(Committee.objects.all()[:2])
+        only = list(Committee.objects.with_years()[:2])
         if len(only) != 1:
             raise Http404
         committee = only[0]

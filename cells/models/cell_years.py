@@ -303,7 +303,7 @@ def open_cell_years(sender, year, by=None, **kwargs):
     the year."""
     new = [
         cell.new_year(year)
-        for cell in Cell.objects.filter(is_active=True)
+        for cell in year.committee.cells.filter(is_active=True)
         .exclude(years__year=year)
         .with_facts_before(year)
     ]

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from targets import word, xlsx
-from targets.models import Year
+from committees.models import Committee
 from targets.report import YearReport
 from targets.stages import Stage
 
@@ -17,6 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int)
+        parser.add_argument(
+            "--committee",
+            help="The committee's key, such as cau-thia (default: the only committee with years).",
+        )
         parser.add_argument(
             "-o",
             "--output",
@@ -35,10 +39,11 @@ class Command(BaseCommand):
             help=f"Which figures: {', '.join(Stage.values)} (default: the latest the year has).",
         )
 
-    def handle(self, *args, year, output, stage, as_word=False, **options):
-        found = Year.objects.filter(year=year).first()
+    def handle(self, *args, committee, year, output, stage, as_word=False, **options):
+        committee = self.committee(committee, year)
+        found = committee.years.filter(year=year).first()
         if found is None:
-            known = sorted(Year.objects.values_list("year", flat=True))
+            known = sorted(committee.years.values_list("year", flat=True))
             if not known:
                 raise CommandError(f"There is no year {year}: no planning year is set up yet.")
             raise CommandError(
@@ -55,3 +60,20 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error}") from error
         self.stdout.write(str(output))
+
+    def committee(self, key, year):
+        """The committee keyed ``key``; without one, the only committee with years (on an
+        installation that hosts one), else the only one that has ``year``."""
+        if key is not None:
+            found = Committee.objects.filter(slug=key).first()
+            if found is None:
+                raise CommandError(f"There is no committee {key}.")
+            return found
+        found = Committee.objects.with_years()
+        if len(found) != 1:
+            found = Committee.objects.with_years().filter(years__year=year)
+        if len(found) != 1:
+            raise CommandError(
+                f"Name the committee with --committee: {len(found)} committees have a year {year}."
+            )
+        return found[0]

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from targets.stages import Stage
 
-from .models import Cell, CellYear, Share
+from .models import CellYear, Share
 
 
 def cells_warnings(sender, year, **kwargs):

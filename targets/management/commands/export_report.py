@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets import word, xlsx
 from committees.models import Committee
+from targets import word, xlsx
 from targets.report import YearReport
 from targets.stages import Stage
 

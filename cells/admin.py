@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from committees.admin import CommitteeScoped
 from core.admin import ModelAdmin, ReadOnlyAdmin
 from targets.admin import OfOpenYearAdmin, RecordedAdmin, person_column
 from targets.stages import STAGE_FIELDS
@@ -9,7 +10,8 @@ from .models import LEVEL_FIELDS, Cell, CellSecretary, CellYear, RatingStep, Sha
 
 
 @admin.register(Cell)
-class CellAdmin(ModelAdmin):
+class CellAdmin(CommitteeScoped, ModelAdmin):
+    committee_path = "committee"
     list_display = ["number", "name", "is_active", "illustrative"]
     list_filter = ["is_active", "illustrative"]
     search_fields = ["name"]
@@ -19,7 +21,8 @@ class CellAdmin(ModelAdmin):
 
 
 @admin.register(CellSecretary)
-class CellSecretaryAdmin(ModelAdmin):
+class CellSecretaryAdmin(CommitteeScoped, ModelAdmin):
+    committee_path = "cell__committee"
     list_display = ["user_name", "cell"]
     list_select_related = ["user", "cell"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "cell__name"]
@@ -28,7 +31,8 @@ class CellSecretaryAdmin(ModelAdmin):
 
 
 @admin.register(CellYear)
-class CellYearAdmin(RecordedAdmin, OfOpenYearAdmin):
+class CellYearAdmin(CommitteeScoped, RecordedAdmin, OfOpenYearAdmin):
+    committee_path = "year__committee"
     list_display = [
         "cell",
         "year",
@@ -45,7 +49,8 @@ class CellYearAdmin(RecordedAdmin, OfOpenYearAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(RecordedAdmin, OfOpenYearAdmin):
+class TaskAdmin(CommitteeScoped, RecordedAdmin, OfOpenYearAdmin):
+    committee_path = "year__committee"
     list_display = ["cell", "year", "target", "responsible", "due_date", "status"]
     list_filter = ["year", "status", "cell", "target__area"]
     list_select_related = ["cell", "year", "target"]
@@ -54,14 +59,16 @@ class TaskAdmin(RecordedAdmin, OfOpenYearAdmin):
 
 
 @admin.register(Share)
-class ShareAdmin(ReadOnlyAdmin):
+class ShareAdmin(CommitteeScoped, ReadOnlyAdmin):
+    committee_path = "year__committee"
     list_display = ["figure", "cell", "plan", *STAGE_FIELDS, "version"]
     list_filter = ["year", "cell"]
     list_select_related = ["figure__target", "figure__year", "cell"]
 
 
 @admin.register(TaskNote)
-class TaskNoteAdmin(ReadOnlyAdmin):
+class TaskNoteAdmin(CommitteeScoped, ReadOnlyAdmin):
+    committee_path = "year__committee"
     list_display = ["task", "written_by_name", "written_at"]
     list_filter = ["year"]
     list_select_related = ["task__cell", "written_by"]
@@ -69,7 +76,8 @@ class TaskNoteAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RatingStep)
-class RatingStepAdmin(ReadOnlyAdmin):
+class RatingStepAdmin(CommitteeScoped, ReadOnlyAdmin):
+    committee_path = "year__committee"
     list_display = ["cell_year", "step", "rating", "by_name", "at"]
     list_filter = ["year", "step"]
     list_select_related = ["cell_year__cell", "cell_year__year", "by"]

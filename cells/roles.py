@@ -47,6 +47,11 @@ ROLE_PERMISSIONS = {
         "cells.add_ratingstep",
         "cells.change_ratingstep",
         "cells.view_cellsecretary",
+        # The committee's own users, in the admin (committees/admin.py).
+        "committees.view_committee",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
     ],
     # None: what a cell secretary may see and report is their own cell's, which comes from
     # CellSecretary, not from a permission. A user without cells.view_cell is a cell

@@ -1,5 +1,6 @@
-"""The admin site under the committee's own name: "Quản trị – Đảng ủy phường Cầu Thia", read from
-the years (targets/admin.py), so it follows the committee through reorganisations."""
+"""The admin site under the name of the committee its user works for: "Quản trị – Đảng ủy phường
+Cầu Thia", read from the committee's years (targets/admin.py), so it follows the committee through
+reorganisations. What narrows each admin page to that committee's rows is committees/admin.py's."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -33,8 +34,9 @@ class ReadOnlyAdmin(ModelAdmin):
 class CommitteeAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
     index_title = gettext_lazy("The committee's records")
-    # () -> the committee's name, or None while no year names one: set by the app that keeps
-    # the years (targets/admin.py), as this app imports none of the apps.
+    # (request) -> the name of the committee the request's user works for, or None for a user of
+    # none (a superuser): set by the app that keeps the years (targets/admin.py), as this app
+    # imports none of the apps.
     committee_name = None
 
     def password_change(self, request, extra_context=None):
@@ -50,7 +52,7 @@ class CommitteeAdminSite(admin.AdminSite):
 
     def each_context(self, request):
         context = super().each_context(request)
-        name = (self.committee_name and self.committee_name()) or _("the Party committee")
+        name = (self.committee_name and self.committee_name(request)) or _("the Party committee")
         context["site_header"] = context["site_title"] = _("Administration – %(committee)s") % {
             "committee": name
         }

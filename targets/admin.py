@@ -2,9 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Q
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from committees.admin import CommitteeScoped, OneCommitteeForm
+from committees.models import committee_of
 from core.admin import ModelAdmin, ReadOnlyAdmin
 
 from . import display
@@ -24,11 +27,15 @@ from .models import (
 from .stages import STAGE_FIELDS, Stage
 
 
-def committee_name():
-    """The issuing committee of the year pages open on, for the admin's title
-    (core.admin.CommitteeAdminSite); None before any year is set up."""
-    year = Year.objects.current()
-    return year.executive_name if year else None
+def committee_name(request):
+    """The admin's title (core.admin.CommitteeAdminSite) for ``request``'s user: the issuing
+    committee of the year their committee's pages open on, the committee's own name before it
+    has a year; None for a user who works for no committee."""
+    committee = committee_of(request.user)
+    if committee is None:
+        return None
+    year = committee.years.current()
+    return year.executive_name if year else committee.name
 
 
 admin.site.committee_name = committee_name
@@ -147,13 +154,15 @@ class OfOpenYearAdmin(ModelAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(ModelAdmin):
+class AreaAdmin(CommitteeScoped, ModelAdmin):
+    committee_path = "committee"
     list_display = ["position", "name"]
     search_fields = ["name"]
 
 
 @admin.register(Target)
-class TargetAdmin(RecordedAdmin):
+class TargetAdmin(CommitteeScoped, RecordedAdmin):
+    committee_path = "committee"
     list_display = ["position", "name", "unit", "kind", "direction", "area"]
     list_filter = ["area", "kind", "direction"]
     search_fields = ["name", "slug", "unit"]
@@ -171,7 +180,8 @@ class YearEventInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Year)
-class YearAdmin(RecordedAdmin):
+class YearAdmin(CommitteeScoped, RecordedAdmin):
+    committee_path = "committee"
     list_display = ["year", "committee_name", "superior_party_body", "plan_document", "is_closed"]
     list_filter = ["is_closed"]
     search_fields = ["committee_name", "superior_party_body", "plan_document"]
@@ -202,7 +212,7 @@ class FigureChangeInline(ReadOnlyInline, admin.TabularInline):
     changed_by_name = person_column("changed_by", _("changed by"))
 
 
-class FigureAdminForm(forms.ModelForm):
+class FigureAdminForm(OneCommitteeForm):
     """Carries the version the page was opened on, so the admin cannot lose an update either."""
 
     class Meta:
@@ -234,7 +244,8 @@ class FigureAdminForm(forms.ModelForm):
 
 
 @admin.register(Figure)
-class FigureAdmin(OfOpenYearAdmin):
+class FigureAdmin(CommitteeScoped, OfOpenYearAdmin):
+    committee_path = "year__committee"
     form = FigureAdminForm
     list_display = [
         "target",
@@ -268,7 +279,8 @@ class FigureAdmin(OfOpenYearAdmin):
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(ReadOnlyAdmin):
+class FigureChangeAdmin(CommitteeScoped, ReadOnlyAdmin):
+    committee_path = "figure__year__committee"
     list_display = [
         "figure",
         "version",
@@ -285,9 +297,10 @@ class FigureChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Import)
-class ImportAdmin(ReadOnlyAdmin):
+class ImportAdmin(CommitteeScoped, ReadOnlyAdmin):
     """Workbooks brought in from Excel, written on the import's own pages."""
 
+    committee_path = "year__committee"
     list_display = [
         "file_name",
         "year",
@@ -312,7 +325,12 @@ class ImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(ReadOnlyAdmin):
+class ChangeAdmin(CommitteeScoped, ReadOnlyAdmin):
+    """Changes are reached through the record each was recorded of (``before`` and ``after``,
+    one of them empty for a creation or a deletion): a year and a target name their committee,
+    every other record its year."""
+
+    committee_path = None
     list_display = ["changed_at", "content_type", "object_id", "action", "changed_by_name"]
     list_filter = ["content_type", "action", "changed_by"]
     list_select_related = ["content_type", "changed_by"]
@@ -331,12 +349,22 @@ class ChangeAdmin(ReadOnlyAdmin):
     def what_changed(self, change):
         return changed_fields(change)
 
+    def of_committee(self, queryset, committee):
+        years = list(committee.years.values_list("pk", flat=True))
+        return queryset.filter(
+            Q(before__committee_id=committee.pk)
+            | Q(after__committee_id=committee.pk)
+            | Q(before__year_id__in=years)
+            | Q(after__year_id__in=years)
+        )
+
 
 @admin.register(ReportText)
-class ReportTextAdmin(ReadOnlyAdmin):
+class ReportTextAdmin(CommitteeScoped, ReadOnlyAdmin):
     """Shown here with its history; written on the report's own page, which checks the version
     the editor opened."""
 
+    committee_path = "year__committee"
     list_display = ["year", "stage", "is_final", "version", "updated_by_name", "updated_at"]
     list_filter = ["year", "stage", "is_final"]
     list_select_related = ["year", "updated_by"]

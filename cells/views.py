@@ -79,7 +79,7 @@ def overview(request, committee, year):
     totals = RatingTotals(year, cell_years.values(), len(cells))
     offered = totals.offered_actuals()
     figures = Figure.objects.filter(year=year, target__rating_feed__in=offered).select_related(
-        "target", "year"
+        "target", "year__committee"
     )
     # The ratings are the year's own count: they offer the full year's actual (apply_rating).
     rows = [Row(figure, stage=Stage.FINAL) for figure in figures]
@@ -118,7 +118,7 @@ def cell_detail(request, committee, year, number):
     figures = list(
         Figure.objects.filter(
             year=year, target_id__in={task.target_id for task in tasks}
-        ).select_related("target", "year")
+        ).select_related("target", "year__committee")
     )
     # Each task's target as far as the year has come: its latest stage with figures.
     stage = latest_stage(figures)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 # A committee's key is the first part of its pages' addresses (/cau-thia/2024/): it must not be
 # taken for a year (all digits) or for one of the installation's own addresses.
 RESERVED_KEYS = {"accounts", "admin", "health", "i18n", "static", "media", "api", "committees"}
+RESERVED_KEYS |= {"targets", "cells"}  # the addresses of before: /targets/2024/, /cells/3/
 key_shape = RegexValidator(
     r"^[a-z0-9]+(-[a-z0-9]+)*$",
     _("Use lower-case letters without accents, digits and hyphens, such as cau-thia."),
@@ -136,6 +137,13 @@ class Account(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.committee}"
+
+
+def committee_id_of(user):
+    """The key (pk) of the committee ``user`` works for, or None: no query for the committee
+    itself, and the user's account is kept on the user once read."""
+    account = getattr(user, "account", None) if user.is_authenticated else None
+    return None if account is None else account.committee_id
 
 
 def committee_of(user):

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
-from committees.models import Committee, committee_of
+from committees.models import Committee, committee_id_of, committee_of
 
 from .models import Year
 
@@ -68,10 +68,12 @@ def committee_readable(user, key):
 def may_read(user, committee):
     if user.is_superuser:
         return True
-    own = committee_of(user)
+    own = committee_id_of(user)
     if own is None:
         return False
-    return own == committee or (own.is_above(committee) and not is_cell_secretary(user))
+    if own == committee.pk:
+        return True
+    return not is_cell_secretary(user) and user.account.committee.is_above(committee)
 
 
 def access_to(user, year):
@@ -112,7 +114,7 @@ class Access:
         nothing."""
         if self.user.is_superuser or self.committee is None:
             return False
-        return committee_of(self.user) != self.committee
+        return committee_id_of(self.user) != self.committee.pk
 
     @cached_property
     def year(self):

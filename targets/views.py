@@ -121,7 +121,7 @@ def target(request, committee, year, slug):
     all_years = [
         Row(other)
         for other in Figure.objects.filter(target=figure.target)
-        .select_related("target", "year")
+        .select_related("target", "year__committee")
         .order_by("year__year")
     ]
     previous = next((row.figure for row in all_years if row.figure.year.year == year - 1), None)

@@ -497,7 +497,7 @@ class FigureQuerySet(OfOpenYearQuerySet):
         """The year's figures in report order, with what every row shows, in one query."""
         return (
             self.filter(year=year)
-            .select_related("target__area", "year", "updated_by")
+            .select_related("target__area", "year__committee", "updated_by")
             .order_by("target__area__position", "target__position")
         )
 

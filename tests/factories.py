@@ -4,29 +4,46 @@ from decimal import Decimal
 
 from django.db.models import Max
 
+from committees.models import Committee
 from targets.models import Area, Figure, Target, Year
 
+from .helpers import CAU_THIA
 
-def make_year(year=2023, **fields):
+
+def cau_thia():
+    """The demo's committee, whose rows these are unless a committee is given."""
+    return Committee.objects.get_or_create(
+        slug=CAU_THIA, defaults={"name": "Đảng bộ phường Cầu Thia"}
+    )[0]
+
+
+def make_year(year=2023, committee=None, **fields):
     fields = {
         "committee_name": "Đảng bộ phường Cầu Thia",
         "superior_party_body": "Thị ủy Nghĩa Lộ",
         "place_name": "Cầu Thia",
         **fields,
     }
-    return Year.objects.get_or_create(year=year, defaults=fields)[0]
+    return Year.objects.get_or_create(
+        committee=committee or cau_thia(), year=year, defaults=fields
+    )[0]
 
 
-def make_area(position=1, name=None):
+def make_area(position=1, name=None, committee=None):
     return Area.objects.get_or_create(
-        position=position, defaults={"name": name or f"Area {position}"}
+        committee=committee or cau_thia(),
+        position=position,
+        defaults={"name": name or f"Area {position}"},
     )[0]
 
 
 def make_target(position=None, area=None, **fields):
-    """A target numbered after every existing one (the demo ward's are 1 to 40)."""
+    """A target of ``area``'s committee numbered after every one it has (the demo ward's are 1
+    to 40)."""
+    area = area or make_area()
     if position is None:
-        position = (Target.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+        last = area.committee.targets.aggregate(last=Max("position"))["last"]
+        position = (last or 0) + 1
     fields = {
         "slug": f"target-{position}",
         "name": f"Target {position}",
@@ -35,7 +52,7 @@ def make_target(position=None, area=None, **fields):
         "direction": "higher",
         **fields,
     }
-    return Target.objects.create(area=area or make_area(), position=position, **fields)
+    return Target.objects.create(committee=area.committee, area=area, position=position, **fields)
 
 
 def make_figure(target=None, year=None, plan="2", actual="3", by=None, **fields):

@@ -171,16 +171,16 @@ SHEET_COLUMNS = {"plan": 4, "actual": 5}
 
 
 def report_workbook(year, stage=Stage.FINAL, changes=None):
-    """The bytes of ``year``'s report workbook at ``stage``, as the app exports it, with
+    """The bytes of Cầu Thia's ``year``'s report workbook at ``stage``, as the app exports it, with
     ``changes`` ({target slug: {"plan" or "actual": value}}) typed into its "Chỉ tiêu" sheet."""
-    report = YearReport.year_end(Year.objects.get(year=year), stage)
+    report = YearReport.year_end(Year.objects.get(committee__slug=CAU_THIA, year=year), stage)
     workbook = xlsx.build_workbook(report)
     sheet = workbook.worksheets[0]
     rows = {
         row[1].value: row[0].row for row in sheet.iter_rows(min_col=1, max_col=2) if row[1].value
     }
     for slug, values in (changes or {}).items():
-        name = Target.objects.get(slug=slug).name
+        name = Target.objects.get(committee__slug=CAU_THIA, slug=slug).name
         for column, value in values.items():
             sheet.cell(row=rows[name], column=SHEET_COLUMNS[column]).value = value
     return xlsx.workbook_bytes(workbook)

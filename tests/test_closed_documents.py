@@ -17,10 +17,11 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from cells.models import Cell, CellYear, Level
-from targets.models import Area, Change, Figure, ReportText, Target, Year
+from cells.models import CellYear, Level
+from committees.models import Committee
+from targets.models import Change, Figure, ReportText
 
-from .helpers import form_data, plain_text, row_for, text_of
+from .helpers import CAU_THIA, form_data, plain_text, row_for, text_of
 
 REPORTS = {
     "docx": "targets:report_docx",
@@ -55,13 +56,22 @@ def articles(html):
 READERS = {"docx": docx_text, "xlsx": workbook_values, "print": lambda c: articles(c.decode())}
 
 
+def cau_thia():
+    return Committee.objects.get(slug=CAU_THIA)
+
+
+def texts_of(year):
+    """The saved report texts of Cầu Thia's ``year``."""
+    return ReportText.objects.filter(year__committee__slug=CAU_THIA, year__year=year)
+
+
 def documents(client, year, stage=None, kinds=tuple(REPORTS)):
     """The report of ``year`` as the ward staff download and print it: the Word file's text,
     the workbook's values and the print view's documents (those of ``kinds``)."""
     query = {"stage": stage} if stage else {}
     found = {}
     for kind in kinds:
-        response = client.get(reverse(REPORTS[kind], args=[year]), query)
+        response = client.get(reverse(REPORTS[kind], args=[CAU_THIA, year]), query)
         assert response.status_code == 200, (kind, response.status_code)
         found[kind] = READERS[kind](response.content)
     return found
@@ -94,7 +104,7 @@ def lacking(words, report):
 
 def close(client, year):
     """Close ``year`` as the office does: the review, its warnings confirmed."""
-    url = reverse("targets:close", args=["cau-thia", year])
+    url = reverse("targets:close", args=[CAU_THIA, year])
     return client.post(url, form_data(client.get(url)) | {"confirm": "on"})
 
 
@@ -102,9 +112,9 @@ def close(client, year):
 def closed_2023(bithu):
     """The ward staff's client, with 2023 closed through the review and its report never saved
     by the office (the demo's issued text taken away)."""
-    ReportText.objects.filter(year__year=2023).delete()
+    texts_of(2023).delete()
     assert close(bithu, 2023).status_code == 302
-    assert Year.objects.get(year=2023).is_closed
+    assert cau_thia().years.get(year=2023).is_closed
     return bithu
 
 
@@ -138,12 +148,12 @@ def admin_change(client, record, **changes):
 
 
 def test_closing_keeps_the_drafted_report_as_it_read_and_says_who_closed(bithu, django_user_model):
-    ReportText.objects.filter(year__year=2023).delete()
+    texts_of(2023).delete()
     before = closed_report(bithu)
     assert "DỰ THẢO" in before["docx"]
     assert close(bithu, 2023).status_code == 302
     assert closed_report(bithu) == before
-    text = ReportText.objects.get(year__year=2023)
+    text = texts_of(2023).get()
     bithu_user = django_user_model.objects.get(username="bithu")
     assert (text.stage, text.is_final, text.version, text.updated_by) == (
         "final",
@@ -156,16 +166,20 @@ def test_closing_keeps_the_drafted_report_as_it_read_and_says_who_closed(bithu, 
 
 
 def test_a_text_the_office_saved_is_kept_as_saved_and_no_draft_is_added(bithu):
-    saved = ReportText.objects.get(year__year=2023)
+    saved = texts_of(2023).get()
     assert close(bithu, 2023).status_code == 302
-    assert list(ReportText.objects.filter(year__year=2023)) == [saved]
+    assert list(texts_of(2023)) == [saved]
     kept = ReportText.objects.get(pk=saved.pk)
     assert (kept.results, kept.version, kept.is_final) == (saved.results, saved.version, True)
 
 
 def test_a_draft_too_long_to_keep_refuses_the_closing_with_words_not_a_crash(bithu):
-    ReportText.objects.filter(year__year=2023).delete()
-    explained = [f for f in Figure.objects.filter(year__year=2023) if f.reason]
+    texts_of(2023).delete()
+    explained = [
+        f
+        for f in Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2023)
+        if f.reason
+    ]
     assert len(explained) >= 11
     for number, figure in enumerate(explained):
         words = f"Chủ quan: nguyên nhân số {number}, " + "công tác chỉ đạo còn chậm, " * 80
@@ -174,8 +188,8 @@ def test_a_draft_too_long_to_keep_refuses_the_closing_with_words_not_a_crash(bit
     refused = close(bithu, 2023)
     assert refused.status_code == 400
     assert "bản dự thảo báo cáo lập từ số liệu (thực hiện cả năm) quá dài" in text_of(refused)
-    assert not Year.objects.get(year=2023).is_closed
-    assert not ReportText.objects.filter(year__year=2023).exists()
+    assert not cau_thia().years.get(year=2023).is_closed
+    assert not texts_of(2023).exists()
 
 
 # --- What is done outside the closed year --------------------------------------------------------
@@ -184,11 +198,12 @@ def test_a_draft_too_long_to_keep_refuses_the_closing_with_words_not_a_crash(bit
 def test_a_cell_deactivated_in_the_admin_leaves_the_closed_report_as_filed(closed_2023, superuser):
     before = closed_report(closed_2023)
     assert lacking("10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên", before) == []
-    cell = Cell.objects.get(number=10)
-    review = reverse("targets:close", args=["cau-thia", 2024])
+    cell = cau_thia().cells.get(number=10)
+    review = reverse("targets:close", args=[CAU_THIA, 2024])
     assert cell.name in text_of(closed_2023.get(review))
     assert admin_change(superuser, cell, is_active=None).status_code == 302
-    assert not Cell.objects.get(pk=cell.pk).is_active
+    cell.refresh_from_db()
+    assert not cell.is_active
     assert closed_report(closed_2023) == before
     # The open year's review no longer waits for the inactive cell's rating.
     assert cell.name not in text_of(closed_2023.get(review))
@@ -208,12 +223,12 @@ def test_cells_added_by_the_command_leave_the_closed_ratings_and_text_as_filed(c
     before = closed_report(closed_2023)
     assert ratings_and_text(before)["sheet"]
     call_command("generate_ward", "--scale", "2", verbosity=0)
-    assert Cell.objects.count() == 20
+    assert cau_thia().cells.count() == 20
     after = closed_report(closed_2023)
     assert ratings_and_text(after) == ratings_and_text(before)
     assert lacking("10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên", after) == []
     # The open year has its new cells' ratings, out of its twenty cells.
-    assert CellYear.objects.filter(year__year=2024).count() == 20
+    assert CellYear.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).count() == 20
     following = open_report(closed_2023, ["xlsx", "print"])
     assert lacking("/20 chi bộ hoàn thành tốt nhiệm vụ trở lên", following) == []
 
@@ -226,7 +241,7 @@ def test_a_year_added_before_the_closed_one_leaves_its_table_as_filed(closed_202
 
 def test_next_years_plan_revised_leaves_the_closed_report_as_filed(closed_2023, django_user_model):
     before, open_before = closed_report(closed_2023), printed_text(closed_2023, 2024)
-    figure = Figure.objects.get(target__slug="giam-ho-ngheo", year__year=2024)
+    figure = cau_thia().years.get(year=2024).figures.get(target__slug="giam-ho-ngheo")
     figure.plan = figure.plan + 7
     figure.save(changed_by=django_user_model.objects.get(username="bithu"))
     assert closed_report(closed_2023) == before
@@ -236,7 +251,7 @@ def test_next_years_plan_revised_leaves_the_closed_report_as_filed(closed_2023, 
 def test_a_target_rephrased_and_renamed_in_the_admin_leaves_the_closed_report_as_filed(
     closed_2023, superuser
 ):
-    target = Target.objects.get(slug="giam-ho-ngheo")
+    target = cau_thia().targets.get(slug="giam-ho-ngheo")
     before, open_before = closed_report(closed_2023), printed_text(closed_2023, 2024)
     assert lacking("Giảm hộ nghèo", before) == []
     response = admin_change(
@@ -255,12 +270,13 @@ def test_a_target_rephrased_and_renamed_in_the_admin_leaves_the_closed_report_as
 
 
 def test_an_area_of_the_closed_report_is_not_renamed_in_the_admin(closed_2023, superuser):
-    area = Area.objects.get(position=1)
+    area = cau_thia().areas.get(position=1)
     before, open_before = closed_report(closed_2023), open_report(closed_2023, ["print"])
     response = admin_change(superuser, area, name="Phát triển kinh tế")
     assert response.status_code == 200
     assert "năm đã chốt số liệu (2023" in text_of(response)
-    assert Area.objects.get(pk=area.pk).name == "Kinh tế"
+    area.refresh_from_db()
+    assert area.name == "Kinh tế"
     assert closed_report(closed_2023) == before
     assert open_report(closed_2023, ["print"]) == open_before
 
@@ -274,19 +290,20 @@ def decide(cell_year):
 
 def cell_line(client, year, cell):
     """The cell's line in the print view's table of ratings."""
-    url = reverse("targets:report", args=["cau-thia", year])
+    url = reverse("targets:report", args=[CAU_THIA, year])
     return row_for(client.get(url, {"stage": "final"} if year == 2023 else {}), cell.name)
 
 
 def test_a_cells_name_marked_illustrative_in_the_admin_leaves_the_closed_report_as_filed(
     closed_2023, superuser
 ):
-    cell = Cell.objects.get(number=2)
+    cell = cau_thia().cells.get(number=2)
     assert not cell.illustrative
     decide(CellYear.objects.get(cell=cell, year__year=2024))
     before, open_before = closed_report(closed_2023), cell_line(closed_2023, 2024, cell)
     assert admin_change(superuser, cell, illustrative="on").status_code == 302
-    assert Cell.objects.get(pk=cell.pk).illustrative
+    cell.refresh_from_db()
+    assert cell.illustrative
     assert closed_report(closed_2023) == before
     # In the open year the cell's line now says its name is illustrative.
     assert "Minh họa: tên chi bộ" in cell_line(closed_2023, 2024, cell)
@@ -311,7 +328,8 @@ def test_a_user_renamed_in_the_admin_leaves_the_closed_report_as_filed(
 def test_reopened_the_year_is_drafted_again_and_the_next_closing_keeps_what_it_reads_then(
     closed_2023, superuser
 ):
-    target, cell = Target.objects.get(slug="giam-ho-ngheo"), Cell.objects.get(number=2)
+    committee = cau_thia()
+    target, cell = committee.targets.get(slug="giam-ho-ngheo"), committee.cells.get(number=2)
     before, line = closed_report(closed_2023, ["print"]), cell_line(closed_2023, 2023, cell)
     phrase = "giảm được {actual} hộ nghèo trên địa bàn"
     assert admin_change(superuser, target, report_phrase=phrase).status_code == 302
@@ -320,10 +338,10 @@ def test_reopened_the_year_is_drafted_again_and_the_next_closing_keeps_what_it_r
 
     reason = {"reason": "Điều chỉnh số liệu hộ nghèo theo kết quả rà soát cuối năm."}
     assert (
-        closed_2023.post(reverse("targets:reopen", args=["cau-thia", 2023]), reason).status_code
+        closed_2023.post(reverse("targets:reopen", args=[CAU_THIA, 2023]), reason).status_code
         == 302
     )
-    assert not ReportText.objects.filter(year__year=2023).exists()
+    assert not texts_of(2023).exists()
     reopened = printed_text(closed_2023, 2023, "final")
     assert "giảm được" in reopened and "giảm được" not in before["print"][0]
 

@@ -33,7 +33,7 @@ from targets.models import Year
 from targets.report import YearReport
 from targets.stages import Stage
 
-from .helpers import signed_in
+from .helpers import CAU_THIA, signed_in
 
 TOOLS = ("soffice", "pdftotext")
 DOCUMENTS = {
@@ -62,7 +62,7 @@ def require_tools():
 
 
 def download(client, year, stage):
-    response = client.get(reverse("targets:report_docx", args=["cau-thia", year]), {"stage": stage})
+    response = client.get(reverse("targets:report_docx", args=[CAU_THIA, year]), {"stage": stage})
     assert response.status_code == 200
     return response.content
 
@@ -119,7 +119,8 @@ def printed(django_db_setup, django_db_blocker, tmp_path_factory):
     with test_settings, django_db_blocker.unblock(), transaction.atomic():
         if not Year.objects.exists():
             call_command("load_demo", verbosity=0)
-        report = YearReport.year_end(Year.objects.get(year=2023), Stage.FINAL)
+        year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
+        report = YearReport.year_end(year, Stage.FINAL)
         files = {
             f"swept {lines}": swept(report, lines)
             for lines in range(FIRST, FIRST + STEP * SWEPT, STEP)

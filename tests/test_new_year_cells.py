@@ -12,15 +12,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
 from cells.models import Cell, CellSecretary, CellYear, Task
-from targets.models import Change, Target, Year
+from committees.models import Account, Committee
+from targets.models import Change, Year
 
-from .helpers import form_data, signed_in, text_of
+from .helpers import CAU_THIA, form_data, signed_in, text_of
+
+
+def cau_thia():
+    return Committee.objects.get(slug=CAU_THIA)
 
 
 def next_year_form(client, year):
     """The address of the next-year form of ``year`` and what it posts as the page renders it:
     names as copied, every target carried over as ticked."""
-    url = reverse("targets:next_year", args=["cau-thia", year])
+    url = reverse("targets:next_year", args=[CAU_THIA, year])
     page = client.get(url)
     data = form_data(page, {"class": "figure-form next-year-form"})
     carried = re.findall(
@@ -35,10 +40,15 @@ def set_up_following(client, year):
     return client.post(*next_year_form(client, year))
 
 
+def years_of_cells(year):
+    """Cầu Thia's cells' years of ``year``."""
+    return CellYear.objects.filter(year__committee__slug=CAU_THIA, year__year=year)
+
+
 def facts(year):
     return {
         cy.cell.number: (cy.secretary_name, cy.members, cy.illustrative_facts)
-        for cy in CellYear.objects.filter(year__year=year).select_related("cell")
+        for cy in years_of_cells(year).select_related("cell")
     }
 
 
@@ -48,11 +58,11 @@ def test_setting_up_2025_gives_each_active_cell_its_year_with_secretary_and_memb
     assert set_up_following(bithu, 2024).status_code == 302
 
     carried = facts(2025)
-    assert len(carried) == Cell.objects.filter(is_active=True).count() == 10
+    assert len(carried) == cau_thia().cells.filter(is_active=True).count() == 10
     assert carried == facts(2024)
     assert carried[2] == ("Đồng Thị Dưỡng", 25, False)
     assert carried[3] == ("Hoàng Thị Lan", 19, True)
-    new = CellYear.objects.filter(year__year=2025)
+    new = years_of_cells(2025)
     assert not new.exclude(rating="").exists() and not new.filter(decided_at__isnull=False)
 
     # Each is in the history as created by the one who set up the year, as a save keeps it.
@@ -64,7 +74,7 @@ def test_setting_up_2025_gives_each_active_cell_its_year_with_secretary_and_memb
     two = changes.get(object_id=new.get(cell__number=2).pk)
     assert (two.after["secretary_name"], two.after["members"]) == ("Đồng Thị Dưỡng", 25)
 
-    url = reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2025, "number": 2})
+    url = reverse("cells:cell", kwargs={"committee": CAU_THIA, "year": 2025, "number": 2})
     for client in (bithu, signed_in(secretary(2))):
         page = text_of(client.get(url))
         assert "Bí thư Đồng Thị Dưỡng" in page
@@ -72,11 +82,11 @@ def test_setting_up_2025_gives_each_active_cell_its_year_with_secretary_and_memb
 
 
 def test_a_retired_cell_gets_no_year_and_a_cells_year_can_be_edited_after_setup(bithu):
-    Cell.objects.filter(number=10).update(is_active=False)
+    cau_thia().cells.filter(number=10).update(is_active=False)
     set_up_following(bithu, 2024)
     assert sorted(facts(2025)) == list(range(1, 10))
 
-    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2025, "number": 4})
+    url = reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2025, "number": 4})
     data = form_data(bithu.get(url))
     assert (data["secretary_name"], data["members"]) == ("Lò Văn Thắng", "20")
     data |= {"secretary_name": "Lò Thị Hoa", "members": "21"}
@@ -86,8 +96,11 @@ def test_a_retired_cell_gets_no_year_and_a_cells_year_can_be_edited_after_setup(
 
 
 def test_setting_up_a_year_writes_the_cells_years_in_bulk_not_a_query_a_cell(bithu):
-    year = Year.objects.get(year=2024)
-    cells = Cell.objects.bulk_create(Cell(number=n, name=f"Chi bộ số {n}") for n in range(11, 101))
+    committee = cau_thia()
+    year = committee.years.get(year=2024)
+    cells = Cell.objects.bulk_create(
+        Cell(committee=committee, number=n, name=f"Chi bộ số {n}") for n in range(11, 101)
+    )
     CellYear.objects.bulk_create(
         CellYear(cell=cell, year=year, secretary_name=f"Bí thư {cell.number}", members=20)
         for cell in cells
@@ -100,7 +113,7 @@ def test_setting_up_a_year_writes_the_cells_years_in_bulk_not_a_query_a_cell(bit
     touching = [q["sql"] for q in queries.captured_queries if "cells_cellyear" in q["sql"]]
     assert len(touching) <= 3, [sql[:100] for sql in touching]
     assert touching[0].startswith("SELECT") and touching[1].startswith("INSERT")
-    assert CellYear.objects.filter(year__year=2025).count() == 100
+    assert years_of_cells(2025).count() == 100
     assert facts(2025)[57] == ("Bí thư 57", 20, False)
 
 
@@ -109,15 +122,17 @@ def test_setting_up_a_year_writes_the_cells_years_in_bulk_not_a_query_a_cell(bit
 
 @pytest.fixture
 def late_cell(demo, django_user_model):
-    """Cell 11, added in the admin after 2024 was set up: a task of 2024, a secretary, no
-    CellYear. Returns the secretary."""
-    cell = Cell.objects.create(number=11, name="Chi bộ khu phố mới")
+    """Cell 11 of Cầu Thia, added in the admin after 2024 was set up: a task of 2024, a
+    secretary, no CellYear. Returns the secretary."""
+    committee = cau_thia()
+    cell = Cell.objects.create(committee=committee, number=11, name="Chi bộ khu phố mới")
     user = django_user_model.objects.create_user("chibo11")
+    Account.objects.create(user=user, committee=committee)
     CellSecretary.objects.create(user=user, cell=cell)
     Task.objects.create(
         cell=cell,
-        year=Year.objects.get(year=2024),
-        target=Target.objects.get(slug="bao-hiem-y-te"),
+        year=committee.years.get(year=2024),
+        target=committee.targets.get(slug="bao-hiem-y-te"),
         description="Vận động hộ mới tham gia bảo hiểm y tế",
         responsible="Tổ trưởng",
     )
@@ -140,9 +155,9 @@ CELL_PAGES = list(PATTERNS)
 
 
 def page_url(name, number):
-    kwargs = {"committee": "cau-thia", "year": 2024, "number": number}
+    kwargs = {"committee": CAU_THIA, "year": 2024, "number": number}
     if "<id:pk>" in PATTERNS[name]:
-        kwargs["pk"] = Task.objects.get(cell__number=number).pk
+        kwargs["pk"] = Task.objects.get(cell__committee__slug=CAU_THIA, cell__number=number).pk
     return reverse(f"cells:{name}", kwargs=kwargs)
 
 
@@ -158,7 +173,7 @@ def test_every_page_of_a_cell_without_a_year_of_record_opens(name, late_cell, bi
     assert bithu.get(url).status_code == expected
     own = signed_in(late_cell).get(url)
     assert own.status_code == (403 if name in SECRETARY_REFUSED else expected)
-    assert not CellYear.objects.filter(cell__number=11).exists()  # a GET creates nothing
+    assert not years_of_cells(2024).filter(cell__number=11).exists()  # a GET creates nothing
 
 
 def test_the_cell_page_and_digest_of_a_cell_without_a_year_show_what_there_is(late_cell, bithu):
@@ -166,7 +181,7 @@ def test_the_cell_page_and_digest_of_a_cell_without_a_year_show_what_there_is(la
         page = text_of(signed_in(late_cell).get(page_url(name, 11)))
         assert "Vận động hộ mới tham gia bảo hiểm y tế" in page
         assert "Bí thư –" in page or "Bí thư: –" in page
-    overview = text_of(bithu.get(reverse("cells:overview", args=["cau-thia", 2024])))
+    overview = text_of(bithu.get(reverse("cells:overview", args=[CAU_THIA, 2024])))
     assert "Chi bộ khu phố mới" in overview
 
 
@@ -175,7 +190,7 @@ def test_the_secretarys_self_assessment_creates_the_cells_year(late_cell):
     url = page_url("rating_self", 11)
     data = form_data(client.get(url)) | {"rating": "good", "members_good": "12"}
     assert client.post(url, data).status_code == 302
-    cell_year = CellYear.objects.get(cell__number=11, year__year=2024)
+    cell_year = years_of_cells(2024).get(cell__number=11)
     assert cell_year.steps.get().members_good == 12
     assert Change.objects.filter(
         content_type=ContentType.objects.get_for_model(CellYear),
@@ -191,14 +206,15 @@ def test_the_wards_proposal_and_decision_create_the_cells_year(late_cell, bithu)
     url = page_url("rating_proposal", 11)
     data = form_data(bithu.get(url)) | {"rating": "good", "members_good": "10"}
     assert bithu.post(url, data).status_code == 302
-    assert CellYear.objects.get(cell__number=11, year__year=2024).steps.get().step == "proposal"
+    assert years_of_cells(2024).get(cell__number=11).steps.get().step == "proposal"
 
-    Cell.objects.create(number=12, name="Chi bộ khu tái định cư")  # never rated: the decision
-    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 12})
+    # Never rated: the decision creates its year.
+    Cell.objects.create(committee=cau_thia(), number=12, name="Chi bộ khu tái định cư")
+    url = reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2024, "number": 12})
     data = form_data(bithu.get(url)) | {"secretary_name": "Lê Văn An", "members": "14"}
     data |= {"rating": "good", "members_good": "13"}
     assert bithu.post(url, data).status_code == 302
-    cell_year = CellYear.objects.get(cell__number=12, year__year=2024)
+    cell_year = years_of_cells(2024).get(cell__number=12)
     assert (cell_year.secretary_name, cell_year.members, cell_year.rating) == (
         "Lê Văn An",
         14,
@@ -209,20 +225,21 @@ def test_the_wards_proposal_and_decision_create_the_cells_year(late_cell, bithu)
 
 def test_a_year_set_up_before_cells_were_carried_starts_each_form_from_the_year_before(bithu):
     # 2025 made as it was before the setup gave the cells their years: none of them has one.
+    before = cau_thia().years.get(year=2024)
     Year.objects.create(
         **{
-            field.name: getattr(Year.objects.get(year=2024), field.name)
+            field.name: getattr(before, field.name)
             for field in Year._meta.concrete_fields
             if not field.primary_key and field.name not in ("year", "is_closed")
         },
         year=2025,
     )
-    assert not CellYear.objects.filter(year__year=2025).exists()
+    assert not years_of_cells(2025).exists()
     for name in ("cell", "digest", "rating_self", "rating_proposal"):
-        url = reverse(f"cells:{name}", kwargs={"committee": "cau-thia", "year": 2025, "number": 3})
+        url = reverse(f"cells:{name}", kwargs={"committee": CAU_THIA, "year": 2025, "number": 3})
         assert bithu.get(url).status_code == 200
 
-    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2025, "number": 3})
+    url = reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2025, "number": 3})
     data = form_data(bithu.get(url))
     assert (data["secretary_name"], data["members"]) == ("Hoàng Thị Lan", "19")
     assert bithu.post(url, data).status_code == 302  # saved as shown: the facts confirmed

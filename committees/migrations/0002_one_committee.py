@@ -16,7 +16,7 @@ def one_committee(apps, schema_editor):
         return
     Committee = apps.get_model("committees", "Committee")
     committee, _ = Committee.objects.get_or_create(slug=KEY, defaults={"name": NAME})
-    Committee.objects.filter(pk=committee.pk).update(lineage=f"/{committee.pk}/")
+    Committee.objects.filter(pk=committee.pk, superior=None).update(lineage=f"/{committee.pk}/")
     for model in roots:
         model.objects.filter(committee=None).update(committee=committee)
     Account = apps.get_model("committees", "Account")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from cells.committee_views import start_committee_page
 from core.converters import CommitteeConverter, IdConverter, YearConverter
 from core.forms import SignInForm
 from core.views import PasswordChangeView
@@ -19,13 +20,15 @@ register_converter(CommitteeConverter, "committee")
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    # The addresses of before, sent on to the pages below; first, as /targets/2024/
+    # would otherwise be taken for a committee keyed "targets".
+    path("", include("targets.legacy")),
+    path("", include("cells.legacy")),
     # Every page of a year names its committee and the year: /cau-thia/2024/…
     path("<committee:committee>/<year:year>/cells/", include("cells.urls")),
     path("<committee:committee>/<year:year>/", include("targets.urls")),
+    path("committees/start/", start_committee_page, name="start_committee"),
     path("committees/", include("committees.urls")),
-    # The addresses of before, sent on to these.
-    path("", include("targets.legacy")),
-    path("", include("cells.legacy")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

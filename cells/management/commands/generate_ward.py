@@ -1,5 +1,8 @@
 """Grow the demo ward to about N times its size, for benchmarks and for trying large data.
 
+It grows one committee (the demo's, cau-thia, unless --committee names another that has a year
+and an area to start from): every row it reads or adds is that committee's.
+
 Every generated row is illustrative and derived from a seeded random.Random keyed by what the
 row is (a target's slug and a year, a cell's number and a year, a task's number), so the values
 do not depend on the order or the number of runs: running the command twice changes nothing, and
@@ -19,13 +22,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from cells.models import Cell, CellYear, Level, Task, TaskStatus
-from targets.models import Area, Figure, FigureChange, Target, Year
+from committees.models import Committee
+from targets.models import Figure, FigureChange, Target, Year
 from targets.progress import Direction, Kind
 
 # The demo ward's size (fixtures/demo.json and demo_cells.json), the unit --scale multiplies.
 DEMO_YEARS, DEMO_TARGETS, DEMO_CELLS, DEMO_TASKS_PER_YEAR = 2, 40, 10, 30
 FIRST_YEAR = 2000  # the earliest year the year_plausible constraint accepts
 MAX_SCALE = 800  # target positions and cell numbers are small integers (below 32768)
+DEMO = "cau-thia"  # the demo's committee, which load_demo creates
 SEED = "cau-thia-generate-ward"
 BATCH = 2000
 CENT = Decimal("0.01")
@@ -79,9 +84,11 @@ def target_shape(number):
     return kind, direction, rng.choice(units)
 
 
-def figure_values(target, year):
-    """An illustrative plan (1–1000, rates at most 100) and an actual around it, or none."""
-    rng = rng_for("figure", target.slug, year.year)
+def figure_values(target, year, *within):
+    """An illustrative plan (1–1000, rates at most 100) and an actual around it, or none.
+    ``within``: what else keys the random beside the target and the year, such as the key of
+    one of several committees that share the target's key."""
+    rng = rng_for("figure", *within, target.slug, year.year)
     if target.kind == Kind.MILESTONE:
         return Decimal(1), rng.choice([Decimal(1), Decimal(1), Decimal(0), None])
     if target.kind == Kind.RATE:
@@ -109,25 +116,82 @@ def person(rng):
     return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
 
 
+def entered_at(year, now):
+    """When an illustrative figure of ``year`` (a number) was entered: at the end of the year
+    it belongs to, or ``now`` for a year not yet over."""
+    return min(now, timezone.make_aware(datetime(year, 12, 31, 17)))
+
+
+def create_figures(figures, unrecorded):
+    """Write ``figures`` (new Figures) in bulk, each with its first FigureChange, as Figure.save
+    would have written them (version 1, the change at updated_at). ``unrecorded``: the
+    figures with no change yet, where they are found again on a database that returns no ids."""
+    Figure.objects.bulk_create(figures, batch_size=BATCH)
+    if any(figure.pk is None for figure in figures):
+        figures = list(unrecorded)
+    FigureChange.objects.bulk_create(
+        (FigureChange.of(figure, None, None) for figure in figures), batch_size=BATCH
+    )
+
+
+def rated_cell_year(cell, year, secretary, rng):
+    """An illustrative year of ``cell`` (unsaved): 15–30 members under ``secretary``, rated
+    at levels drawn from ``rng`` within them."""
+    members = rng.randint(15, 30)
+    rated = members - rng.randint(0, 2)
+    excellent = rng.randint(0, rated // 6)
+    not_completed = rng.randint(0, 2)
+    good = rng.randint(
+        (rated - excellent - not_completed) * 2 // 3, rated - excellent - not_completed
+    )
+    return CellYear(
+        cell=cell,
+        year=year,
+        secretary_name=secretary,
+        members=members,
+        rating=rng.choices(list(Level), weights=[2, 10, 3, 1])[0],
+        members_excellent=excellent,
+        members_good=good,
+        members_completed=rated - excellent - good - not_completed,
+        members_not_completed=not_completed,
+        illustrative=True,
+        illustrative_facts=True,
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Grow the demo ward to about N times its size: 2N years (back to 2000 at most), 40N "
         "targets, 10N cells, a figure with its first history row for every target and year, a "
         "rating for every cell and year, and 30N tasks in each of the latest two years; closed "
         "years are left as they are. Every added row is illustrative; running it twice changes "
-        "nothing. Loads the demo first if the database has no targets."
+        "nothing. Grows the demo's committee (loaded first if it is not there) unless "
+        "--committee names another."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--scale", type=int, required=True, help="N: the size as a multiple of the demo's."
         )
+        parser.add_argument(
+            "--committee",
+            default=DEMO,
+            help=f"The key of the committee to grow (default {DEMO}, the demo's).",
+        )
 
-    def handle(self, *args, scale, **options):
+    def handle(self, *args, scale, committee, **options):
         if not 1 <= scale <= MAX_SCALE:
             raise CommandError(f"--scale must be between 1 and {MAX_SCALE}.")
-        if not Target.objects.exists():
+        if committee == DEMO and not Target.objects.filter(committee__slug=DEMO).exists():
             call_command("load_demo", stdout=self.stdout, verbosity=options["verbosity"])
+        self.committee = Committee.objects.filter(slug=committee).first()
+        if self.committee is None:
+            raise CommandError(f"No committee has the key {committee!r}.")
+        if not (self.committee.years.exists() and self.committee.areas.exists()):
+            raise CommandError(
+                f"{self.committee} has no year or no area to grow from: set up its first year "
+                "and its targets first."
+            )
         with transaction.atomic():
             created = {
                 "years": self.add_years(scale),
@@ -143,19 +207,24 @@ class Command(BaseCommand):
     def report(self, scale, created):
         added = ", ".join(f"{count} {name}" for name, count in created.items())
         self.stdout.write(f"generate_ward --scale {scale}: created {added}.")
+        committee = self.committee
         totals = {
-            "years": Year.objects.count(),
-            "targets": Target.objects.count(),
-            "cells": Cell.objects.count(),
-            "figures": Figure.objects.count(),
-            "figure changes": FigureChange.objects.count(),
-            "cell years": CellYear.objects.count(),
-            "tasks": Task.objects.count(),
+            "years": committee.years.count(),
+            "targets": committee.targets.count(),
+            "cells": committee.cells.count(),
+            "figures": Figure.objects.filter(year__committee=committee).count(),
+            "figure changes": FigureChange.objects.filter(
+                figure__year__committee=committee
+            ).count(),
+            "cell years": CellYear.objects.filter(year__committee=committee).count(),
+            "tasks": Task.objects.filter(year__committee=committee).count(),
         }
         self.stdout.write(
-            "Now " + ", ".join(f"{count} {name}" for name, count in totals.items()) + "."
+            f"{committee} now has "
+            + ", ".join(f"{count} {name}" for name, count in totals.items())
+            + "."
         )
-        closed = list(Year.objects.filter(is_closed=True).values_list("year", flat=True))
+        closed = list(committee.years.filter(is_closed=True).values_list("year", flat=True))
         if closed:
             self.stdout.write(f"Closed years left as they are: {', '.join(map(str, closed))}.")
         if totals["years"] < DEMO_YEARS * scale:
@@ -166,11 +235,12 @@ class Command(BaseCommand):
 
     def add_years(self, scale):
         """Earlier years, under the earliest year's names, down to 2N years in all."""
-        years = list(Year.objects.order_by("year"))
+        years = list(self.committee.years.order_by("year"))
         model = years[0]
         missing = DEMO_YEARS * scale - len(years)
         new = [
             Year(
+                committee=self.committee,
                 year=number,
                 committee_name=model.committee_name,
                 superior_party_body=model.superior_party_body,
@@ -185,9 +255,10 @@ class Command(BaseCommand):
 
     def add_targets(self, scale):
         """Targets generated-<n> for n above the demo's 40, round-robin over the areas."""
-        areas = list(Area.objects.order_by("position"))
-        slugs = set(Target.objects.values_list("slug", flat=True))
-        taken = set(Target.objects.values_list("position", flat=True))
+        targets = self.committee.targets
+        areas = list(self.committee.areas.order_by("position"))
+        slugs = set(targets.values_list("slug", flat=True))
+        taken = set(targets.values_list("position", flat=True))
         next_free = max(taken, default=0) + 1
         new = []
         for number in range(DEMO_TARGETS + 1, DEMO_TARGETS * scale + 1):
@@ -203,6 +274,7 @@ class Command(BaseCommand):
             kind, direction, unit = target_shape(number)
             new.append(
                 Target(
+                    committee=self.committee,
                     area=areas[number % len(areas)],
                     position=position,
                     slug=slug,
@@ -216,9 +288,9 @@ class Command(BaseCommand):
         return len(new)
 
     def add_cells(self, scale):
-        numbers = set(Cell.objects.values_list("number", flat=True))
+        numbers = set(self.committee.cells.values_list("number", flat=True))
         new = [
-            Cell(number=number, name=f"Chi bộ minh họa số {number}")
+            Cell(committee=self.committee, number=number, name=f"Chi bộ minh họa số {number}")
             for number in range(DEMO_CELLS + 1, DEMO_CELLS * scale + 1)
             if number not in numbers
         ]
@@ -226,16 +298,15 @@ class Command(BaseCommand):
         return len(new)
 
     def add_figures(self):
-        """A figure for every target and year that has none, each with its first history row,
-        written as Figure.save would have written them (version 1, the change at updated_at)."""
-        targets = list(Target.objects.all())
-        years = list(Year.objects.open())  # a closed year's figures are frozen
-        existing = set(Figure.objects.values_list("target_id", "year_id"))
+        """A figure for every target and year that has none, each with its first history row."""
+        targets = list(self.committee.targets.all())
+        years = list(self.committee.years.open())  # a closed year's figures are frozen
+        figures = Figure.objects.filter(year__committee=self.committee)
+        existing = set(figures.values_list("target_id", "year_id"))
         now = timezone.now()
         new = []
         for year in years:
-            # Entered at the end of the year it belongs to, or now for a year not yet over.
-            updated_at = min(now, timezone.make_aware(datetime(year.year, 12, 31, 17)))
+            updated_at = entered_at(year.year, now)
             for target in targets:
                 if (target.pk, year.pk) in existing:
                     continue
@@ -252,58 +323,39 @@ class Command(BaseCommand):
                         version=1,
                     )
                 )
-        Figure.objects.bulk_create(new, batch_size=BATCH)
-        if any(figure.pk is None for figure in new):  # a database that returns no ids
-            new = list(Figure.objects.filter(changes__isnull=True, note=FIGURE_NOTE))
-        FigureChange.objects.bulk_create(
-            (FigureChange.of(figure, None, None) for figure in new), batch_size=BATCH
-        )
+        create_figures(new, figures.filter(changes__isnull=True, note=FIGURE_NOTE))
         return len(new)
 
     def add_cell_years(self):
         """A rating for every cell and year that has none: 15–30 members, counts within them."""
-        cells = list(Cell.objects.all())
-        years = list(Year.objects.open())
-        existing = set(CellYear.objects.values_list("cell_id", "year_id"))
+        cells = list(self.committee.cells.all())
+        years = list(self.committee.years.open())
+        existing = set(
+            CellYear.objects.filter(year__committee=self.committee).values_list(
+                "cell_id", "year_id"
+            )
+        )
         new = []
         for cell in cells:
             secretary = person(rng_for("secretary", cell.number))
             for year in years:
-                if (cell.pk, year.pk) in existing:
-                    continue
-                rng = rng_for("cell-year", cell.number, year.year)
-                members = rng.randint(15, 30)
-                rated = members - rng.randint(0, 2)
-                excellent = rng.randint(0, rated // 6)
-                not_completed = rng.randint(0, 2)
-                good = rng.randint(
-                    (rated - excellent - not_completed) * 2 // 3, rated - excellent - not_completed
-                )
-                completed = rated - excellent - good - not_completed
-                new.append(
-                    CellYear(
-                        cell=cell,
-                        year=year,
-                        secretary_name=secretary,
-                        members=members,
-                        rating=rng.choices(list(Level), weights=[2, 10, 3, 1])[0],
-                        members_excellent=excellent,
-                        members_good=good,
-                        members_completed=completed,
-                        members_not_completed=not_completed,
-                        illustrative=True,
-                    )
-                )
+                if (cell.pk, year.pk) not in existing:
+                    rng = rng_for("cell-year", cell.number, year.year)
+                    new.append(rated_cell_year(cell, year, secretary, rng))
         CellYear.objects.bulk_create(new, batch_size=BATCH)
         return len(new)
 
     def add_tasks(self, scale):
         """30N tasks in each of the latest two years, counting those already there that this
-        command did not make; generated ones are numbered in their description."""
-        cells = list(Cell.objects.order_by("number"))
-        targets = list(Target.objects.order_by("position"))
-        years = [year for year in Year.objects.order_by("-year")[:2] if not year.is_closed]
-        latest = Year.objects.order_by("-year").first().year
+        command did not make; generated ones are numbered in their description. None for a
+        committee with no cell or no target to give them to."""
+        committee = self.committee
+        cells = list(committee.cells.order_by("number"))
+        targets = list(committee.targets.order_by("position"))
+        if not (cells and targets):
+            return 0
+        years = [year for year in committee.years.order_by("-year")[:2] if not year.is_closed]
+        latest = committee.years.order_by("-year").first().year
         new = []
         for year in years:
             descriptions = Task.objects.filter(year=year).values_list("description", flat=True)

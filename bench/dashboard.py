@@ -45,8 +45,8 @@ def run(bench, rounds=200, scale=1):
 
     if scale > 1:
         bench.generate(scale)
-    year = Year.objects.get(year=2023)
-    pages = {"dashboard": f"/{year.year}/", "admin": admin_url(year)}
+    year = Year.objects.get(committee__slug="cau-thia", year=2023)
+    pages = {"dashboard": f"/cau-thia/{year.year}/", "admin": admin_url(year)}
     client = signed_in_client(bench, pages["admin"])
     for url in pages.values():
         response = client.get(url)

@@ -105,7 +105,7 @@ def run(bench, sizes=SIZES):
     for scale, expected_rows in sizes:
         if scale > 1:
             bench.generate(scale)
-        year = Year.objects.get(year=2023)
+        year = Year.objects.get(committee__slug="cau-thia", year=2023)
         n = year.figures.count()
         if n != expected_rows:
             raise RuntimeError(f"2023 has {n} figures, expected {expected_rows}")

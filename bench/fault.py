@@ -272,15 +272,15 @@ class User:
     def read(self):
         page = pick(self.rng, READS)
         path = {
-            "dashboard": f"/{YEAR}/",
-            "target": f"/{YEAR}/targets/{self.rng.choice(self.simulation.slugs)}/",
-            "report.docx": f"/{YEAR}/report.docx",
+            "dashboard": f"/cau-thia/{YEAR}/",
+            "target": f"/cau-thia/{YEAR}/targets/{self.rng.choice(self.simulation.slugs)}/",
+            "report.docx": f"/cau-thia/{YEAR}/report.docx",
         }[page]
         self.ask("read", page, path)
 
     def grid(self):
         """The note of one row changed, the grid's form posted as rendered."""
-        page = self.ask("grid", "grid", f"/{YEAR}/grid/")
+        page = self.ask("grid", "grid", f"/cau-thia/{YEAR}/grid/")
         if page.status != 200:
             return
         fields = form_of(page, {"class": "grid-form"})
@@ -288,7 +288,7 @@ class User:
         self.saves += 1
         note = f"Ghi chú của {self.username}, lần {self.saves}"
         fields[f"f{pk}-note"] = note
-        answer = self.post("grid", "grid save", f"/{YEAR}/grid/", fields)
+        answer = self.post("grid", "grid save", f"/cau-thia/{YEAR}/grid/", fields)
         with self.simulation.tally.lock:
             if answer.status == 302:
                 self.simulation.tally.saved.append(note)
@@ -298,10 +298,10 @@ class User:
     def import_workbook(self):
         """The year's workbook as the app exports it, one plan raised, uploaded and written."""
         counts = self.simulation.tally.imports
-        exported = self.ask("import", "report.xlsx", f"/{YEAR}/report.xlsx")
+        exported = self.ask("import", "report.xlsx", f"/cau-thia/{YEAR}/report.xlsx")
         if exported.status != 200:
             return
-        form = self.ask("import", "upload page", f"/{YEAR}/import/")
+        form = self.ask("import", "upload page", f"/cau-thia/{YEAR}/import/")
         if form.status != 200:
             return
         fields = form_of(form, {"class": "import-form"})
@@ -309,7 +309,7 @@ class User:
         body, content_type = multipart(fields, "file", f"bao-cao-{YEAR}.xlsx", workbook)
         with self.simulation.tally.lock:
             counts["started"] += 1
-        upload = self.ask("import", "upload", f"/{YEAR}/import/", body, content_type)
+        upload = self.ask("import", "upload", f"/cau-thia/{YEAR}/import/", body, content_type)
         if upload.status != 302:
             return
         preview = self.ask("import", "preview", upload.location)
@@ -318,7 +318,7 @@ class User:
         fields = form_of(preview, {"class": "write-form"}) | {"action": "write"}
         answer = self.post("import", "write", upload.location, fields)
         with self.simulation.tally.lock:
-            if answer.status == 302 and answer.location == f"/{YEAR}/":
+            if answer.status == 302 and answer.location == f"/cau-thia/{YEAR}/":
                 counts["answered as written"] += 1
             elif answer.status == 409:
                 counts["refused as stale"] += 1
@@ -410,7 +410,7 @@ def prepare(password):
         )
         user.groups.add(group)
     figures = sorted(
-        Figure.objects.filter(year__year=YEAR).select_related("target"),
+        Figure.objects.filter(year__committee__slug="cau-thia", year__year=YEAR).select_related("target"),
         key=lambda figure: figure.target.position,
     )
     counted = [f for f in figures if f.target.kind == Kind.COUNT and (f.plan or 0) >= 10]

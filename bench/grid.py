@@ -39,7 +39,7 @@ REPEATS = {40: 5, 400: 3}
 
 
 def grid_url(stage):
-    return f"/{YEAR}/grid/?stage={stage}"
+    return f"/cau-thia/{YEAR}/grid/?stage={stage}"
 
 
 def get(client, url):
@@ -84,7 +84,7 @@ def nudged(value):
 def pages(bench, rounds):
     """Median times and HTML weights of the dashboard and the grid at each stage."""
     client = bench.client()
-    urls = {"dashboard": f"/{YEAR}/"} | {f"grid {stage}": grid_url(stage) for stage in STAGES}
+    urls = {"dashboard": f"/cau-thia/{YEAR}/"} | {f"grid {stage}": grid_url(stage) for stage in STAGES}
     for url in urls.values():
         for _ in range(WARM_UP):
             get(client, url)

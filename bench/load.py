@@ -140,16 +140,16 @@ def run(bench, duration=20, scale=1):
     port = free_port()
     process = start_gunicorn(bench, port)
     try:
-        status, _body = get(port, "/2023/", cookie)
+        status, _body = get(port, "/cau-thia/2023/", cookie)
         if status != 200:  # a 302 to the sign-in page would pass wrk's error count unseen
             raise RuntimeError(f"the signed-in dashboard answered {status}: {log_tail(bench)}")
         for _ in range(5 * WORKERS):  # every worker loads its templates and translations
-            get(port, "/2023/", cookie)
+            get(port, "/cau-thia/2023/", cookie)
         say("server", f"gunicorn, {WORKERS} sync workers, 127.0.0.1:{port}")
         say("wrk", f"{THREADS} threads, {CONNECTIONS} connections, {duration} s per page")
         results = {}
         for name, path, page_cookie in [
-            ("dashboard", "/2023/", cookie),
+            ("dashboard", "/cau-thia/2023/", cookie),
             ("plain", "/health/", None),
         ]:
             results[name] = found = drive(port, path, duration, page_cookie)

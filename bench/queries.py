@@ -12,13 +12,13 @@ from bench import common
 from bench.common import num, say
 
 PAGES = [
-    ("dashboard", "/2023/"),
-    ("target", "/2023/targets/bao-hiem-y-te/"),
-    ("edit", "/2023/targets/bao-hiem-y-te/edit/"),
-    ("cells", "/2023/cells/"),
-    ("cell", "/2023/cells/2/"),
-    ("print", "/2023/report/"),
-    ("workbook", "/2023/report.xlsx"),
+    ("dashboard", "/cau-thia/2023/"),
+    ("target", "/cau-thia/2023/targets/bao-hiem-y-te/"),
+    ("edit", "/cau-thia/2023/targets/bao-hiem-y-te/edit/"),
+    ("cells", "/cau-thia/2023/cells/"),
+    ("cell", "/cau-thia/2023/cells/2/"),
+    ("print", "/cau-thia/2023/report/"),
+    ("workbook", "/cau-thia/2023/report.xlsx"),
 ]
 SIZES = [("demo", 1), ("10x", 10), ("100x", 100)]
 

@@ -14,7 +14,7 @@ from cells.roles import WARD_STAFF
 from committees.models import Account, Committee
 from targets.models import Evidence, Year
 
-from . import life, sampling
+from . import committees, life, sampling
 from .helpers import CAU_THIA, signed_in
 from .time_limit import TimeLimit
 
@@ -70,10 +70,12 @@ def pytest_sessionstart(session):
 
 @pytest.hookimpl(trylast=True)  # after the slowest tests, so that the time comes last
 def pytest_terminal_summary(terminalreporter, config):
-    """Say what the year's life tests asked and were answered (tests/life.py), which seeds the
-    run's samples drew from, where the browser journeys of this run left their screenshots,
-    and how long the run took."""
+    """Say what the year's life tests and the committees' isolation tests asked and were
+    answered (tests/life.py, tests/committees.py), which seeds the run's samples drew from,
+    where the browser journeys of this run left their screenshots, and how long the run
+    took."""
     life.summarize(terminalreporter)
+    committees.summarize(terminalreporter)
     sampling.summarize(terminalreporter, config)
     shots = sorted(
         shot
@@ -101,14 +103,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
     run after all the others, as pytest-django orders them; Django empties the database after
     each of those, and they load what they need themselves."""
     with django_db_blocker.unblock():
-        call_command("load_demo", verbosity=0)
+        load_committees()
+
+
+def load_committees():
+    """The demo's committee, Cầu Thia, and an illustrative commune beside it under the same
+    province, with the same years, target keys and cell numbers: every test runs with a second
+    committee in the database, and what it finds of Cầu Thia's must be Cầu Thia's."""
+    call_command("load_demo", verbosity=0)
+    call_command(
+        "generate_communes",
+        "--count=1",
+        "--superior=lao-cai",
+        f"--template={CAU_THIA}",
+        verbosity=0,
+    )
 
 
 @pytest.fixture
 def demo(db):
     """The demo ward: already there, but after a test with transactions of its own."""
     if not Year.objects.exists():
-        call_command("load_demo", verbosity=0)
+        load_committees()
 
 
 @pytest.fixture

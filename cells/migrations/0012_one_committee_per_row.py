@@ -5,7 +5,7 @@ committee's cell. Each guarded table names the ways from a row to a committee; a
 (year, area, target, cell) never moves to another committee.
 
 SQLite drops a table's triggers when a migration rebuilds the table: a later migration that
-alters a guarded table re-creates its trigger (tests/test_committees.py tries every guard)."""
+alters a guarded table re-creates its trigger (tests/test_committee_guards.py tries every guard)."""
 
 from django.db import migrations
 

@@ -410,7 +410,9 @@ def prepare(password):
         )
         user.groups.add(group)
     figures = sorted(
-        Figure.objects.filter(year__committee__slug="cau-thia", year__year=YEAR).select_related("target"),
+        Figure.objects.filter(year__committee__slug="cau-thia", year__year=YEAR).select_related(
+            "target"
+        ),
         key=lambda figure: figure.target.position,
     )
     counted = [f for f in figures if f.target.kind == Kind.COUNT and (f.plan or 0) >= 10]

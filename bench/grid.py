@@ -84,7 +84,9 @@ def nudged(value):
 def pages(bench, rounds):
     """Median times and HTML weights of the dashboard and the grid at each stage."""
     client = bench.client()
-    urls = {"dashboard": f"/cau-thia/{YEAR}/"} | {f"grid {stage}": grid_url(stage) for stage in STAGES}
+    urls = {"dashboard": f"/cau-thia/{YEAR}/"} | {
+        f"grid {stage}": grid_url(stage) for stage in STAGES
+    }
     for url in urls.values():
         for _ in range(WARM_UP):
             get(client, url)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ModelAdmin
+from core.admin import ModelAdmin, ReadOnlyInline
 
 from .models import Account, Committee, committee_of
 
@@ -144,19 +144,11 @@ class SuperuserChanges:
         return request.user.is_superuser
 
 
-class AccountsInline(admin.TabularInline):
+class AccountsInline(ReadOnlyInline, admin.TabularInline):
     """Who works for the committee, each a link to their own page."""
 
     model = Account
     fields = readonly_fields = ["user"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Committee)

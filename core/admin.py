@@ -31,6 +31,19 @@ class ReadOnlyAdmin(ModelAdmin):
         return False
 
 
+class ReadOnlyInline:
+    """An inline that is shown, never added to, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CommitteeAdminSite(admin.AdminSite):
     login_form = AdminSignInForm
     index_title = gettext_lazy("The committee's records")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.admin import CommitteeScoped, OneCommitteeForm
 from committees.models import committee_of
-from core.admin import ModelAdmin, ReadOnlyAdmin
+from core.admin import ModelAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from . import display
 from .access import access_to
@@ -64,19 +64,6 @@ def changed_fields(change):
         "<div><code>{}</code>: {} → {}</div>",
         ((name, shown(old), shown(new)) for name, (old, new) in change.changed_fields.items()),
     )
-
-
-class ReadOnlyInline:
-    """An inline of history: shown, never added to, changed or deleted here."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ChangeInline(ReadOnlyInline, GenericTabularInline):

@@ -489,6 +489,11 @@ class NewTargetForm(ChoiceLabels, forms.ModelForm):
         model = Target
         fields = ["area", "name", "unit", "kind", "direction"]
 
+    def __init__(self, *args, areas, **kwargs):
+        """``areas``: the committee's, the only ones its targets may be in."""
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
 
 # The most targets one setting up of a year adds: a year adds a few. A post claiming more forms
 # is refused, and no more than these are built, so it cannot keep a worker busy.

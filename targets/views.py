@@ -388,7 +388,12 @@ def next_year(request, committee, year):
     form = NextYearForm(
         data, year=year, instance=Year(committee=access.committee, year=year.year + 1)
     )
-    new_targets = NewTargetFormSet(data, queryset=Target.objects.none(), prefix="new")
+    new_targets = NewTargetFormSet(
+        data,
+        queryset=Target.objects.none(),
+        prefix="new",
+        form_kwargs={"areas": access.committee.areas.all()},
+    )
     if data is not None and form.is_valid() and new_targets.is_valid():
         try:
             following = year.open_following(

@@ -7,10 +7,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from committees.models import Account, Committee
 from targets.forms import FigureForm
 from targets.models import Figure, FigureChange, Target, Year
 
-from .helpers import form_data, plain_text, signed_in, text_of
+from .helpers import CAU_THIA, form_data, plain_text, signed_in, text_of
 
 BHYT = "bao-hiem-y-te"
 TREES = "trong-cay-phan-tan"
@@ -19,11 +20,17 @@ BUDGET = "thu-ngan-sach"
 
 
 def grid_url(year=2023):
-    return reverse("targets:grid", args=["cau-thia", year])
+    return reverse("targets:grid", args=[CAU_THIA, year])
 
 
 def figure(slug, year=2023):
-    return Figure.objects.select_related("target").get(target__slug=slug, year__year=year)
+    return Figure.objects.select_related("target").get(
+        target__slug=slug, year__committee__slug=CAU_THIA, year__year=year
+    )
+
+
+def close_2023():
+    Year.objects.filter(committee__slug=CAU_THIA, year=2023).update(is_closed=True)
 
 
 def field(slug, name, year=2023):
@@ -58,7 +65,7 @@ def test_the_grid_shows_every_target_of_the_year_in_area_order_with_its_values(b
     response, data = opened(bithu)
     html = response.content.decode()
     rows = re.findall(r'<tr id="row-(\d+)"', html)
-    expected = Figure.objects.filter(year__year=2023).order_by(
+    expected = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2023).order_by(
         "target__area__position", "target__position"
     )
     assert [int(pk) for pk in rows] == [f.pk for f in expected]
@@ -113,13 +120,11 @@ def test_a_row_changed_by_someone_else_meanwhile_is_refused_and_the_others_are_s
     # Meanwhile another member of the office saves BHYT from its own page.
     other_user = django_user_model.objects.create_user("vanphong", first_name="Lê Thị Hoa")
     other_user.groups.add(*django_user_model.objects.get(username="bithu").groups.all())
+    Account.objects.create(user=other_user, committee=Committee.objects.get(slug=CAU_THIA))
     other = signed_in(other_user)
-    edit = other.get(reverse("targets:edit", args=["cau-thia", 2023, BHYT]))
-    other_data = form_data(edit) | {"actual": "95,9"}
-    assert (
-        other.post(reverse("targets:edit", args=["cau-thia", 2023, BHYT]), other_data).status_code
-        == 302
-    )
+    edit_url = reverse("targets:edit", args=[CAU_THIA, 2023, BHYT])
+    other_data = form_data(other.get(edit_url)) | {"actual": "95,9"}
+    assert other.post(edit_url, other_data).status_code == 302
 
     data[field(BHYT, "actual")] = "96,4"
     data[field(TREES, "actual")] = "3.500"
@@ -175,7 +180,7 @@ def test_a_row_someone_else_changed_but_this_page_did_not_is_left_as_they_saved_
     bithu, alice_client
 ):
     _response, data = opened(bithu)
-    edit_url = reverse("targets:edit", args=["cau-thia", 2023, TREES])
+    edit_url = reverse("targets:edit", args=[CAU_THIA, 2023, TREES])
     edit = alice_client.get(edit_url)
     assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
     data[field(BHYT, "actual")] = "96"
@@ -207,7 +212,7 @@ def test_bad_input_in_one_row_is_explained_there_and_the_valid_rows_are_saved(bi
 
 def test_a_closed_year_is_shown_read_only_and_refuses_a_save(bithu):
     _response, data = opened(bithu)
-    Year.objects.filter(year=2023).update(is_closed=True)
+    close_2023()
     before = stored()
 
     response = bithu.get(grid_url())
@@ -235,13 +240,14 @@ def test_the_grid_is_for_ward_staff_only(bob_client, secretary, demo):
 # --- What the grid costs ------------------------------------------------------------------------
 
 # Showing the grid: 1 the session, 2 the signed-in user, 3-4 the user's and their groups'
-# permissions, 5 the year, 6 its figures with target, area and last editor, 7 the same targets'
-# figures of the years before and after, 8 the years for the switcher.
-SHOW = 8
-# Saving: the first 7 queries of showing it (not the switcher: the answer is a redirect), then for
-# each changed row its own transaction (a savepoint inside the test's): the year's closed check,
-# the figure as stored, the conditional update and the history row.
-SAVE_BASE, SAVE_PER_ROW = 7, 2 + 4
+# permissions, 5-6 the committee the address names and the user's account (may they read it?),
+# 7 the year, 8 its figures with target, area and last editor, 9 the same targets' figures of
+# the years before and after, 10 the years for the switcher.
+SHOW = 10
+# Saving: the first 9 queries of showing it (not the switcher: the answer is a redirect), then
+# for each changed row its own transaction (a savepoint inside the test's): the year's closed
+# check, the figure as stored, the conditional update and the history row.
+SAVE_BASE, SAVE_PER_ROW = 9, 2 + 4
 
 
 def changed_rows(data, count):
@@ -270,7 +276,7 @@ def test_showing_and_saving_the_grid_costs_fixed_queries_at_40_and_400_targets(
 ):
     if scale > 1:
         call_command("generate_ward", "--scale", str(scale), verbosity=0)
-    assert Target.objects.count() == 40 * scale
+    assert Target.objects.filter(committee__slug=CAU_THIA).count() == 40 * scale
     bithu.get(grid_url())  # the first page after sign-in also moves the session's expiry
     with django_assert_num_queries(SHOW):
         _response, data = opened(bithu)
@@ -348,7 +354,7 @@ def test_each_input_is_named_by_its_columns_header_and_its_target(bithu):
 
 @pytest.mark.parametrize("stage", ["half", "estimate", "final"])
 def test_the_dashboards_link_opens_the_grid_at_the_stage_the_dashboard_shows(bithu, stage):
-    dashboard = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024]), {"stage": stage})
+    dashboard = bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2024]), {"stage": stage})
     link = re.search(
         r'<a class="button" href="([^"]+)">Nhập số liệu cả năm</a>', dashboard.content.decode()
     )
@@ -373,7 +379,7 @@ def test_the_dashboards_link_opens_the_grid_at_the_stage_the_dashboard_shows(bit
 
 
 def test_the_dashboard_shown_without_a_stage_links_to_the_grid_at_the_stage_it_shows(bithu):
-    html = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024])).content.decode()
+    html = bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2024])).content.decode()
     # 2024 has estimates and no final figures: the dashboard shows the estimate.
     assert f'href="{grid_url(2024)}?stage=estimate"' in html
 
@@ -394,7 +400,7 @@ def test_the_filters_of_what_is_left_to_do_are_offered_at_each_stage(bithu):
     ]
     # At six months a target has no verdict, so nothing is "below plan" yet.
     assert [show for show, _label in filters("half")] == ["all", "empty", "changed"]
-    Year.objects.filter(year=2023).update(is_closed=True)
+    close_2023()
     assert filters("final", 2023) == []
 
 
@@ -415,7 +421,7 @@ def test_an_empty_value_someone_else_filled_meanwhile_is_left_as_they_saved_it(b
     assert f'name="initial-f{trees.pk}-actual"' not in response.content.decode()
     assert f'name="initial-f{trees.pk}-plan"' in response.content.decode()
     data = form_data(response, {"class": "grid-form"})
-    edit_url = reverse("targets:edit", args=["cau-thia", 2024, TREES])
+    edit_url = reverse("targets:edit", args=[CAU_THIA, 2024, TREES])
     edit = alice_client.get(edit_url)
     assert alice_client.post(edit_url, form_data(edit) | {"actual": "3.333"}).status_code == 302
     data[field(BHYT, "actual", 2024)] = "96"

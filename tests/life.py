@@ -28,14 +28,15 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from cells.models import Cell, CellYear, Level, RatingStep, Share, Task, TaskNote, TaskStatus
+from cells.models import CellYear, Level, RatingStep, Share, Task, TaskNote, TaskStatus
+from committees.models import Committee
 from targets import imports
 from targets.forms import NextYearForm
 from targets.models import Evidence, Figure, Year
 from targets.progress import Direction, Kind
 from targets.stages import Stage
 
-from .helpers import fields_of
+from .helpers import CAU_THIA, fields_of
 from .test_access import make_evidence, make_import
 
 STATES = ("set_up", "plans", "half", "estimate", "final", "closed", "reopened", "next_set_up")
@@ -112,7 +113,8 @@ class Life:
             users = get_user_model().objects
             self.staff = users.get(username="bithu")
             users.create_superuser(SUPERUSER, f"{SUPERUSER}@example.org", None)
-            self.base = Year.objects.open().order_by("-year").first()
+            self.committee = Committee.objects.get(slug=CAU_THIA)
+            self.base = self.committee.years.open().order_by("-year").first()
             self.start = transaction.savepoint()
 
     @contextmanager
@@ -144,7 +146,7 @@ class Life:
 
     @property
     def following(self):
-        return Year.objects.get(year=self.base.year + 1)
+        return self.committee.years.get(year=self.base.year + 1)
 
     def figures(self, year=None):
         return list(
@@ -165,7 +167,7 @@ class Life:
         following = year.open_following(names=names, carried=carried, new_targets=[], by=self.staff)
         last_tasks = {task.cell_id: task for task in Task.objects.filter(year=year)}
         tasks = {}
-        for cell in Cell.objects.filter(is_active=True):
+        for cell in self.committee.cells.filter(is_active=True):
             target = last_tasks[cell.pk].target if cell.pk in last_tasks else carried[0]
             task = Task(
                 cell=cell,
@@ -274,7 +276,7 @@ class Life:
         self.report_shares(Stage.FINAL, 1)
         following = self.following
         last = {cy.cell_id: cy for cy in CellYear.objects.filter(year=self.base)}
-        for cell in Cell.objects.filter(is_active=True):
+        for cell in self.committee.cells.filter(is_active=True):
             cell_year = CellYear.objects.filter(cell=cell, year=following).first()
             if cell_year is None:  # as the cell's first rating step makes it
                 cell_year = CellYear(cell=cell, year=following)

@@ -16,10 +16,10 @@ from targets import imports
 from targets.models import Evidence, Figure, Import, Target, Year
 from targets.stages import Stage
 
-from .helpers import report_workbook
+from .helpers import CAU_THIA, report_workbook
 
 # Sample values for each URL argument, by name.
-ARGUMENTS = {"committee": "cau-thia", "year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
+ARGUMENTS = {"committee": CAU_THIA, "year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
 
 # Pages any signed-in user may read (a cell secretary only for their own cell).
 READ = {
@@ -31,8 +31,9 @@ READ = {
     "cells:task_sheet",
     "cells:digest",
 }
-# Pages that only ward staff may read: the ward's year-end report.
+# Pages that only office staff may read: the ward's year-end report, the committees they read.
 STAFF_READ = {
+    "committees:list",
     "targets:report",
     "targets:report_docx",
     "targets:report_workbook",
@@ -58,21 +59,23 @@ WRITE = {
     "targets:close",
     "targets:take_estimates",
     "targets:reopen",
+    "start_committee",
 }
 # What a cell secretary reports for their own cell (ward staff may too): a task's progress, the
 # cell's figures for its shares, its self-assessment.
 REPORT = {"cells:task_progress", "cells:shares", "cells:rating_self"}
 # Pages about one's own account, and the language switch.
 ACCOUNT = {"login", "logout", "password_change", "password_change_done", "set_language"}
-# The year pages open on, for the menu of a page of no year.
-CURRENT = {"cells_home"}
+# The year pages open on: for the menu of a page of no year, and at a committee's own address.
+CURRENT = {"cells_home", "committee"}
 # Open to anyone: the load balancer's health check answers "ok" and shows no data.
 PUBLIC = {"health"}
 # The addresses of before (targets/legacy.py, cells/legacy.py), unnamed: each sends a
-# signed-in user on to its page, for good where the old address named its year (301), else for
-# now (302); that page checks what the user may see. The old address of a task looks the task
-# up among the user's own cells first: another cell's is not found.
+# signed-in user on to its page in their own committee, for now (302: another user's committee
+# is another address); that page checks what the user may see. The old address of a task looks
+# the task up among the user's own cells first: another cell's is not found.
 MOVED = {
+    "^(?P<rest>[0-9]{4}/.*)$",
     "targets/<year:year>/",
     "targets/<year:year>/grid/",
     "targets/<year:year>/report/",
@@ -86,6 +89,9 @@ MOVED = {
     "cells/tasks/<id:pk>/edit/",
 }
 LOOKED_UP = {"cells/tasks/<id:pk>/edit/"}
+# The addresses that name no committee and mean the user's own (targets.legacy): for a user who
+# works for none (a superuser), the only one that keeps years; none, not found, where several do.
+MEANING_OWN = MOVED | {"cells_home"}
 # Write pages that are only posted to, from a form on another page: a GET is refused (405).
 POST_ONLY = {
     "targets:reopen",
@@ -111,6 +117,8 @@ SIGNED_OUT_ANSWERS = {
     "login": {"GET": {200}, "POST": {200}},
     "set_language": {"GET": {302}, "POST": {302}},
 }
+# A page of no committee that takes no post refuses one before it asks who sends it.
+METHOD_FIRST = {"committees:list"}
 OPENED = {200, 302}  # the page, or on to the next one (a saved form, a closed year's refusal)
 
 
@@ -177,10 +185,12 @@ def expected_answers(key, who, method, own=None):
         return SIGNED_OUT_ANSWERS[key][method]
     if key in ACCOUNT:
         return ACCOUNT_ANSWERS[key][method]
+    if key in METHOD_FIRST and method == "POST":
+        return {405}
     if key in CURRENT | MOVED:
         if method == "POST":
             return {405}
-        return {404} if key in LOOKED_UP and own is False else {301, 302}
+        return {404} if key in LOOKED_UP and own is False else {302}
     if who == "secretary":
         if key in STAFF_READ | WRITE:
             return {403}  # the permission is checked before the cell is looked up
@@ -208,11 +218,27 @@ BY_WORD = {
     ("pk", "evidence"): "evidence",
 }
 ARGUMENT = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<param>\w+)>")
+# A pattern written as a regular expression names its arguments as groups: what each group
+# stands for, and how its value is written (an address of before without its committee,
+# /2024/…, is filled as the year's dashboard, /2024/).
+BY_GROUP = {"rest": ("year", "{}/")}
+GROUP = re.compile(r"\(\?P<(?P<param>\w+)>[^)]*\)")
+
+
+def is_regex(route):
+    return route.route.startswith("^")
 
 
 def argument_kinds(route):
     """{argument: what it stands for} of a Route; LookupError naming the pattern for one that
     stands for nothing known."""
+    if is_regex(route):
+        kinds = {}
+        for found in GROUP.finditer(route.route):
+            if found["param"] not in BY_GROUP:
+                raise LookupError(f"{route.key}: nothing known fills <{found['param']}>")
+            kinds[found["param"]] = BY_GROUP[found["param"]][0]
+        return kinds
     kinds, word = {}, None
     for segment in re.split(r"[/.]", route.route):
         found = ARGUMENT.fullmatch(segment)
@@ -259,47 +285,53 @@ def url_of(route, values):
             value = value.pk
         kwargs[param] = value
     kwargs |= {param: value for param, value in implied.items() if param in kwargs}
+    if is_regex(route):
+        written = GROUP.sub(
+            lambda found: BY_GROUP[found["param"]][1].format(kwargs[found["param"]]), route.route
+        )
+        return "/" + written.strip("^$")
     return "/" + ARGUMENT.sub(lambda found: str(kwargs[found["param"]]), route.route)
 
 
 def url_for(name):
-    if name == "targets:import_upload":
-        return reverse(name, args=[2024])  # an open year
+    """The address of the page ``name`` in Cầu Thia, of a year and rows it has something on."""
+    in_2024 = {"committee": CAU_THIA, "year": 2024}
+    if name in ("targets:import_upload", "targets:next_year", "targets:take_estimates"):
+        # 2024: an open year, the latest (the one a next year follows), with estimates to take
+        # as final.
+        return reverse(name, kwargs=in_2024)
     if name == "targets:import":
         return an_import().get_absolute_url()
     if name == "targets:evidence":
         return evidence_of_bhyt().get_absolute_url()
-    if name == "targets:next_year":
-        return reverse(name, args=[2024])  # the latest year: the one a next year follows
-    if name == "targets:take_estimates":
-        return reverse(name, args=[2024])  # an open year with estimates to take as final
     if name in ("cells:task_edit", "cells:task_progress", "cells:task_delete"):
-        task = Task.objects.filter(cell__number=3, year__year=2023).order_by("pk").first()
+        task = (
+            Task.objects.filter(cell__committee__slug=CAU_THIA, cell__number=3, year__year=2023)
+            .order_by("pk")
+            .first()
+        )
         return reverse(
-            name, kwargs={"committee": "cau-thia", "year": 2023, "number": 3, "pk": task.pk}
+            name, kwargs={"committee": CAU_THIA, "year": 2023, "number": 3, "pk": task.pk}
         )
     if name in ("cells:share_split", "cells:adopt_sum"):
         # 2024: its plan of trees is split among the cells, seven of which reported at six months.
-        return reverse(
-            name, kwargs={"committee": "cau-thia", "year": 2024, "slug": "trong-cay-phan-tan"}
-        )
+        return reverse(name, kwargs=in_2024 | {"slug": "trong-cay-phan-tan"})
     if name in ("cells:shares", "cells:rating_self", "cells:rating_proposal"):
         # 2024: cell 3 has shares to report, and its rating is not decided yet.
-        return reverse(name, kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
-    # Fill each route's arguments by name: <year:year>, <slug:slug>, <id:number>.
+        return reverse(name, kwargs=in_2024 | {"number": 3})
+    # Fill each route's arguments by name: <committee:committee>, <year:year>, <slug:slug>, …
     return reverse(name, kwargs={param: ARGUMENTS[param] for param in project_urls()[name]})
 
 
 def an_import():
-    """A preview of 2024's report workbook with one plan changed, uploaded by alice where the
-    test has her, else by the ward secretary (made the first time it is asked for)."""
-    imported = Import.objects.filter(year__year=2024, confirmed_at=None).first()
+    """A preview of Cầu Thia's 2024 report workbook with one plan changed, uploaded by alice
+    where the test has her, else by the ward secretary (made the first time it is asked for)."""
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
+    imported = Import.objects.filter(year=year, confirmed_at=None).first()
     if imported is None:
         users = get_user_model().objects
         uploader = users.filter(username="alice").first() or users.get(username="bithu")
-        imported = make_import(
-            Year.objects.get(year=2024), uploader, {"trong-cay-phan-tan": {"plan": 3100}}
-        )
+        imported = make_import(year, uploader, {"trong-cay-phan-tan": {"plan": 3100}})
     return imported
 
 
@@ -319,8 +351,10 @@ def make_import(year, uploader, changes, stage=Stage.FINAL):
 
 
 def evidence_of_bhyt():
-    """An evidence file of the 2023 BHYT figure (made the first time it is asked for)."""
-    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    """An evidence file of Cầu Thia's 2023 BHYT figure (made the first time it is asked for)."""
+    figure = Figure.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2023, target__slug="bao-hiem-y-te"
+    )
     return figure.evidence.first() or make_evidence(
         figure, get_user_model().objects.get(username="bithu")
     )
@@ -347,7 +381,7 @@ def snapshot():
     """Every row of every model of the project's apps, to show nothing changed."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
-        for app in ("targets", "cells")
+        for app in ("committees", "targets", "cells")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -362,7 +396,7 @@ def test_every_unnamed_url_is_an_address_of_before():
 
 def test_every_url_can_be_filled_and_its_filled_address_leads_to_it():
     values = {
-        "committee": "cau-thia",
+        "committee": CAU_THIA,
         "year": 2024,
         "cell": 3,
         "target": "bao-hiem-y-te",
@@ -378,13 +412,18 @@ def test_every_url_can_be_filled_and_its_filled_address_leads_to_it():
         assert resolve(url).route == route.route, url
         if route.name:
             assert url == reverse(route.name, kwargs=resolve(url).kwargs)
-    evidence = url_of(Route("e", "<year:year>/targets/<slug:slug>/evidence/<id:pk>/", ()), values)
+    pattern = "<committee:committee>/<year:year>/targets/<slug:slug>/evidence/<id:pk>/"
+    evidence = url_of(Route("e", pattern, ()), values)
     assert evidence == "/cau-thia/2024/targets/ho-ngheo/evidence/9/"  # the evidence's own target
+    [of_before] = [route for route in url_patterns() if is_regex(route)]
+    assert url_of(of_before, values) == "/2024/"  # a year's page without its committee
 
 
 def test_an_argument_nothing_known_fills_names_its_pattern():
     with pytest.raises(LookupError, match="targets:photo"):
         argument_kinds(Route("targets:photo", "<year:year>/photos/<id:pk>/", ("year", "pk")))
+    with pytest.raises(LookupError, match=r"\^\(\?P<page>"):
+        argument_kinds(Route(None, "^(?P<page>[a-z]+/)$", ()))
 
 
 @pytest.mark.parametrize(
@@ -436,10 +475,10 @@ def test_signing_in_with_the_demo_password_and_out_again(db):
         reverse("login"), {"username": "chibo2", "password": "mat-khau-thu-2024"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("cells:cell", args=["cau-thia", 2023, 2])).status_code == 200
+    assert client.get(reverse("cells:cell", args=[CAU_THIA, 2023, 2])).status_code == 200
     assert client.get(reverse("logout")).status_code == 405  # signing out is a POST
     assert client.post(reverse("logout")).status_code == 302
-    assert client.get(reverse("cells:cell", args=["cau-thia", 2023, 2])).status_code == 302
+    assert client.get(reverse("cells:cell", args=[CAU_THIA, 2023, 2])).status_code == 302
 
 
 def test_a_wrong_password_is_refused_in_vietnamese(demo):

@@ -36,6 +36,7 @@ from playwright.sync_api import expect
 from cells.models import Task
 from targets.models import Year
 
+from .helpers import CAU_THIA
 from .sampling import run_seed
 from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
     BHYT,
@@ -261,6 +262,11 @@ def ward_secretary(audit):
     return pages
 
 
+def cau_thia(number):
+    """The demo ward's year ``number``."""
+    return Year.objects.get(committee__slug=CAU_THIA, year=number)
+
+
 def save_button(page):
     return lambda: page.locator("main form").get_by_role("button", name="Lưu", exact=True).click()
 
@@ -307,7 +313,7 @@ def test_the_ward_secretarys_forms_refused_saved_and_expired_pass_axe_core_and_n
     # A cell's task and rating forms; a form sent too late.
     pages.visit("/cau-thia/2023/cells/3/tasks/add/")
     pages.submit(save, 400, "nothing filled")
-    task = Task.objects.filter(cell__number=3, year__year=2023).first()
+    task = Task.objects.filter(year=cau_thia(2023), cell__number=3).first()
     pages.visit(f"/cau-thia/2023/cells/3/tasks/{task.pk}/edit/")
     page.locator("main input[name='csrfmiddlewaretoken']").evaluate("input => input.value = 'x'")
     pages.submit(save, 403, "the form expired")
@@ -379,7 +385,7 @@ def test_the_review_before_closing_and_a_closed_year_pass_axe_core_and_the_nu_ht
     pages.submit(close, 400, "the confirmation not ticked")
     page.get_by_label(re.compile("đã đọc các lưu ý")).check()
     pages.submit(close, what="after closing")
-    assert Year.objects.get(year=2023).is_closed
+    assert cau_thia(2023).is_closed
     pages.visit("/cau-thia/2023/", what="closed")
     expect(page.locator("form[action$='/reopen/']")).to_be_visible()
     for path in random.Random(f"{seed}:closed").sample(CLOSED_PAGES, 3):
@@ -409,7 +415,7 @@ def test_the_pages_a_cell_secretary_reads_pass_axe_core_and_the_nu_html_checker(
     pages.visit("/cau-thia/2024/close/", 403)
     pages.visit("/cau-thia/2023/cells/4/", 404)
 
-    Year.objects.filter(year=2023, is_closed=False).update(is_closed=True)
+    Year.objects.filter(pk=cau_thia(2023).pk).update(is_closed=True)
     pages.visit("/cau-thia/2023/", what="closed")
     pages.visit("/cau-thia/2023/cells/3/", what="closed")
     assert not pages.findings, pages.report()
@@ -418,7 +424,7 @@ def test_the_pages_a_cell_secretary_reads_pass_axe_core_and_the_nu_html_checker(
 def test_the_forms_of_a_cell_secretary_pass_axe_core_and_the_nu_html_checker(cell_secretary):
     pages = cell_secretary
     page = pages.page
-    task = Task.objects.filter(cell__number=3, year__year=2024).order_by("pk").first()
+    task = Task.objects.filter(year=cau_thia(2024), cell__number=3).order_by("pk").first()
     pages.visit(f"/cau-thia/2024/cells/3/tasks/{task.pk}/progress/")
     pages.submit(
         lambda: page.locator("main form").get_by_role("button", name="Lưu").click(),
@@ -443,7 +449,8 @@ def test_the_pages_before_signing_in_pass_axe_core_and_the_nu_html_checker(audit
     page = pages.page
     pages.visit("/accounts/login/")
     pages.visit("/cau-thia/2023/", what="on to the sign-in page")
-    pages.visit("/no-such-page/", 404)
+    # Not /no-such-page/: any one word could be a committee's address, which asks to sign in.
+    pages.visit("/no/such/page/", 404)
 
     def sign_in_wrongly():
         page.locator("input[name='username']").fill("chibo10")

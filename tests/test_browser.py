@@ -32,6 +32,8 @@ from playwright.sync_api import expect, sync_playwright
 from targets.models import Figure, Year
 from targets.numbers import format_number
 
+from .helpers import CAU_THIA
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "pw-duong-pho-2023"
@@ -242,8 +244,18 @@ def screenshot(page, name):
     page.screenshot(path=folder / f"{name}.png", full_page=True)
 
 
+def demo_year(number):
+    """The demo ward's year ``number``."""
+    return Year.objects.get(committee__slug=CAU_THIA, year=number)
+
+
+def demo_figure(slug, number):
+    """The demo ward's figure of the target ``slug`` in the year ``number``."""
+    return Figure.objects.get(year=demo_year(number), target__slug=slug)
+
+
 def bhyt():
-    return Figure.objects.get(target__slug=BHYT, year__year=2023)
+    return demo_figure(BHYT, 2023)
 
 
 def target_rows(page):
@@ -433,7 +445,7 @@ def test_the_ward_secretary_types_five_actuals_on_the_grid_with_the_keyboard(pag
     page.keyboard.type("95,77")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/cau-thia/2024/grid/\?stage=estimate$"))
-    unsaved = Figure.objects.get(target__slug="thu-ngan-sach", year__year=2024)
+    unsaved = demo_figure("thu-ngan-sach", 2024)
     assert unsaved.actual_estimate == Decimal(3906)  # Enter saved nothing
     screenshot(page, "grid-five-actuals-typed")
 
@@ -536,7 +548,7 @@ def test_the_office_enters_six_months_switches_stages_and_meets_the_blocked_revi
     field("Thực hiện 6 tháng", "Tỷ lệ hộ dân sử dụng nước sạch").fill("98,6")
     page.get_by_role("button", name="Lưu thay đổi").click()
     expect(page.get_by_role("status")).to_contain_text("Đã lưu 2 chỉ tiêu")
-    assert Figure.objects.get(target__slug="thanh-lap-to-hop-tac", year__year=2024).actual_half == 1
+    assert demo_figure("thanh-lap-to-hop-tac", 2024).actual_half == 1
 
     # Back to the dashboard at the stage the grid showed.
     page.get_by_role("link", name="Chỉ tiêu năm 2024").click()
@@ -582,7 +594,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     expect(page.get_by_role("status")).to_contain_text("số thực hiện của 25 chỉ tiêu")
     # The targets without an estimate get their final figures on the grid.
     page.goto("/cau-thia/2024/grid/?stage=final")
-    for left in Figure.objects.filter(year__year=2024, actual=None).select_related("target"):
+    for left in Figure.objects.filter(year=demo_year(2024), actual=None).select_related("target"):
         final = field("Thực hiện cả năm", left.target.name)
         if left.target.kind == "milestone":
             final.select_option("1")
@@ -597,7 +609,7 @@ def test_the_office_gives_reasons_takes_the_estimates_as_final_and_closes_the_ye
     page.get_by_label(re.compile("đã đọc các lưu ý")).check()
     page.get_by_role("button", name="Chốt số liệu năm 2024").click()
     expect(page.get_by_role("status")).to_contain_text("Đã chốt số liệu năm 2024")
-    assert Year.objects.get(year=2024).is_closed
+    assert demo_year(2024).is_closed
     screenshot(page, "year-closed-after-reasons")
 
 
@@ -806,7 +818,7 @@ def test_chibo3_on_a_phone_updates_a_task_and_enters_a_share_which_the_office_ad
     expect(shares.locator("tbody tr", has_text="Thực hiện 6 tháng").first).to_contain_text(
         "đã khớp"
     )
-    trees_2024 = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
+    trees_2024 = demo_figure("trong-cay-phan-tan", 2024)
     assert trees_2024.actual_half == 1075
     assert trees_2024.changes.order_by("-version").first().changed_by.username == "bithu"
 
@@ -851,14 +863,14 @@ def test_the_ward_secretary_imports_a_changed_report_workbook_after_seeing_its_p
     expect(value.locator("ins")).to_have_text("3.456")
     expect(page.locator("table.import-preview tr.import-refused")).to_have_count(0)
     expect(page.locator("table.import-preview tr.import-same")).to_have_count(39)
-    assert Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024).actual is None
+    assert demo_figure("trong-cay-phan-tan", 2024).actual is None
     screenshot(page, "import-preview")
 
     page.locator("form.write-form button[name='action'][value='write']").click()
     expect(page).to_have_url(re.compile(r"/cau-thia/2024/\?stage=final$"))
     expect(page.get_by_role("status")).to_contain_text(edited.name)
     expect(row_of(page, trees).locator("td").nth(4)).to_have_text(re.compile(r"^3\.456(\s|$)"))
-    figure = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
+    figure = demo_figure("trong-cay-phan-tan", 2024)
     assert figure.actual == 3456
     change = figure.changes.order_by("-version").first()
     assert change.imported_from is not None

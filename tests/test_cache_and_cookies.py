@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 
 from core.middleware import NoStoreWhenSignedInMiddleware
 
-from .helpers import settings_module
+from .helpers import CAU_THIA, settings_module
 
 COOKIE_SETTINGS = [
     f"{cookie}_COOKIE_{flag}"
@@ -24,11 +24,13 @@ COOKIE_SETTINGS = [
     ("page", "args"),
     [
         ("home", []),
-        ("targets:dashboard", [2023]),
-        ("targets:report_workbook", [2023]),
-        ("targets:report", [2023]),
-        ("targets:grid", [2023]),
-        ("cells:overview", [2023]),
+        ("committee", [CAU_THIA]),
+        ("targets:dashboard", [CAU_THIA, 2023]),
+        ("targets:report_workbook", [CAU_THIA, 2023]),
+        ("targets:report", [CAU_THIA, 2023]),
+        ("targets:grid", [CAU_THIA, 2023]),
+        ("cells:overview", [CAU_THIA, 2023]),
+        ("committees:list", []),
         ("password_change", []),
     ],
 )
@@ -71,7 +73,7 @@ def test_without_debug_every_cookie_is_secure_http_only_and_same_site(
         client.post(reverse("login"), {"username": "alice", "password": "pw-alice-123"}),
         client.post(reverse("set_language"), {"language": "en", "next": "/"}),
         # A refusal with a message kept for the next page: the messages cookie.
-        client.post(reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": ""}),
+        client.post(reverse("targets:reopen", args=[CAU_THIA, 2023]), {"reason": ""}),
     ]
     cookies = {name: morsel for response in responses for name, morsel in response.cookies.items()}
     assert set(cookies) == {"csrftoken", "sessionid", "django_language", "messages"}

@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cells.models import Share
-from targets.models import Figure, Target, Year
+from targets.models import Figure, Year
 from targets.views import preview_digest
 
-from .helpers import report_workbook
+from .helpers import CAU_THIA, report_workbook
 from .test_access import REPORT, WRITE, an_import, project_urls, snapshot, url_for
 
 BHYT = "bao-hiem-y-te"
@@ -21,7 +21,8 @@ NAMES = sorted(WRITE | REPORT | {"logout", "password_change", "set_language"})
 
 
 def figure(slug, year=2023):
-    return Figure.objects.get(target__slug=slug, year__year=year)
+    """The demo ward's figure of the target ``slug`` in ``year``."""
+    return Figure.objects.get(year__committee__slug=CAU_THIA, year__year=year, target__slug=slug)
 
 
 def share_data(share, value):
@@ -33,7 +34,7 @@ def share_data(share, value):
 def valid_data(name):
     """What a form of ``name`` posts; each would be accepted with the token (see below)."""
     task = {
-        "target": Target.objects.get(slug=BHYT).pk,
+        "target": figure(BHYT).target_id,
         "description": "Vận động hộ gia đình tham gia BHYT",
         "responsible": "Tổ trưởng tổ dân phố số 3",
         "due_date": "31/12/2023",
@@ -130,6 +131,14 @@ def valid_data(name):
             "new_password2": "Tre-xanh-bên-sông-Hồng",
         },
         "set_language": {"language": "en", "next": "/"},
+        "start_committee": {
+            "name": "Đảng bộ xã Nghĩa An",
+            "slug": "nghia-an",
+            "year": "2024",
+            "username": "vanphong-nghia-an",
+            "password": "Tre-xanh-bên-sông-Hồng",
+            "password_again": "Tre-xanh-bên-sông-Hồng",
+        },
     }[name]
 
 
@@ -149,7 +158,7 @@ def staff(alice, demo):
 def prepare(name, user):
     """Reopening needs a closed year; every other write starts from the demo as loaded."""
     if name == "targets:reopen":
-        Year.objects.get(year=2023).close(by=user)
+        Year.objects.get(committee__slug=CAU_THIA, year=2023).close(by=user)
 
 
 def test_every_write_url_of_the_urlconf_is_checked():
@@ -178,7 +187,7 @@ def test_a_post_without_the_csrf_token_is_refused_with_403_and_changes_nothing(s
 def test_the_same_post_with_the_csrf_token_is_accepted(staff, alice, name):
     """The control for the test above: its 403 comes from the missing token alone."""
     prepare(name, alice)
-    staff.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
+    staff.get(reverse("targets:dashboard", args=[CAU_THIA, 2023]))
     token = staff.cookies["csrftoken"].value
     url, data = url_for(name), valid_data(name)
     before = snapshot()
@@ -205,7 +214,7 @@ def test_the_login_form_refuses_a_post_without_the_token_even_with_the_right_pas
 
 
 def test_the_edit_form_gives_a_token_that_makes_the_save_succeed(staff):
-    url = reverse("targets:edit", args=["cau-thia", 2023, BHYT])
+    url = reverse("targets:edit", args=[CAU_THIA, 2023, BHYT])
     page = staff.get(url)
     assert page.status_code == 200
     assert page.cookies["csrftoken"].value
@@ -233,7 +242,8 @@ def post_forms(html):
 @pytest.mark.parametrize(
     ("page", "actions"),
     [
-        # page, and the actions of its forms besides the language switch and sign out
+        # page, and the actions of its forms besides the language switch and sign out, each by
+        # its name and its arguments after the committee's key
         (("targets:dashboard", [2023]), []),
         (("targets:close", [2024]), [("targets:take_estimates", [2024])]),
         (("targets:target", [2023, BHYT]), []),
@@ -245,13 +255,15 @@ def post_forms(html):
 def test_every_form_that_posts_carries_the_csrf_token(staff, page, actions):
     name, args = page
     response = staff.get(
-        reverse(name, args=args), {"year": 2023} if name.startswith("cells") else {}
+        reverse(name, args=[CAU_THIA, *args]), {"year": 2023} if name.startswith("cells") else {}
     )
     assert response.status_code == 200
     forms = post_forms(response.content.decode())
     opened = " ".join(tag for tag, _body in forms)
-    for action in [("set_language", []), ("logout", []), *actions]:
-        assert f'action="{reverse(action[0], args=action[1])}"' in opened
+    for action, args in actions:
+        assert f'action="{reverse(action, args=[CAU_THIA, *args])}"' in opened
+    for action in ("set_language", "logout"):
+        assert f'action="{reverse(action)}"' in opened
     assert len(forms) >= 2 + len(actions)
     for tag, body in forms:
         assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="\w+">', body), tag

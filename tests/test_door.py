@@ -15,7 +15,7 @@ from django.urls import reverse
 from cells.models import SHARED_KINDS, Cell, Share, Task
 from targets.models import Figure, Year
 
-from .helpers import signed_in, text_of
+from .helpers import CAU_THIA, signed_in, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 DOOR = Path("targets/access.py")
@@ -153,6 +153,7 @@ def page(request, year, slug):
 # --- What the door answers, as the pages show it -------------------------------------------------
 
 YEAR = 2023  # open in the demo, and closable as it is
+IN_YEAR = {"committee": CAU_THIA, "year": YEAR}  # the arguments of its pages' addresses
 OWN = 3  # the cell of the demo's secretary chibo3
 SLUG = "bao-hiem-y-te"
 COMMENT = "Đối chiếu lại với BHXH thị xã"
@@ -198,13 +199,21 @@ def state(request, demo, django_user_model):
     SLUG's figure and a share of a ward figure for the cell OWN (the demo splits the year
     after's only), written while it was open."""
     bithu = django_user_model.objects.get(username="bithu")
-    Figure.objects.filter(year__year=YEAR, target__slug=SLUG).update(comment=COMMENT)
-    figure = Figure.objects.filter(year__year=YEAR, target__kind__in=SHARED_KINDS).first()
-    Share(cell=Cell.objects.get(number=OWN), figure=figure).write({"plan": Decimal(5)}, bithu, 0)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=YEAR)
+    figures = Figure.objects.filter(year=year)
+    figures.filter(target__slug=SLUG).update(comment=COMMENT)
+    figure = figures.filter(target__kind__in=SHARED_KINDS).first()
+    Share(cell=own_cell(), figure=figure).write({"plan": Decimal(5)}, bithu, 0)
     if request.param == "closed":
-        Year.objects.get(year=YEAR).close(by=bithu)
-    assert Year.objects.get(year=YEAR).is_closed == (request.param == "closed")
+        year.close(by=bithu)
+    year.refresh_from_db()
+    assert year.is_closed == (request.param == "closed")
     return request.param
+
+
+def own_cell():
+    """The demo ward's cell OWN."""
+    return Cell.objects.get(committee__slug=CAU_THIA, number=OWN)
 
 
 def allowed(access):
@@ -219,7 +228,7 @@ def links(response, name, *args, **kwargs):
 
 def test_the_dashboard_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    page = signed_in(user).get(reverse("targets:dashboard", args=["cau-thia", YEAR]))
+    page = signed_in(user).get(reverse("targets:dashboard", kwargs=IN_YEAR))
     assert page.status_code == 200
     access = page.context["access"]
     assert access is page.wsgi_request.access  # the view's answer, not one made again
@@ -228,34 +237,36 @@ def test_the_dashboard_shows_what_the_door_answers_for_each_role_and_state(who, 
     own = access.own_cell
     assert (own.number if own else None) == (OWN if role == "secretary" else None)
     shown = {
-        "keeps_figures": links(page, "targets:grid", YEAR),
-        "can_enter": links(page, "targets:import_upload", YEAR),
-        "can_export": links(page, "targets:report", YEAR),
-        "can_write_text": links(page, "targets:report_text", YEAR),
-        "can_close": links(page, "targets:close", YEAR),
-        "can_reopen": links(page, "targets:reopen", YEAR),
-        "sees_every_cell": links(page, "cells:overview", YEAR),
+        "keeps_figures": links(page, "targets:grid", **IN_YEAR),
+        "can_enter": links(page, "targets:import_upload", **IN_YEAR),
+        "can_export": links(page, "targets:report", **IN_YEAR),
+        "can_write_text": links(page, "targets:report_text", **IN_YEAR),
+        "can_close": links(page, "targets:close", **IN_YEAR),
+        "can_reopen": links(page, "targets:reopen", **IN_YEAR),
+        "sees_every_cell": links(page, "cells:overview", **IN_YEAR),
     }
     assert shown == {name: getattr(access, name) for name in shown}, login
-    assert links(page, "cells:cell", year=YEAR, number=OWN) == (role == "secretary")
+    assert links(page, "cells:cell", **IN_YEAR, number=OWN) == (role == "secretary")
 
 
 def test_a_target_page_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    page = signed_in(user).get(reverse("targets:target", args=["cau-thia", YEAR, SLUG]))
+    page = signed_in(user).get(reverse("targets:target", kwargs=IN_YEAR | {"slug": SLUG}))
     assert page.status_code == 200
     access = page.context["access"]
     assert access is page.wsgi_request.access
     assert access.can_enter == ((role, state) == ("ward", "open"))
     assert access.keeps_figures == access.can_see_evidence == (role == "ward")
-    assert links(page, "targets:edit", YEAR, SLUG) == access.can_enter, login
-    assert links(page, "targets:evidence_upload", YEAR, SLUG) == access.can_enter, login
+    assert links(page, "targets:edit", **IN_YEAR, slug=SLUG) == access.can_enter, login
+    uploads = links(page, "targets:evidence_upload", **IN_YEAR, slug=SLUG)
+    assert uploads == access.can_enter, login
     assert (COMMENT in text_of(page)) == access.keeps_figures, login
 
 
 def test_a_cells_page_shows_what_the_door_answers_for_each_role_and_state(who, state):
     login, role, user = who
-    address = reverse("cells:cell", kwargs={"committee": "cau-thia", "year": YEAR, "number": OWN})
+    own = IN_YEAR | {"number": OWN}
+    address = reverse("cells:cell", kwargs=own)
     page = signed_in(user).get(address)
     if role is None:
         assert page.status_code == 404  # no cell of their own, and no view of the others
@@ -263,12 +274,12 @@ def test_a_cells_page_shows_what_the_door_answers_for_each_role_and_state(who, s
     assert page.status_code == 200
     access = page.context["access"]
     assert allowed(access) == EXPECTED[role, state], login
-    own = {"committee": "cau-thia", "year": YEAR, "number": OWN}
     assert links(page, "cells:task_add", **own) == access.can_manage_tasks
     assert links(page, "cells:rating_edit", **own) == access.can_rate
-    assert Share.objects.filter(cell__number=OWN, year__year=YEAR).exists()
+    of_own = {"cell": own_cell(), "year": access.year}
+    assert Share.objects.filter(**of_own).exists()
     assert links(page, "cells:shares", **own) == access.can_report_shares
-    task = Task.objects.filter(cell__number=OWN, year__year=YEAR).order_by("pk").first()
+    task = Task.objects.filter(**of_own).order_by("pk").first()
     progress = links(page, "cells:task_progress", **own, pk=task.pk)
     assert progress == access.can_report_progress, login
 
@@ -281,33 +292,33 @@ def test_the_menu_and_the_refusal_lead_a_cell_secretary_to_their_own_cell_and_no
     menu = client.get(reverse("password_change"))  # a page of no year
     assert menu.context["access"].year is None
     assert links(menu, "cells_home") == (role is not None), login
-    refused = client.get(reverse("targets:report", args=["cau-thia", YEAR]))
+    refused = client.get(reverse("targets:report", kwargs=IN_YEAR))
     if role == "ward":
         assert refused.status_code == 200
         return
     assert refused.status_code == 403
-    own = Cell.objects.get(number=OWN).name
-    assert (own in text_of(refused)) == (role == "secretary"), login
+    assert (own_cell().name in text_of(refused)) == (role == "secretary"), login
 
 
 def test_a_year_that_was_never_set_up_is_not_found_on_every_kind_of_page(who):
     login, _role, user = who
     client = signed_in(user)
+    never = {"committee": CAU_THIA, "year": 2099}
     for address in (
-        reverse("targets:dashboard", args=["cau-thia", 2099]),
-        reverse("targets:target", args=["cau-thia", 2099, SLUG]),
-        reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2099, "number": OWN}),
-        reverse("cells:task_sheet", kwargs={"committee": "cau-thia", "year": 2099, "number": OWN}),
+        reverse("targets:dashboard", kwargs=never),
+        reverse("targets:target", kwargs=never | {"slug": SLUG}),
+        reverse("cells:cell", kwargs=never | {"number": OWN}),
+        reverse("cells:task_sheet", kwargs=never | {"number": OWN}),
     ):
         assert client.get(address).status_code == 404, (login, address)
 
 
 def test_the_admin_asks_the_door_whether_a_years_records_may_be_changed(alice, state):
     client = signed_in(alice)
-    figure = Figure.objects.get(year__year=YEAR, target__slug=SLUG)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=YEAR)
+    figure = Figure.objects.get(year=year, target__slug=SLUG)
     page = client.get(reverse("admin:targets_figure_change", args=[figure.pk]))
     assert page.status_code == 200
     assert ('name="_save"' in page.content.decode()) == (state == "open")
-    year = Year.objects.get(year=YEAR)
     page = client.get(reverse("admin:targets_year_change", args=[year.pk]))
     assert ('name="_save"' in page.content.decode()) == (state == "open")

@@ -9,7 +9,9 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from cells.models import Cell, CellYear, Task
-from targets.models import Area, Figure, ReportText, Target, Year
+from targets.models import Figure, ReportText, Year
+
+from .helpers import CAU_THIA
 
 BHYT = "bao-hiem-y-te"
 NOTE = '<script>alert("x")</script><b>đậm</b>'
@@ -36,10 +38,16 @@ TEXTS = {
 }
 
 
+def cau_thia_2023():
+    """The demo ward's year 2023, open."""
+    return Year.objects.get(committee__slug=CAU_THIA, year=2023)
+
+
 @pytest.fixture
 def marked_up(demo):
     """Markup in every text a person types that the ward's pages show."""
-    figure = Figure.objects.get(target__slug=BHYT, year__year=2023)
+    year = cau_thia_2023()
+    figure = Figure.objects.get(target__slug=BHYT, year=year)
     figure.note = NOTE
     figure.save()
     target = figure.target
@@ -48,13 +56,12 @@ def marked_up(demo):
     area = target.area
     area.name = TEXTS["area"]
     area.save()
-    year = Year.objects.get(year=2023)
     year.committee_name = year.executive_name = TEXTS["committee"]
     year.plan_document = TEXTS["plan_document"]
     year.secretary_name = TEXTS["year_secretary"]
     year.save()
     ReportText.objects.filter(year=year).delete()  # drafted from the marked-up data
-    cell = Cell.objects.get(number=3)
+    cell = Cell.objects.get(committee=year.committee, number=3)
     cell.name = TEXTS["cell"]
     cell.save()
     cell_year = CellYear.objects.get(cell=cell, year=year)
@@ -70,6 +77,7 @@ def marked_up(demo):
     )
 
 
+# Each page by its name and its arguments after the committee's key.
 PAGES = {
     "dashboard": (
         ("targets:dashboard", [2023]),
@@ -101,7 +109,7 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 def test_markup_typed_into_the_data_is_shown_as_text_on_the_page(alice_client, marked_up, page):
     (name, args), shown = PAGES[page]
-    response = alice_client.get(reverse(name, args=args), {"year": 2023})
+    response = alice_client.get(reverse(name, args=[CAU_THIA, *args]), {"year": 2023})
     assert response.status_code == 200
     html = response.content.decode()
     for raw in ("<script>alert", "<script>%", "<img src=x", "<b>đậm"):
@@ -112,7 +120,7 @@ def test_markup_typed_into_the_data_is_shown_as_text_on_the_page(alice_client, m
 
 
 def test_the_print_view_escapes_the_committee_name_it_writes_in_capitals(alice_client, marked_up):
-    html = alice_client.get(reverse("targets:report", args=["cau-thia", 2023])).content.decode()
+    html = alice_client.get(reverse("targets:report", args=[CAU_THIA, 2023])).content.decode()
     assert "&lt;SCRIPT&gt;ALERT(&quot;ĐẢNG BỘ&quot;)&lt;/SCRIPT&gt;&lt;IMG SRC=X" in html
 
 
@@ -125,15 +133,15 @@ FORMULAS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", '=HYPERLINK("http://x")']
 def formula_like(demo):
     """Formula-like text in names, units, notes and secretaries' names; cell 3 has a task for
     each, serving the target of the same name."""
-    year = Year.objects.get(year=2023)
-    targets = list(Target.objects.order_by("position")[: len(FORMULAS)])
+    year = cau_thia_2023()
+    targets = list(year.committee.targets.order_by("position")[: len(FORMULAS)])
     for text, target in zip(FORMULAS, targets, strict=True):
         target.name = target.unit = text
         target.save()
         figure = Figure.objects.get(target=target, year=year)
         figure.note, figure.illustrative = text, False
         figure.save()
-    for text, area in zip(FORMULAS, Area.objects.order_by("position"), strict=False):
+    for text, area in zip(FORMULAS, year.committee.areas.order_by("position"), strict=False):
         area.name = text
         area.save()
     for number, text in enumerate(FORMULAS, start=1):
@@ -146,7 +154,7 @@ def formula_like(demo):
     year.committee_name, year.superior_party_body, year.secretary_name = FORMULAS[0], *FORMULAS[3:]
     year.executive_name = FORMULAS[0]
     year.save()
-    cell = Cell.objects.get(number=3)
+    cell = Cell.objects.get(committee=year.committee, number=3)
     for text, target in zip(FORMULAS, targets, strict=True):
         Task.objects.create(
             cell=cell, year=year, target=target, description=text, responsible=text, note=text
@@ -176,14 +184,14 @@ def test_formula_like_text_comes_back_from_the_workbook_as_text(
     alice_client, formula_like, download, sheet, least, text
 ):
     name, args = download
-    ws = workbook(alice_client.get(reverse(name, args=args), {"year": 2023}))[sheet]
+    ws = workbook(alice_client.get(reverse(name, args=[CAU_THIA, *args]), {"year": 2023}))[sheet]
     holding = cells_holding(ws, text)
     assert len(holding) >= least
     assert {cell.data_type for cell in holding} == {"s"}
 
 
 def test_the_year_names_in_the_report_heading_and_signature_stay_text(alice_client, formula_like):
-    ws = workbook(alice_client.get(reverse("targets:report_workbook", args=["cau-thia", 2023])))[
+    ws = workbook(alice_client.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023])))[
         "Chỉ tiêu"
     ]
     for text in (FORMULAS[0], FORMULAS[3].upper(), FORMULAS[4]):  # committee, superior, secretary
@@ -195,7 +203,7 @@ def test_the_year_names_in_the_report_heading_and_signature_stay_text(alice_clie
 )
 def test_no_cell_of_a_downloaded_workbook_is_a_formula(alice_client, formula_like, download):
     name, args = download
-    book = workbook(alice_client.get(reverse(name, args=args), {"year": 2023}))
+    book = workbook(alice_client.get(reverse(name, args=[CAU_THIA, *args]), {"year": 2023}))
     cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
     assert {cell.value for cell in cells} >= set(FORMULAS)
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []

@@ -27,7 +27,7 @@ from cells.models import Task
 from targets.models import Figure
 from targets.report import Row
 
-from .helpers import signed_in
+from .helpers import CAU_THIA, signed_in
 from .test_access import ARGUMENTS, PUBLIC, READ, STAFF_READ, project_urls, url_for
 
 BHYT = "bao-hiem-y-te"
@@ -119,7 +119,7 @@ def arguments(name):
     """Valid values for the URL's arguments, by name."""
     values = {param: ARGUMENTS.get(param) for param in project_urls()[name]}
     if "pk" in values:
-        values["pk"] = Task.objects.filter(cell__number=3).first().pk
+        values["pk"] = Task.objects.filter(cell__committee__slug=CAU_THIA, cell__number=3)[0].pk
     return values
 
 
@@ -211,7 +211,7 @@ def test_a_malformed_parameter_is_never_a_server_error(visitors, sample, who):
         "next": "/",
         "page": "1",
         "feed": "cells_good",
-        "version": str(Figure.objects.get(target__slug=CELLS_GOOD, year__year=2023).version),
+        "version": str(cau_thia_2023(CELLS_GOOD).version),
         "reason": "Sửa số liệu bảo hiểm y tế theo BHXH thị xã",
         "language": "vi",
         "username": "bithu",
@@ -257,13 +257,13 @@ def test_a_read_only_page_answers_only_get_and_head(visitors):
 def test_a_year_asked_for_in_an_old_address_must_be_four_plain_digits(bithu):
     """Old addresses carried the year as ?year=; one that is not a plain year sends the user to
     the year pages open on, never to a year read from it."""
-    current = reverse("cells:overview", args=["cau-thia", 2024])
+    current = reverse("cells:overview", args=[CAU_THIA, 2024])
     for value in ["²", "٣", "٢٠٢٣", "２０２３", "99999999999999999999", "2023.0", " 2023", "+2023"]:
         for old in ("/cells/", "/cells/3/", "/cells/3/tasks.xlsx"):
             response = bithu.get(f"{old}?{urlencode({'year': value})}")
             assert response.status_code == 302, (old, value)
             assert response.url.startswith("/cau-thia/2024/cells/"), (old, value, response.url)
-    assert bithu.get("/cells/?year=2023").url == reverse("cells:overview", args=["cau-thia", 2023])
+    assert bithu.get("/cells/?year=2023").url == reverse("cells:overview", args=[CAU_THIA, 2023])
     assert bithu.get("/cells/?year=1999", follow=True).status_code == 404
     assert bithu.get("/cells/").url == current
 
@@ -280,32 +280,37 @@ def test_a_path_number_longer_than_a_column_holds_is_not_found_and_reverse_takes
         "/cells/tasks/99999999999999999999/edit/",
     ]:
         assert bithu.get(url).status_code == 404, url
-    assert reverse("targets:dashboard", args=["cau-thia", 2023]) == "/cau-thia/2023/"
+    assert reverse("targets:dashboard", args=[CAU_THIA, 2023]) == "/cau-thia/2023/"
     assert (
-        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "number": 3, "year": 2023})
+        reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "number": 3, "year": 2023})
         == "/cau-thia/2023/cells/3/rating/"
     )
     assert (
-        reverse("cells:task_edit", args=["cau-thia", 2023, 3, 999_999_999])
+        reverse("cells:task_edit", args=[CAU_THIA, 2023, 3, 999_999_999])
         == "/cau-thia/2023/cells/3/tasks/999999999/edit/"
     )
     for name, args in [
-        ("targets:dashboard", [20230]),
-        ("targets:dashboard", [-1]),
-        ("cells:cell", [1_000_000_000]),
+        ("targets:dashboard", [CAU_THIA, 20230]),
+        ("targets:dashboard", [CAU_THIA, -1]),
+        ("cells:cell", [CAU_THIA, 2023, 1_000_000_000]),
     ]:
         with pytest.raises(NoReverseMatch):
             reverse(name, args=args)
 
 
 def test_applying_a_rating_with_a_version_that_is_not_a_number_changes_nothing(bithu):
-    before = Figure.objects.get(target__slug=CELLS_GOOD, year__year=2023)
-    url = reverse("cells:apply_rating", args=["cau-thia", 2023])
+    before = cau_thia_2023(CELLS_GOOD)
+    url = reverse("cells:apply_rating", args=[CAU_THIA, 2023])
     for version in ["abc", "99999999999999999999", "9" * 5000, "²", "٣", "-1", " 1", "1.0", ""]:
         response = bithu.post(url, {"feed": "cells_good", "version": version}, follow=True)
         assert [m.level_tag for m in response.context["messages"]] == ["error"], version
     after = Figure.objects.get(pk=before.pk)
     assert (after.actual, after.version) == (before.actual, before.version)
+
+
+def cau_thia_2023(slug):
+    """The demo ward's 2023 figure of the target ``slug``."""
+    return Figure.objects.get(year__committee__slug=CAU_THIA, year__year=2023, target__slug=slug)
 
 
 def figure_form(figure, **changes):
@@ -321,8 +326,8 @@ def figure_form(figure, **changes):
 
 
 def test_after_saving_a_figure_only_a_path_on_this_site_is_followed(bithu):
-    figure = Figure.objects.get(target__slug=BHYT, year__year=2023)
-    url = reverse("targets:edit", args=["cau-thia", 2023, BHYT])
+    figure = cau_thia_2023(BHYT)
+    url = reverse("targets:edit", args=[CAU_THIA, 2023, BHYT])
     # redirect() took a bare word for the name of a view: "home" went home, "abc" crashed.
     for next_url in ["abc", "home", "targets:dashboard", "../", "https://example.org/", "//x.org/"]:
         response = bithu.post(url, figure_form(figure, next=next_url))
@@ -335,10 +340,10 @@ def test_a_stale_version_of_a_figure_no_one_has_edited_shows_the_conflict(bithu)
     """The demo's figures come from the data load, which names no editor: a version the page did
     not show (a load run while the form was open, or a made-up one) brings the conflict page,
     not a failure on the missing user."""
-    figure = Figure.objects.get(target__slug=BHYT, year__year=2023)
+    figure = cau_thia_2023(BHYT)
     assert figure.updated_by is None
     response = bithu.post(
-        reverse("targets:edit", args=["cau-thia", 2023, BHYT]),
+        reverse("targets:edit", args=[CAU_THIA, 2023, BHYT]),
         figure_form(figure, actual="50", version=figure.version + 1),
     )
     assert response.status_code == 409

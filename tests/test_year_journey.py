@@ -21,12 +21,13 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from cells.models import Task
-from targets.models import Figure, Year
+from targets.models import Figure
 
 from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
     assert_fits_the_phone,
     browser,
     demo_ward,
+    demo_year,
     open_page,
     orm_beside_playwright,
     plain_http_live_server,
@@ -62,9 +63,10 @@ BAD_REQUEST_LOG = "Failed to load resource: the server responded with a status o
 
 
 def figures_of(year):
+    """The demo ward's figures of ``year``, by their target's key."""
     return {
         figure.target.slug: figure
-        for figure in Figure.objects.filter(year__year=year).select_related("target")
+        for figure in Figure.objects.filter(year=demo_year(year)).select_related("target")
     }
 
 
@@ -123,7 +125,7 @@ def cell_secretary_opens_the_app(phone, newest):
 def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watches_on_a_phone(
     open_page,  # noqa: F811  (the fixture imported above)
 ):
-    assert Task.objects.filter(cell__number=CELL, year__year=2024).pending().exists()
+    assert Task.objects.filter(year=demo_year(2024), cell__number=CELL).pending().exists()
     office = open_page()
     phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     errors = {"office": watch_errors(office), "phone": watch_errors(phone)}
@@ -229,20 +231,20 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
     expect(office.locator("form.close-form .error")).to_contain_text(
         "Đồng chí hãy đánh dấu ô xác nhận đã đọc các lưu ý"
     )
-    assert not Year.objects.get(year=2025).is_closed
+    assert not demo_year(2025).is_closed
     office.get_by_label(re.compile("đã đọc các lưu ý")).check()
     office.get_by_role("button", name="Chốt số liệu năm 2025").click()
     expect(office).to_have_url(re.compile(r"/cau-thia/2025/(\?[^/]*)?$"))
     expect(office.get_by_role("status")).to_contain_text("Đã chốt số liệu năm 2025")
     expect(office.locator("p.meta .closed")).to_have_text("Đã chốt số liệu")
-    assert Year.objects.get(year=2025).is_closed
+    assert demo_year(2025).is_closed
     cell_secretary_opens_the_app(phone, 2025)
 
     # 5. 2026 is set up from the closed 2025, through its page.
     set_up_following_year(office, 2025)
     expect(amount(office, figures_of(2026)[GRAIN], "plan")).to_have_value("")
-    assert Year.objects.get(year=2025).is_closed
-    assert Figure.objects.filter(year__year=2026).count() == 40
+    assert demo_year(2025).is_closed
+    assert Figure.objects.filter(year=demo_year(2026)).count() == 40
     cell_secretary_opens_the_app(phone, 2026)
     screenshot(office, "year-journey-2026-set-up")
     screenshot(phone, "year-journey-phone-cell-in-2026")

@@ -17,7 +17,7 @@ from cells.models import CellYear, Task
 from targets.models import Figure, FigureChange, Target
 from targets.report import Row
 
-from .helpers import text_of
+from .helpers import CAU_THIA, text_of
 
 BHYT = "bao-hiem-y-te"
 
@@ -152,7 +152,7 @@ AMOUNTS = [
 
 
 def bhyt():
-    return Figure.objects.get(target__slug=BHYT, year__year=2023)
+    return Figure.objects.get(target__slug=BHYT, year__committee__slug=CAU_THIA, year__year=2023)
 
 
 def stored(figure):
@@ -184,7 +184,7 @@ def edit_figure(client, field, typed):
         "confirm": "on",
     }
     data[field] = typed
-    return client.post(reverse("targets:edit", args=["cau-thia", 2023, BHYT]), data)
+    return client.post(reverse("targets:edit", args=[CAU_THIA, 2023, BHYT]), data)
 
 
 @pytest.mark.parametrize("field", ["plan", "actual"])
@@ -235,11 +235,13 @@ def cell_years():
 
 def test_the_rating_form_accepts_the_base_values_of_the_table(bithu):
     response = bithu.post(
-        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2}),
+        reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2024, "number": 2}),
         RATING,
     )
     assert response.status_code == 302
-    stored_year = CellYear.objects.get(cell__number=2, year__year=2024)
+    stored_year = CellYear.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2024, cell__number=2
+    )
     assert (stored_year.members, stored_year.members_good, stored_year.rating) == (25, 20, "good")
 
 
@@ -269,7 +271,7 @@ def test_a_bad_count_in_the_rating_is_refused_in_vietnamese_and_nothing_changes(
 ):
     before = cell_years()
     response = bithu.post(
-        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2}),
+        reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2024, "number": 2}),
         RATING | {field: typed},
     )
     assert response.status_code == 400
@@ -303,9 +305,9 @@ INVALID_DATE = "Nhập một ngày hợp lệ."
 def test_a_task_due_date_is_read_day_first_or_refused_in_vietnamese(bithu, typed, expected):
     count = Task.objects.count()
     response = bithu.post(
-        reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2023, "number": 1}),
+        reverse("cells:task_add", kwargs={"committee": CAU_THIA, "year": 2023, "number": 1}),
         {
-            "target": Target.objects.get(slug=BHYT).pk,
+            "target": Target.objects.get(committee__slug=CAU_THIA, slug=BHYT).pk,
             "description": "Vận động hộ gia đình tham gia BHYT",
             "responsible": "Tổ trưởng tổ dân phố số 1",
             "due_date": typed,

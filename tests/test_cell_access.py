@@ -22,7 +22,7 @@ from cells.models import Cell, CellYear, Level, Share, Task
 from targets.models import Figure, Target
 from targets.stages import Stage
 
-from .helpers import form_data, plain_text, rows_of, signed_in
+from .helpers import CAU_THIA, form_data, plain_text, rows_of, signed_in
 from .sampling import deal, run_seed
 from .test_access import snapshot
 
@@ -61,7 +61,9 @@ def replay(seed):
 
 
 def tasks_of(number):
-    return Task.objects.filter(cell__number=number, year__year=YEAR).order_by("pk")
+    return Task.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=YEAR, cell__number=number
+    ).order_by("pk")
 
 
 def addresses(name, number, under=None, stages=tuple(Stage), tasks=None):
@@ -69,7 +71,7 @@ def addresses(name, number, under=None, stages=tuple(Stage), tasks=None):
     instead, if given): one a stage for its shares, one a task for a task's page (its first
     ``tasks``, else all; for deleting, those a delete would remove: one with progress notes is
     kept)."""
-    kwargs = {"committee": "cau-thia", "year": YEAR, "number": number if under is None else under}
+    kwargs = {"committee": CAU_THIA, "year": YEAR, "number": number if under is None else under}
     if name == "shares":
         return [f"{reverse('cells:shares', kwargs=kwargs)}?stage={stage}" for stage in stages]
     if name in ("task_edit", "task_progress", "task_delete"):
@@ -105,7 +107,7 @@ def every_address(name, **which):
     """The addresses of ``name`` over every cell, or over every split target."""
     if name in WARD_TARGET:
         return [
-            reverse(f"cells:{name}", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug})
+            reverse(f"cells:{name}", kwargs={"committee": CAU_THIA, "year": YEAR, "slug": slug})
             for slug in SHARED
         ]
     return [address for number in NUMBERS for address in addresses(name, number, **which)]
@@ -119,7 +121,9 @@ def filled(client, name, address):
         return {}
     if name == "adopt_sum":  # the button beside a stage of the target page's shares
         slug = resolve(address).kwargs["slug"]
-        figure = Figure.objects.get(year__year=YEAR, target__slug=slug)
+        figure = Figure.objects.get(
+            year__committee__slug=CAU_THIA, year__year=YEAR, target__slug=slug
+        )
         return {"stage": Stage.HALF.value, "version": figure.version}
     page = client.get(address)
     assert page.status_code == 200, address
@@ -135,7 +139,7 @@ def filled(client, name, address):
         "task_progress": {"text": NOTE},
         "task_edit": {"description": NOTE},
         "task_add": {
-            "target": str(Target.objects.get(slug=SHARED[0]).pk),
+            "target": str(Target.objects.get(committee__slug=CAU_THIA, slug=SHARED[0]).pk),
             "description": NOTE,
             "responsible": "Bí thư chi bộ",
         },
@@ -143,7 +147,9 @@ def filled(client, name, address):
     if name in ("rating_self", "rating_proposal"):
         # A step rates every member of the cell: its counts add up to the cell's members.
         number = resolve(address).kwargs["number"]
-        members = CellYear.objects.get(cell__number=number, year__year=YEAR).members
+        members = CellYear.objects.get(
+            year__committee__slug=CAU_THIA, year__year=YEAR, cell__number=number
+        ).members
         changes[name] = changes[name] | {
             "members_excellent": "0",
             "members_good": str(members),
@@ -167,7 +173,8 @@ def changed_rows(before, after):
 
 
 def cell_names():
-    return dict(Cell.objects.values_list("number", "name"))
+    """{number: name} of Cầu Thia's cells."""
+    return dict(Cell.objects.filter(committee__slug=CAU_THIA).values_list("number", "name"))
 
 
 def named(text, names):
@@ -203,7 +210,9 @@ def test_a_cell_secretary_opens_every_page_of_their_own_cell(secretary, own):
 def test_a_cell_secretary_reports_for_their_own_cell_and_only_it_changes(secretary, own, name):
     user = secretary(own)
     client = signed_in(user)
-    cell_year = CellYear.objects.get(cell__number=own, year__year=YEAR)
+    cell_year = CellYear.objects.get(
+        year__committee__slug=CAU_THIA, year__year=YEAR, cell__number=own
+    )
     for address in addresses(name, own):
         data = filled(client, name, address)
         before = snapshot()
@@ -268,7 +277,7 @@ def test_another_cell_answers_a_cell_secretary_as_a_cell_that_does_not_exist(
 ):
     """Whatever the page and method: nothing tells the secretary the cell is there. The pages
     are dealt among the secretaries, each asking about the next cell."""
-    missing = Cell.objects.order_by("number").last().number + 1
+    missing = Cell.objects.filter(committee__slug=CAU_THIA).order_by("number").last().number + 1
     before = snapshot()
     for own, names in dealt(READ + REPORT + WARD, NUMBERS, seed, "no such cell").items():
         other = own % 10 + 1
@@ -316,7 +325,7 @@ def test_the_ward_offices_actions_on_a_targets_shares_answer_403_to_every_cell_s
     sent = []
     for name in WARD_TARGET:
         address = reverse(
-            f"cells:{name}", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug}
+            f"cells:{name}", kwargs={"committee": CAU_THIA, "year": YEAR, "slug": slug}
         )
         sent += [("get", address, None), ("post", address, filled(bithu, name, address))]
     refused_to_every_secretary(secretary, sent, seed, "the office's", slug)
@@ -412,7 +421,8 @@ def test_a_cell_secretarys_pages_list_each_share_of_their_cell_once_and_no_other
         (first_columns(client.get(addresses("digest", own)[0])), plain),
         *((share_labels(client.get(address)), numbered) for address in addresses("shares", own)),
     ]
-    shares = Share.objects.filter(year__year=YEAR).select_related("figure__target")
+    shares = Share.objects.filter(year__committee__slug=CAU_THIA, year__year=YEAR)
+    shares = shares.select_related("figure__target")
     figures = {share.figure for share in shares}
     own_figures = {share.figure for share in shares.filter(cell__number=own)}
     for rows, label in pages:
@@ -424,14 +434,14 @@ def test_a_cell_secretarys_pages_list_each_share_of_their_cell_once_and_no_other
 def test_a_targets_shares_by_cell_are_shown_to_the_ward_office_and_to_no_cell_secretary(
     bithu, secretary, slug
 ):
-    address = reverse(
-        "targets:target", kwargs={"committee": "cau-thia", "year": YEAR, "slug": slug}
-    )
+    address = reverse("targets:target", kwargs={"committee": CAU_THIA, "year": YEAR, "slug": slug})
     names = cell_names()
     html = unescape(bithu.get(address).content.decode())
     section = re.search(r'<section aria-labelledby="cells-shares".*?</section>', html, re.S)
     assert section, "the office sees the cells' shares"
-    shared = Share.objects.filter(year__year=YEAR, figure__target__slug=slug)
+    shared = Share.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=YEAR, figure__target__slug=slug
+    )
     assert named(section.group(0), names) == sorted(shared.values_list("cell__number", flat=True))
     for number in NUMBERS:
         page = signed_in(secretary(number)).get(address)

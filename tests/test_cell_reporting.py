@@ -19,13 +19,18 @@ from cells.models import (
 )
 from targets.models import Figure, FigureChange, Year
 
-from .helpers import form_data, plain_text, signed_in, text_of
+from .helpers import CAU_THIA, form_data, plain_text, signed_in, text_of
 
 TREES = "trong-cay-phan-tan"
 
 
 def figure(slug, year=2024):
-    return Figure.objects.get(target__slug=slug, year__year=year)
+    return Figure.objects.get(target__slug=slug, year__committee__slug=CAU_THIA, year__year=year)
+
+
+def shares_of(**where):
+    """Cầu Thia's cells' shares of 2024."""
+    return Share.objects.filter(year__committee__slug=CAU_THIA, year__year=2024, **where)
 
 
 @pytest.fixture
@@ -36,7 +41,7 @@ def chibo(secretary):
 
 def shares_url(number, stage="half", year=2024):
     return (
-        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": year, "number": number})
+        reverse("cells:shares", kwargs={"committee": CAU_THIA, "year": year, "number": number})
         + f"?stage={stage}"
     )
 
@@ -55,14 +60,14 @@ def enter_share(client, number, value, stage="half", slug=TREES):
 
 def test_a_cell_secretary_lands_on_their_cell_and_ward_staff_on_the_dashboard(chibo, bithu):
     assert chibo(3).get("/").url == reverse(
-        "cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}
+        "cells:cell", kwargs={"committee": CAU_THIA, "year": 2024, "number": 3}
     )
-    assert bithu.get("/").url == reverse("targets:dashboard", args=["cau-thia", 2024])
+    assert bithu.get("/").url == reverse("targets:dashboard", args=[CAU_THIA, 2024])
 
 
 def test_the_cell_page_shows_what_is_due_the_tasks_progress_shares_and_rating(chibo):
     page = chibo(1).get(
-        reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 1})
+        reverse("cells:cell", kwargs={"committee": CAU_THIA, "year": 2024, "number": 1})
     )
     text = text_of(page)
     assert "Đã trồng 120 cây sao đen trên đường Nguyễn Thái Học." in text  # latest progress
@@ -76,10 +81,14 @@ def test_the_cell_page_shows_what_is_due_the_tasks_progress_shares_and_rating(ch
 
 
 def test_a_cell_secretary_reports_progress_and_the_ward_sees_the_latest_note(chibo, bithu):
-    task = Task.objects.filter(cell__number=5, year__year=2024).order_by("pk").first()
+    task = (
+        Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2024, cell__number=5)
+        .order_by("pk")
+        .first()
+    )
     url = reverse(
         "cells:task_progress",
-        kwargs={"committee": "cau-thia", "year": 2024, "number": 5, "pk": task.pk},
+        kwargs={"committee": CAU_THIA, "year": 2024, "number": 5, "pk": task.pk},
     )
     data = form_data(chibo(5).get(url)) | {"status": "done", "text": "Đã trồng xong 330 cây."}
     assert chibo(5).post(url, data).status_code == 302
@@ -88,19 +97,21 @@ def test_a_cell_secretary_reports_progress_and_the_ward_sees_the_latest_note(chi
     note = task.notes.get()
     assert (note.text, note.written_by.username) == ("Đã trồng xong 330 cây.", "chibo5")
     ward = text_of(
-        bithu.get(
-            reverse("cells:cell", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
-        )
+        bithu.get(reverse("cells:cell", kwargs={"committee": CAU_THIA, "year": 2024, "number": 5}))
     )
     assert "Đã trồng xong 330 cây." in ward
     assert "Đã trồng xong 330 cây." in text_of(bithu.get(url))  # and the history
 
 
 def test_a_progress_report_with_nothing_in_it_is_refused_in_vietnamese(chibo):
-    task = Task.objects.filter(cell__number=5, year__year=2024).order_by("pk").first()
+    task = (
+        Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2024, cell__number=5)
+        .order_by("pk")
+        .first()
+    )
     url = reverse(
         "cells:task_progress",
-        kwargs={"committee": "cau-thia", "year": 2024, "number": 5, "pk": task.pk},
+        kwargs={"committee": CAU_THIA, "year": 2024, "number": 5, "pk": task.pk},
     )
     response = chibo(5).post(url, form_data(chibo(5).get(url)))
     assert response.status_code == 400
@@ -109,13 +120,19 @@ def test_a_progress_report_with_nothing_in_it_is_refused_in_vietnamese(chibo):
 
 
 def test_the_office_removes_a_task_but_not_one_with_progress_notes(bithu):
-    noted = TaskNote.objects.filter(task__year__year=2024).first().task
-    bare = Task.objects.filter(year__year=2024, notes__isnull=True).first()
+    noted = (
+        TaskNote.objects.filter(task__year__committee__slug=CAU_THIA, task__year__year=2024)
+        .first()
+        .task
+    )
+    bare = Task.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=2024, notes__isnull=True
+    ).first()
     for task, kept in ((noted, True), (bare, False)):
         url = reverse(
             "cells:task_delete",
             kwargs={
-                "committee": "cau-thia",
+                "committee": CAU_THIA,
                 "year": 2024,
                 "number": task.cell.number,
                 "pk": task.pk,
@@ -130,7 +147,7 @@ def test_the_office_removes_a_task_but_not_one_with_progress_notes(bithu):
 
 
 def test_a_share_entered_by_a_cell_is_in_the_sum_the_count_and_the_breakdown(chibo, bithu):
-    target_page = reverse("targets:target", args=["cau-thia", 2024, TREES])
+    target_page = reverse("targets:target", args=[CAU_THIA, 2024, TREES])
     before = text_of(bithu.get(target_page))
     assert "1.060 7/10 chi bộ đã báo cáo" in before  # the demo: cells 1–7 at six months
 
@@ -157,7 +174,7 @@ def rows_in(html):
 def test_the_office_adopts_the_sum_and_the_ward_figure_keeps_it_in_its_history(bithu):
     trees = figure(TREES)
     assert trees.actual_half == Decimal(1298)
-    url = reverse("cells:adopt_sum", kwargs={"committee": "cau-thia", "year": 2024, "slug": TREES})
+    url = reverse("cells:adopt_sum", kwargs={"committee": CAU_THIA, "year": 2024, "slug": TREES})
     response = bithu.post(url, {"stage": "half", "version": trees.version})
     assert response.status_code == 302
     trees.refresh_from_db()
@@ -178,7 +195,7 @@ def test_a_stale_share_save_is_refused_and_what_was_typed_is_kept(chibo, bithu):
     response = chibo(4).post(url, shown | {f"s4-{target}-value": "146"})
     assert response.status_code == 409
     assert 'value="146"' in response.content.decode()
-    share = Share.objects.get(cell__number=4, figure__target__slug=TREES)
+    share = shares_of().get(cell__number=4, figure__target__slug=TREES)
     assert (share.actual_half, share.version) == (150, 2)
     # Saving again, over the version now seen, is a deliberate overwrite.
     again = form_data(response, {"class": "share-form"})
@@ -191,28 +208,28 @@ def test_a_bad_number_in_a_share_is_explained_and_nothing_is_saved(chibo):
     response = enter_share(chibo(2), 2, "15.5")
     assert response.status_code == 400
     assert "dấu chấm chỉ dùng để tách hàng nghìn" in text_of(response)
-    assert Share.objects.get(cell__number=2, figure__target__slug=TREES).actual_half == 150
+    assert shares_of().get(cell__number=2, figure__target__slug=TREES).actual_half == 150
 
 
 def test_the_office_splits_a_plan_among_the_cells_and_a_rate_is_not_split(bithu):
     url = reverse(
         "cells:share_split",
-        kwargs={"committee": "cau-thia", "year": 2024, "slug": "ho-kinh-doanh-doanh-nghiep-moi"},
+        kwargs={"committee": CAU_THIA, "year": 2024, "slug": "ho-kinh-doanh-doanh-nghiep-moi"},
     )
     data = form_data(bithu.get(url), {"class": "share-form"})
     target = figure("ho-kinh-doanh-doanh-nghiep-moi").target_id
     data |= {f"s{n}-{target}-value": "2" for n in range(1, 11)}
     assert bithu.post(url, data).status_code == 302
-    shares = Share.objects.filter(figure__target__slug="ho-kinh-doanh-doanh-nghiep-moi")
+    shares = shares_of(figure__target__slug="ho-kinh-doanh-doanh-nghiep-moi")
     assert sorted(shares.values_list("cell__number", "plan")) == [(n, 2) for n in range(1, 11)]
     rate = reverse(
-        "cells:share_split", kwargs={"committee": "cau-thia", "year": 2024, "slug": "bao-hiem-y-te"}
+        "cells:share_split", kwargs={"committee": CAU_THIA, "year": 2024, "slug": "bao-hiem-y-te"}
     )
     assert bithu.get(rate).status_code == 404
 
 
 def test_a_closed_year_takes_no_share(chibo, bithu, django_user_model):
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     # So that the year may close: a final figure and a reason for each target.
     Figure.objects.filter(year=year).update(reason="Lý do minh họa.", actual=F("plan"))
     year.close(by=django_user_model.objects.get(username="bithu"))
@@ -242,7 +259,7 @@ def rate(client, url, rating, counts):
 
 
 def test_the_cell_assesses_itself_the_ward_proposes_the_committee_decides(chibo, bithu):
-    kwargs = {"committee": "cau-thia", "year": 2024, "number": 3}
+    kwargs = {"committee": CAU_THIA, "year": 2024, "number": 3}
     own = rate(chibo(3), reverse("cells:rating_self", kwargs=kwargs), "excellent", (5, 12, 2, 0))
     assert own.status_code == 302
     proposal_page = bithu.get(reverse("cells:rating_proposal", kwargs=kwargs))
@@ -254,7 +271,9 @@ def test_the_cell_assesses_itself_the_ward_proposes_the_committee_decides(chibo,
     decided = bithu.post(decision_url, form_data(bithu.get(decision_url)))  # as proposed
     assert decided.status_code == 302
 
-    cell_year = CellYear.objects.get(cell__number=3, year__year=2024)
+    cell_year = CellYear.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2024, cell__number=3
+    )
     steps = {step.step: step for step in cell_year.steps.all()}
     assert (steps["self"].rating, steps["self"].by.username) == ("excellent", "chibo3")
     assert (steps["proposal"].rating, steps["proposal"].by.username) == ("good", "bithu")
@@ -274,7 +293,7 @@ def test_the_cell_assesses_itself_the_ward_proposes_the_committee_decides(chibo,
 
 
 def test_10_of_10_and_86_percent_come_from_decided_counts_only(bithu, chibo):
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     totals = RatingTotals(year, CellYear.objects.filter(year=year), 10)
     assert (totals.cells_good_or_better, totals.members_good_or_better_percent) == (10, 86)
     # A self-assessment and a proposal that rate cell 1 "did not complete" change nothing.
@@ -287,6 +306,6 @@ def test_10_of_10_and_86_percent_come_from_decided_counts_only(bithu, chibo):
         ).save()
     again = RatingTotals(year, CellYear.objects.filter(year=year), 10)
     assert (again.cells_good_or_better, again.members_good_or_better_percent) == (10, 86)
-    overview = text_of(bithu.get(reverse("cells:overview", args=["cau-thia", 2023])))
+    overview = text_of(bithu.get(reverse("cells:overview", args=[CAU_THIA, 2023])))
     assert "10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên" in overview
     assert "86% đảng viên hoàn thành tốt nhiệm vụ trở lên" in overview

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from cells.models import CellYear, Task
 from cells.roles import WARD_STAFF
+from committees.models import Account, Committee
 from targets.models import Change, Target, Year
 
-from .helpers import form_data, task_url, text_of
+from .helpers import CAU_THIA, form_data, task_url, text_of
 
 
 def history(record):
@@ -27,6 +28,7 @@ def history(record):
 def staff(django_user_model, demo):
     user = django_user_model.objects.create_user("vanphong", is_staff=True, first_name="Lê Hoa")
     user.groups.add(Group.objects.get(name=WARD_STAFF))
+    Account.objects.create(user=user, committee=Committee.objects.get(slug=CAU_THIA))
     client = Client()
     client.force_login(user)
     client.user = user
@@ -34,7 +36,11 @@ def staff(django_user_model, demo):
 
 
 def test_a_task_edited_on_its_page_keeps_who_when_before_and_after(staff):
-    task = Task.objects.filter(year__year=2023, cell__number=3).exclude(status="done").first()
+    task = (
+        Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2023, cell__number=3)
+        .exclude(status="done")
+        .first()
+    )
     before = task.status
     data = form_data(staff.get(task_url(task))) | {"status": "done", "note": "Đã xong"}
     assert staff.post(task_url(task), data).status_code == 302
@@ -47,9 +53,9 @@ def test_a_task_edited_on_its_page_keeps_who_when_before_and_after(staff):
 
 
 def test_a_new_task_and_a_rating_are_recorded_as_created_and_changed(staff):
-    url = reverse("cells:task_add", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
+    url = reverse("cells:task_add", kwargs={"committee": CAU_THIA, "year": 2024, "number": 5})
     data = form_data(staff.get(url)) | {
-        "target": Target.objects.get(slug="bao-hiem-y-te").pk,
+        "target": Target.objects.get(committee__slug=CAU_THIA, slug="bao-hiem-y-te").pk,
         "description": "Vận động hộ gia đình tham gia BHYT",
         "responsible": "Tổ trưởng tổ dân phố số 5",
     }
@@ -60,8 +66,10 @@ def test_a_new_task_and_a_rating_are_recorded_as_created_and_changed(staff):
         ("created", None, "Tổ trưởng tổ dân phố số 5")
     ]
 
-    cell_year = CellYear.objects.get(cell__number=5, year__year=2024)
-    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 5})
+    cell_year = CellYear.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2024, cell__number=5
+    )
+    url = reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2024, "number": 5})
     data = form_data(staff.get(url)) | {"members_good": "3", "members": "30"}
     assert staff.post(url, data).status_code == 302
     change = history(cell_year)[-1]
@@ -73,7 +81,7 @@ def test_a_target_and_a_year_edited_in_the_admin_keep_their_history_and_show_it(
     admin = Client()
     root = type(staff.user).objects.create_superuser("root", password="pw-root-1234")
     admin.force_login(root)
-    target = Target.objects.get(slug="bao-hiem-y-te")
+    target = Target.objects.get(committee__slug=CAU_THIA, slug="bao-hiem-y-te")
     url = reverse("admin:targets_target_change", args=[target.pk])
     data = form_data(admin.get(url), {"id": "target_form"}) | {"unit": "% dân số"}
     assert admin.post(url, data).status_code == 302
@@ -82,7 +90,7 @@ def test_a_target_and_a_year_edited_in_the_admin_keep_their_history_and_show_it(
     page = text_of(admin.get(url))
     assert "unit : % → % dân số" in page and "root" in page
 
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     url = reverse("admin:targets_year_change", args=[year.pk])
     data = form_data(admin.get(url), {"id": "year_form"}) | {"report_number": "12"}
     assert admin.post(url, data).status_code == 302
@@ -96,7 +104,7 @@ def test_a_task_deleted_in_the_admin_one_by_one_or_in_bulk_leaves_its_last_state
     admin = Client()
     root = django_user_model.objects.create_superuser("root", password="pw-root-1234")
     admin.force_login(root)
-    tasks = list(Task.objects.filter(year__year=2023)[:3])
+    tasks = list(Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2023)[:3])
     admin.post(reverse("admin:cells_task_delete", args=[tasks[0].pk]), {"post": "yes"})
     admin.post(
         reverse("admin:cells_task_changelist"),

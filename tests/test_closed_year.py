@@ -13,11 +13,12 @@ from openpyxl import load_workbook
 
 from cells.models import Cell, CellYear, Task
 from cells.roles import WARD_STAFF
+from committees.models import Account, Committee
 from targets.models import Area, Figure, Target, Year, YearClosed
 from targets.report import YearReport
 from targets.xlsx import build_workbook, workbook_bytes
 
-from .helpers import text_of
+from .helpers import CAU_THIA, text_of
 
 
 def snapshot():
@@ -32,12 +33,12 @@ def snapshot():
 @pytest.fixture
 def closed_2023(demo, django_user_model):
     """The demo with 2023 closed by the ward secretary, and a task of 2024 beside it."""
-    task = Task.objects.filter(year__year=2023).first()
-    task.pk, task.year = None, Year.objects.get(year=2024)
+    task = Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2023).first()
+    task.pk, task.year = None, Year.objects.get(committee__slug=CAU_THIA, year=2024)
     task.save()
     bithu = django_user_model.objects.get(username="bithu")
-    Year.objects.get(year=2023).close(by=bithu)
-    return Year.objects.get(year=2023)
+    Year.objects.get(committee__slug=CAU_THIA, year=2023).close(by=bithu)
+    return Year.objects.get(committee__slug=CAU_THIA, year=2023)
 
 
 @pytest.fixture
@@ -52,6 +53,7 @@ def superuser(django_user_model):
 def staff_admin(django_user_model):
     user = django_user_model.objects.create_user("vanphong", is_staff=True)
     user.groups.add(Group.objects.get(name=WARD_STAFF))
+    Account.objects.create(user=user, committee=Committee.objects.get(slug=CAU_THIA))
     client = Client()
     client.force_login(user)
     return client
@@ -74,7 +76,7 @@ def task_form(task, **changes):
 
 
 def test_the_admin_cannot_move_an_open_years_task_into_a_closed_year(staff_admin, closed_2023):
-    task = Task.objects.filter(year__year=2024).first()
+    task = Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).first()
     before = snapshot()
     response = staff_admin.post(
         reverse("admin:cells_task_change", args=[task.pk]), task_form(task, year=closed_2023.pk)
@@ -86,7 +88,7 @@ def test_the_admin_cannot_move_an_open_years_task_into_a_closed_year(staff_admin
 
 def test_the_admin_cannot_move_a_closed_years_task_out_of_it(staff_admin, superuser, closed_2023):
     task = Task.objects.filter(year=closed_2023).first()
-    open_year = Year.objects.get(year=2024)
+    open_year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     before = snapshot()
     for client in (staff_admin, superuser):
         url = reverse("admin:cells_task_change", args=[task.pk])
@@ -142,7 +144,7 @@ def test_a_closed_years_number_and_names_cannot_be_edited_in_the_admin(superuser
 
 
 def test_the_admin_does_not_offer_to_move_a_figure_to_another_target_or_year(superuser, demo):
-    figure = Figure.objects.filter(year__year=2024).first()
+    figure = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).first()
     html = superuser.get(reverse("admin:targets_figure_change", args=[figure.pk])).content
     assert b'name="target"' not in html and b'name="year"' not in html
 
@@ -166,12 +168,12 @@ def test_a_closed_year_itself_cannot_be_changed_by_code(closed_2023):
     closed_2023.report_number = "999-BC/ĐU"
     with pytest.raises(YearClosed):
         closed_2023.save()
-    assert Year.objects.get(year=2023).report_number == "125"
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).report_number == "125"
 
 
 def test_a_figure_cannot_be_moved_to_another_year_by_code(demo):
-    figure = Figure.objects.filter(year__year=2024).first()
-    figure.year = Year.objects.get(year=2023)
+    figure = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).first()
+    figure.year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     before = snapshot()
     with pytest.raises(ValidationError):
         figure.save()
@@ -189,7 +191,7 @@ def test_renaming_a_target_keeps_the_name_a_closed_report_printed(bithu, closed_
         sheet = load_workbook_of(year)["Chỉ tiêu"]
         return {row[1] for row in sheet.iter_rows(values_only=True)}
 
-    target = Target.objects.get(slug=BHYT)
+    target = Target.objects.get(committee__slug=CAU_THIA, slug=BHYT)
     target.name = "Tỷ lệ bao phủ bảo hiểm y tế toàn dân"
     target.unit = "% dân số"
     target.save()
@@ -197,15 +199,15 @@ def test_renaming_a_target_keeps_the_name_a_closed_report_printed(bithu, closed_
     assert BHYT_NAME in names_in(2023)
     assert target.name not in names_in(2023)
     assert target.name in names_in(2024)
-    page = text_of(bithu.get(reverse("targets:report", args=["cau-thia", 2023])))
+    page = text_of(bithu.get(reverse("targets:report", args=[CAU_THIA, 2023])))
     assert BHYT_NAME in page and target.name not in page
-    assert BHYT_NAME in text_of(bithu.get(reverse("targets:dashboard", args=["cau-thia", 2023])))
+    assert BHYT_NAME in text_of(bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2023])))
 
 
 def load_workbook_of(year):
     from io import BytesIO
 
-    report = YearReport.for_year(Year.objects.get(year=year))
+    report = YearReport.for_year(Year.objects.get(committee__slug=CAU_THIA, year=year))
     return load_workbook(BytesIO(workbook_bytes(build_workbook(report))))
 
 
@@ -213,7 +215,7 @@ def load_workbook_of(year):
     ("field", "value"), [("kind", "count"), ("direction", "lower"), ("position", 99)]
 )
 def test_what_decides_a_closed_reports_numbers_cannot_change(closed_2023, field, value):
-    target = Target.objects.get(slug=BHYT)
+    target = Target.objects.get(committee__slug=CAU_THIA, slug=BHYT)
     setattr(target, field, value)
     before = snapshot()
     with pytest.raises(ValidationError, match="2023"):
@@ -222,9 +224,9 @@ def test_what_decides_a_closed_reports_numbers_cannot_change(closed_2023, field,
 
 
 def test_an_area_or_a_cell_number_printed_in_a_closed_report_cannot_change(closed_2023):
-    area = Area.objects.get(position=2)
+    area = Area.objects.get(committee__slug=CAU_THIA, position=2)
     area.name = "Văn hóa"
-    cell = Cell.objects.get(number=2)
+    cell = Cell.objects.get(committee__slug=CAU_THIA, number=2)
     cell.number = 12
     before = snapshot()
     for record in (area, cell):
@@ -234,7 +236,7 @@ def test_an_area_or_a_cell_number_printed_in_a_closed_report_cannot_change(close
 
 
 def test_renaming_a_cell_keeps_the_name_of_the_closed_years_sheet(closed_2023):
-    cell = Cell.objects.get(number=2)
+    cell = Cell.objects.get(committee__slug=CAU_THIA, number=2)
     cell.name = "Chi bộ tổ dân phố Cầu Thia 2"
     cell.save()
     sheet = load_workbook_of(2023)["Chi bộ"]
@@ -256,7 +258,7 @@ def test_load_demo_reset_refuses_to_touch_a_closed_year(closed_2023):
     with pytest.raises(CommandError, match="2023"):
         call_command("load_demo", "--reset", verbosity=0)
     assert snapshot() == before
-    assert Year.objects.get(year=2023).is_closed
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
     assert Figure.objects.get(pk=figure.pk).version == figure.version
 
 
@@ -274,7 +276,7 @@ def test_load_demo_leaves_a_closed_year_as_it_is_and_says_so(closed_2023, capsys
 def test_a_reopening_needs_a_reason_that_says_something(bithu, closed_2023, reason):
     before = snapshot()
     response = bithu.post(
-        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": reason}, follow=True
+        reverse("targets:reopen", args=[CAU_THIA, 2023]), {"reason": reason}, follow=True
     )
     assert "lý do" in text_of(response).lower()
     assert snapshot() == before
@@ -283,7 +285,7 @@ def test_a_reopening_needs_a_reason_that_says_something(bithu, closed_2023, reas
 def test_a_reopening_reason_that_is_too_long_is_refused_not_cut(bithu, closed_2023):
     before = snapshot()
     response = bithu.post(
-        reverse("targets:reopen", args=["cau-thia", 2023]),
+        reverse("targets:reopen", args=[CAU_THIA, 2023]),
         {"reason": "Điều chỉnh số liệu. " * 200},
         follow=True,
     )

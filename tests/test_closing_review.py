@@ -23,7 +23,7 @@ from targets.numbers import format_number
 from targets.progress import Kind
 from targets.stages import Stage
 
-from .helpers import fields_of, form_data, signed_in, text_of
+from .helpers import CAU_THIA, fields_of, form_data, signed_in, text_of
 
 # Below plan at the 2024 estimate in the demo, with no reason given.
 MISSING_2024 = [
@@ -37,11 +37,11 @@ A_REASON = "Nguồn lực còn hạn chế; sẽ khắc phục năm sau."
 
 
 def review_url(year):
-    return reverse("targets:close", args=["cau-thia", year])
+    return reverse("targets:close", args=[CAU_THIA, year])
 
 
 def take_url(year):
-    return reverse("targets:take_estimates", args=["cau-thia", year])
+    return reverse("targets:take_estimates", args=[CAU_THIA, year])
 
 
 def estimates_form(page):
@@ -60,13 +60,18 @@ def offered(page):
 
 
 def figure(slug, year=2024):
-    return Figure.objects.select_related("target").get(target__slug=slug, year__year=year)
+    return figures_of(year).select_related("target").get(target__slug=slug)
+
+
+def figures_of(year):
+    """Cầu Thia's figures of ``year``."""
+    return Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=year)
 
 
 def still_open(year):
     return (
-        not Year.objects.get(year=year).is_closed
-        and not YearEvent.objects.filter(year__year=year).exists()
+        not Year.objects.get(committee__slug=CAU_THIA, year=year).is_closed
+        and not YearEvent.objects.filter(year__committee__slug=CAU_THIA, year__year=year).exists()
     )
 
 
@@ -74,7 +79,7 @@ def still_open(year):
 
 
 def test_the_dashboard_leads_to_the_review_and_no_longer_closes_with_one_click(bithu):
-    html = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2024])).content.decode()
+    html = bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2024])).content.decode()
     assert f'<a class="button" href="{review_url(2024)}">Chốt số liệu năm</a>' in html
     assert f'action="{review_url(2024)}"' not in html
 
@@ -93,9 +98,9 @@ def test_the_review_of_the_open_year_lists_what_blocks_closing_each_with_where_t
     for target in MISSING_2024:
         assert target in blocking
     assert "4. Thu ngân sách" not in blocking  # below plan, with its reason
-    edit = reverse("targets:edit", args=["cau-thia", 2024, "giam-ho-can-ngheo"])
+    edit = reverse("targets:edit", args=[CAU_THIA, 2024, "giam-ho-can-ngheo"])
     assert html.count(f'href="{edit}?next={review_url(2024)}"') == 2  # no final figure, no reason
-    assert html.count(f'href="{reverse("targets:grid", args=["cau-thia", 2024])}?stage=final"') == 2
+    assert html.count(f'href="{reverse("targets:grid", args=[CAU_THIA, 2024])}?stage=final"') == 2
     assert re.search(r'<button type="submit" class="danger" disabled', html)
 
 
@@ -124,7 +129,7 @@ def test_a_final_report_a_decided_rating_reported_shares_and_an_inactive_cell_le
     bithu, django_user_model
 ):
     office = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     values = {"results": "Kết quả.", "shortcomings": "", "directions": "", "is_final": True}
     ReportText.write(year, Stage.FINAL, values, office, 0)
     decided = datetime(2025, 1, 3, 9, tzinfo=UTC)
@@ -133,7 +138,7 @@ def test_a_final_report_a_decided_rating_reported_shares_and_an_inactive_cell_le
     )
     for share in Share.objects.filter(year=year, cell__number=1):
         share.write({"actual": Decimal(1)}, office, share.version)
-    Cell.objects.filter(number=2).update(is_active=False)
+    Cell.objects.filter(committee__slug=CAU_THIA, number=2).update(is_active=False)
 
     warnings = text_of(bithu.get(review_url(2024)))
     warnings = warnings[warnings.index("Lưu ý trước khi chốt") :]
@@ -161,19 +166,20 @@ def test_the_targets_app_names_the_cells_warnings_without_importing_the_cells():
 
 
 def test_the_review_costs_the_same_queries_whatever_is_left_to_do(bithu, django_assert_num_queries):
-    # 1 session, 2 user, 3-4 permissions, 5 the year, 6 its figures with targets and areas,
-    # 7 whether the full year's report is final, 8 the active cells, 9 their decided ratings,
-    # 10 the shares without a final figure by cell
+    # 1 session, 2 user, 3-4 permissions, 5-6 the door (the committee the address names, the
+    # user's account), 7 the year, 8 its figures with targets and areas, 9 whether the full
+    # year's report is final, 10 the active cells, 11 their decided ratings, 12 the shares
+    # without a final figure by cell
     bithu.get(review_url(2023))  # the first page after sign-in also moves the session's expiry
     for year in (2023, 2024):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(12):
             assert bithu.get(review_url(year)).status_code == 200
 
 
 def test_a_closed_years_review_leads_back_to_its_dashboard(bithu):
     assert bithu.post(review_url(2023), {"confirm": "on"}).status_code == 302
     page = bithu.get(review_url(2023), follow=True)
-    assert page.redirect_chain[-1][0] == reverse("targets:dashboard", args=["cau-thia", 2023])
+    assert page.redirect_chain[-1][0] == reverse("targets:dashboard", args=[CAU_THIA, 2023])
     assert "Năm 2023 đã chốt số liệu" in text_of(page)
 
 
@@ -194,7 +200,7 @@ def test_a_year_with_a_blocking_item_never_closes_even_confirmed_or_crafted_by_h
 
 
 def test_the_year_itself_refuses_to_close_naming_what_blocks_it(django_user_model, demo):
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     with pytest.raises(ValidationError) as refused:
         year.close(by=django_user_model.objects.get(username="bithu"))
     codes = [error.code for error in refused.value.error_list]
@@ -215,8 +221,8 @@ def test_a_year_with_nothing_blocking_asks_for_the_confirmation_then_closes(bith
     assert still_open(2023)
     closed = bithu.post(review_url(2023), data | {"confirm": "on"}, follow=True)
     assert "Đã chốt số liệu năm 2023" in text_of(closed)
-    assert Year.objects.get(year=2023).is_closed
-    events = YearEvent.objects.filter(year__year=2023)
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
+    events = YearEvent.objects.filter(year__committee__slug=CAU_THIA, year__year=2023)
     assert [(event.action, event.by.username) for event in events] == [("close", "bithu")]
 
 
@@ -226,12 +232,12 @@ def test_once_every_final_figure_and_reason_is_in_the_open_year_closes_with_the_
     review = bithu.get(review_url(2024))
     data = estimates_form(review) | {"taken": offered(review)}
     assert bithu.post(take_url(2024), data).status_code == 302
-    grid = reverse("targets:grid", args=["cau-thia", 2024])
+    grid = reverse("targets:grid", args=[CAU_THIA, 2024])
     data = form_data(bithu.get(grid, {"stage": "final"}), {"class": "grid-form"})
-    for left in Figure.objects.filter(year__year=2024, actual=None).select_related("target"):
+    for left in figures_of(2024).filter(actual=None).select_related("target"):
         plan = left.plan if left.target.kind != Kind.MILESTONE else int(left.plan)
         data[f"f{left.pk}-actual"] = str(plan) if isinstance(plan, int) else format_number(plan)
-    for below in [f for f in Figure.objects.filter(year__year=2024) if f.needs_reason]:
+    for below in [f for f in figures_of(2024) if f.needs_reason]:
         data[f"f{below.pk}-reason"] = A_REASON
     assert bithu.post(f"{grid}?stage=final", data).status_code == 302
 
@@ -240,7 +246,7 @@ def test_once_every_final_figure_and_reason_is_in_the_open_year_closes_with_the_
     assert bithu.post(review_url(2024), form_data(page)).status_code == 400
     assert still_open(2024)
     assert bithu.post(review_url(2024), form_data(page) | {"confirm": "on"}).status_code == 302
-    assert Year.objects.get(year=2024).is_closed
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2024).is_closed
 
 
 # --- Taking the estimate as the final figure ------------------------------------------------
@@ -267,7 +273,7 @@ def test_taking_the_estimate_writes_only_the_ticked_rows_with_who_did_it(bithu):
         assert change.changed_by.username == "bithu"
         assert (change.old_actual, change.new_actual) == (None, before.actual_estimate)
         assert change.new_actual_estimate == before.actual_estimate
-    untouched = Figure.objects.filter(year__year=2024).exclude(pk__in=[bhyt.pk, poor.pk])
+    untouched = figures_of(2024).exclude(pk__in=[bhyt.pk, poor.pk])
     assert list(untouched.exclude(actual=None)) == []
 
 
@@ -286,7 +292,7 @@ def test_a_figure_changed_since_the_page_was_opened_refuses_the_whole_taking(
 
     assert refused.status_code == 409
     assert FigureChange.objects.count() == changes
-    assert list(Figure.objects.filter(year__year=2024).exclude(actual=None)) == []
+    assert list(figures_of(2024).exclude(actual=None)) == []
     assert "Chưa ghi gì: 14. Giảm hộ cận nghèo (Lò Thị Mai) đã được sửa" in text_of(refused)
     again = estimates_form(refused)
     assert again["taken"] == str(bhyt.pk)  # the row that did not change stays ticked
@@ -305,7 +311,7 @@ def test_a_figure_without_an_estimate_or_with_a_final_figure_is_never_taken(bith
     crafted = data | {"taken": [old.pk], f"v{old.pk}": old.version}
     assert bithu.post(take_url(2024), crafted).status_code == 400
     assert bithu.post(take_url(2024), data).status_code == 400  # nothing ticked
-    assert list(Figure.objects.filter(year__year=2024).exclude(actual=None)) == []
+    assert list(figures_of(2024).exclude(actual=None)) == []
     assert figure("bao-hiem-y-te", 2023).version == old.version
 
 
@@ -326,10 +332,10 @@ def test_taking_the_estimate_is_a_post(bithu):
 def test_a_closed_year_takes_no_estimate(bithu):
     page = bithu.get(review_url(2024))
     data = estimates_form(page) | {"taken": offered(page)[:1]}
-    Year.objects.filter(year=2024).update(is_closed=True)
+    Year.objects.filter(committee__slug=CAU_THIA, year=2024).update(is_closed=True)
     refused = bithu.post(take_url(2024), data, follow=True)
     assert "Năm 2024 đã chốt số liệu" in text_of(refused)
-    assert list(Figure.objects.filter(year__year=2024).exclude(actual=None)) == []
+    assert list(figures_of(2024).exclude(actual=None)) == []
 
 
 # --- Who may ---------------------------------------------------------------------------------

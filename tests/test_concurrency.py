@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from committees.models import Account
 from targets.models import Figure, FigureChange
 
 from .factories import make_figure
@@ -19,14 +20,15 @@ def test_two_racing_saves_of_one_opened_form_exactly_one_wins_every_time(
     postgres, django_user_model
 ):
     """Two editors press save at the same instant, 100 times: never both, never neither."""
+    figure = make_figure(plan="96", actual="90")
     change = Permission.objects.get(codename="change_figure")
     editors = []
     for name in ("dung", "em"):
         user = django_user_model.objects.create_user(name, password=f"pw-{name}-123")
         user.user_permissions.add(change)
+        Account.objects.create(user=user, committee=figure.year.committee)
         editors.append(user)
-    figure = make_figure(plan="96", actual="90")
-    url = reverse("targets:edit", args=["cau-thia", figure.year.year, figure.target.slug])
+    url = reverse("targets:edit", kwargs={**figure.year.address, "slug": figure.target.slug})
 
     def save(user, value, version, barrier, results):
         client = Client()

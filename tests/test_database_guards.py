@@ -26,6 +26,8 @@ from targets.models import (
     YearEvent,
 )
 
+from .helpers import CAU_THIA
+
 BHYT = "bao-hiem-y-te"
 
 
@@ -56,8 +58,10 @@ def test_the_history_holds_no_amount_a_figure_could_not(demo, column, amount):
 
 @pytest.fixture
 def closed_2023(postgres, demo, django_user_model):
-    Year.objects.get(year=2023).close(by=django_user_model.objects.get(username="bithu"))
-    return Year.objects.get(year=2023)
+    Year.objects.get(committee__slug=CAU_THIA, year=2023).close(
+        by=django_user_model.objects.get(username="bithu")
+    )
+    return Year.objects.get(committee__slug=CAU_THIA, year=2023)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +86,7 @@ def test_the_database_refuses_any_write_to_a_closed_year(closed_2023, statement)
 
 def test_the_database_refuses_a_forged_closing(postgres, demo, django_user_model):
     bithu = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     with pytest.raises(DatabaseError, match="recorded only"):
         execute(
             "INSERT INTO targets_yearevent (year_id, action, reason, by_id, at) "
@@ -191,7 +195,7 @@ def test_the_app_role_cannot_erase_or_forge_history(app_role, django_db_blocker,
 
 def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_role_at_work):
     app_role = app_role_at_work
-    figure = Figure.objects.get(target__slug=BHYT, year__year=2024)
+    figure = Figure.objects.get(target__slug=BHYT, year__committee__slug=CAU_THIA, year__year=2024)
     app_role.execute("UPDATE targets_figure SET actual = 96 WHERE id = %s", [figure.pk])
     app_role.execute(
         "INSERT INTO targets_figurechange (figure_id, changed_at, version, new_actual, old_note, "
@@ -204,7 +208,7 @@ def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_rol
     )
     # 2023 is finished: the role keeps its targets' names for the report, as Year.close does,
     # and closes it.
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     app_role.execute(
         "UPDATE targets_figure f SET target_name = t.name, target_unit = t.unit "
         "FROM targets_target t WHERE t.id = f.target_id AND f.year_id = %s",
@@ -221,7 +225,7 @@ def test_the_app_role_does_its_work_and_closes_only_through_the_function(app_rol
 
 def test_saving_a_year_never_writes_whether_it_is_closed(demo):
     """The app's role may not write is_closed, so the ORM's UPDATE of a year must leave it out."""
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     year.report_number = "12-BC/ĐU"
     with CaptureQueriesContext(connection) as queries:
         year.save()
@@ -323,7 +327,7 @@ def test_a_temporary_table_named_like_the_apps_own_changes_nothing(
     bithu = django_user_model.objects.get(username="bithu")
     params = {
         "closed": closed_2023.pk,
-        "open": Year.objects.get(year=2024).pk,
+        "open": Year.objects.get(committee__slug=CAU_THIA, year=2024).pk,
         "bithu": bithu.pk,
         "ghost": bithu.pk + 100_000,
         "reason": REASON,
@@ -337,7 +341,7 @@ def test_a_temporary_table_named_like_the_apps_own_changes_nothing(
     assert as_app_role(f"DROP TABLE pg_temp.{table}") is None
 
     assert kept_of(closed_2023) == before
-    assert not Year.objects.get(year=2024).is_closed
+    assert not Year.objects.get(committee__slug=CAU_THIA, year=2024).is_closed
     reopened = YearEvent.objects.exclude(pk__in=[event["id"] for event in events])
     assert list(reopened.values_list("year", "action", "reason", "by")) == [
         (closed_2023.pk, "reopen", REASON, bithu.pk)
@@ -415,7 +419,7 @@ def test_the_closing_function_refuses_what_year_close_refuses(
 ):
     slug, values, message = UNFINISHED[unfinished]
     bithu = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     ready_to_close(year)
     Figure.objects.filter(year=year, target__slug=slug).update(**values)
     if unfinished != "name-not-kept":
@@ -433,7 +437,7 @@ def test_the_closing_function_closes_and_reopens_a_finished_year(as_app_role, dj
     """What Year.close and Year.reopen accept, the function accepts: nothing blocks a finished
     year, and a reason of a few words (letters or digits) reopens it."""
     bithu = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     ready_to_close(year)
     assert year.closing_blockers() == ([], [])
     assert set_year_closed(as_app_role, year, True, bithu.pk, "") is None
@@ -460,7 +464,7 @@ def test_no_save_ever_lands_in_a_year_after_it_closed(postgres, django_user_mode
     timing, the figures after the race are those the closing saw."""
     call_command("load_demo", verbosity=0)
     bithu = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     for unfinished in Figure.objects.filter(year=year):
         # So that the year may close: its final figures, and a reason where one fell short.
         estimate = unfinished.actual_estimate
@@ -512,8 +516,10 @@ def test_ten_simultaneous_saves_of_a_milestone_give_one_save_and_nine_conflict_p
 ):
     call_command("load_demo", verbosity=0)
     bithu = django_user_model.objects.get(username="bithu")
-    figure = Figure.objects.filter(target__kind="milestone", year__year=2024).first()
-    url = reverse("targets:edit", args=["cau-thia", 2024, figure.target.slug])
+    figure = Figure.objects.filter(
+        target__kind="milestone", year__committee__slug=CAU_THIA, year__year=2024
+    ).first()
+    url = reverse("targets:edit", args=[CAU_THIA, 2024, figure.target.slug])
     barrier = threading.Barrier(10)
     statuses = []
 
@@ -545,9 +551,11 @@ def reported_then_closed(postgres, demo, django_user_model):
     from cells.models import Cell, CellYear, RatingStep, Share, Task, TaskNote
 
     bithu = django_user_model.objects.get(username="bithu")
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     trees = Figure.objects.get(target__slug="trong-cay-phan-tan", year=year)
-    Share(cell=Cell.objects.get(number=1), figure=trees).write({"plan": 300}, bithu, 0)
+    Share(cell=Cell.objects.get(committee__slug=CAU_THIA, number=1), figure=trees).write(
+        {"plan": 300}, bithu, 0
+    )
     task = Task.objects.filter(year=year).first()
     TaskNote(task=task, text="Đã trồng 300 cây.", written_by=bithu).save()
     RatingStep(

@@ -5,9 +5,12 @@ import pytest
 from django.core.management import call_command
 
 from cells.models import Cell
+from committees.models import Committee
 from targets.models import Area, Figure, FigureChange, Target, Year
 from targets.progress import Assessment
 from targets.report import Row
+
+from .helpers import CAU_THIA
 
 ARTICLE = [
     # slug, plan, actual, percent shown, assessment
@@ -23,19 +26,24 @@ def table_sizes():
     return {m.__name__: m.objects.count() for m in (Area, Target, Year, Figure, FigureChange, Cell)}
 
 
+def figures_of_the_demo():
+    return Figure.objects.filter(year__committee__slug=CAU_THIA)
+
+
 def test_the_demo_ward_has_forty_targets_in_four_areas_ten_cells_and_two_years(demo):
-    assert Target.objects.count() == 40
-    assert list(Area.objects.values_list("position", flat=True)) == [1, 2, 3, 4]
-    assert Cell.objects.count() == 10
-    assert sorted(Year.objects.values_list("year", flat=True)) == [2023, 2024]
-    assert Figure.objects.filter(year__year=2023).count() == 40
+    ward = Committee.objects.get(slug=CAU_THIA)
+    assert ward.targets.count() == 40
+    assert list(ward.areas.values_list("position", flat=True)) == [1, 2, 3, 4]
+    assert ward.cells.count() == 10
+    assert sorted(ward.years.values_list("year", flat=True)) == [2023, 2024]
+    assert figures_of_the_demo().filter(year__year=2023).count() == 40
 
 
 @pytest.mark.parametrize(("slug", "plan", "actual", "shown", "assessment"), ARTICLE)
 def test_the_articles_figures_compute_exactly_through_the_model(
     demo, slug, plan, actual, shown, assessment
 ):
-    figure = Figure.objects.get(target__slug=slug, year__year=2023)
+    figure = figures_of_the_demo().get(target__slug=slug, year__year=2023)
     assert (figure.plan, figure.actual) == (Decimal(plan), Decimal(actual))
     assert Row(figure).percent_text == shown
     assert Row(figure).assessment == assessment
@@ -43,13 +51,15 @@ def test_the_articles_figures_compute_exactly_through_the_model(
 
 
 def test_party_members_at_86_percent_have_no_plan(demo):
-    figure = Figure.objects.get(target__slug="dang-vien-hoan-thanh-tot-nhiem-vu", year__year=2023)
+    figure = figures_of_the_demo().get(
+        target__slug="dang-vien-hoan-thanh-tot-nhiem-vu", year__year=2023
+    )
     assert (figure.plan, figure.actual) == (None, Decimal(86))
     assert Row(figure).assessment == Assessment.NO_PLAN
 
 
 def test_every_figure_not_from_the_article_is_marked_illustrative(demo):
-    illustrative = Figure.objects.filter(illustrative=True)
+    illustrative = figures_of_the_demo().filter(illustrative=True)
     assert illustrative.count() == 80 - 6
     # Marked by the figure's own field, which every page and printed note shows.
     assert all(Row(figure).note.startswith("Số liệu minh họa.") for figure in illustrative)
@@ -59,7 +69,7 @@ def test_2023_counts_nineteen_exceeded_and_bhyt_not_met_as_computed(demo):
     """The article's "20 targets exceeded" included BHYT at 95,77/96 = 99,76%: the demo counts
     19 plus BHYT not met, with a working comment saying what the article counted, and invents
     no twentieth."""
-    figures = list(Figure.objects.for_year(Year.objects.get(year=2023)))
+    figures = list(Figure.objects.for_year(Year.objects.get(committee__slug=CAU_THIA, year=2023)))
     counts = Counter(Row(figure).assessment for figure in figures)
     assert counts[Assessment.EXCEEDED] == 19
     assert sum(counts.values()) == 40
@@ -86,7 +96,7 @@ def test_loading_twice_changes_nothing(demo):
 
 
 def test_loading_keeps_a_users_edit_and_reset_puts_the_demo_value_back(demo, alice):
-    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    figure = figures_of_the_demo().get(target__slug="bao-hiem-y-te", year__year=2023)
     figure.actual = Decimal("96.5")
     figure.save(changed_by=alice)
     call_command("load_demo", verbosity=0)

@@ -19,13 +19,13 @@ from cells.models import CellYear
 from targets.models import ReportText, Year
 from targets.stages import Stage
 
-from .helpers import form_data, text_of
+from .helpers import CAU_THIA, form_data, text_of
 
 FORM = {"class": "report-text-form"}
 
 
 def docx_of(client, year=2023, stage=None):
-    url = reverse("targets:report_docx", args=["cau-thia", year])
+    url = reverse("targets:report_docx", args=[CAU_THIA, year])
     response = client.get(url, {"stage": stage} if stage else {})
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
@@ -58,7 +58,7 @@ def style(paragraph):
 
 def save_text(client, year=2023, stage=None, **values):
     """Post the report's text form as the page renders it, with ``values`` changed."""
-    url = reverse("targets:report_text", args=["cau-thia", year])
+    url = reverse("targets:report_text", args=[CAU_THIA, year])
     query = f"?stage={stage}" if stage else ""
     data = form_data(client.get(url + query), FORM) | values
     response = client.post(url + query, data)
@@ -164,7 +164,7 @@ def test_a_draft_prints_no_number_and_no_date_until_it_is_final(bithu):
     [("half", "05/01/2025", 2024), ("estimate", "28/01/2025", 2024), ("final", "05/01/2026", 2024)],
 )
 def test_a_report_is_dated_in_the_years_it_may_be_made_in(bithu, stage, typed, year):
-    url = reverse("targets:report_text", args=["cau-thia", 2024]) + f"?stage={stage}"
+    url = reverse("targets:report_text", args=[CAU_THIA, 2024]) + f"?stage={stage}"
     data = form_data(bithu.get(url), FORM) | {"doc-date": typed}
     response = bithu.post(url, data)
     assert response.status_code == 400
@@ -245,7 +245,9 @@ def test_a_draft_carries_dự_thảo_and_a_final_document_does_not(bithu):
     assert lines(draft).index("DỰ THẢO") < lines(draft).index("BÁO CÁO")
     save_text(bithu, 2024, "estimate", is_final="on")
     assert "DỰ THẢO" not in lines(docx_of(bithu, 2024, "estimate"))
-    assert ReportText.objects.get(year__year=2024, stage=Stage.ESTIMATE).is_final
+    assert ReportText.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2024, stage=Stage.ESTIMATE
+    ).is_final
     # The article's report was issued (Số 125-BC/ĐU): the demo has its text, final.
     assert "DỰ THẢO" not in lines(docx_of(bithu))
 
@@ -435,50 +437,53 @@ def test_what_the_office_saves_is_what_the_document_prints(
 
 def test_a_closed_year_keeps_its_report_text(bithu, django_user_model):
     save_text(bithu, results="Văn bản đã ban hành.")
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     year.close(by=django_user_model.objects.get(username="bithu"))
-    response = bithu.get(reverse("targets:report_text", args=["cau-thia", 2023]))
+    response = bithu.get(reverse("targets:report_text", args=[CAU_THIA, 2023]))
     assert "báo cáo được giữ nguyên" in text_of(response)
     assert "report-text-form" not in response.content.decode()
     refused = bithu.post(
-        reverse("targets:report_text", args=["cau-thia", 2023]), {"results": "Sửa"}, follow=True
+        reverse("targets:report_text", args=[CAU_THIA, 2023]), {"results": "Sửa"}, follow=True
     )
     assert "đã chốt số liệu" in text_of(refused)
     assert ReportText.objects.get(year=year, stage=Stage.FINAL).results == "Văn bản đã ban hành."
 
 
 def test_two_editors_of_the_same_text_do_not_overwrite_each_other(bithu, alice_client):
-    url = reverse("targets:report_text", args=["cau-thia", 2023])
+    url = reverse("targets:report_text", args=[CAU_THIA, 2023])
     first = form_data(bithu.get(url), FORM)
     second = form_data(alice_client.get(url), FORM)
     assert bithu.post(url, first | {"results": "Bản của Văn phòng."}).status_code == 302
     response = alice_client.post(url, second | {"results": "Bản của đồng chí Alice."})
     assert response.status_code == 409
     assert "Bản của đồng chí Alice." in response.content.decode()  # kept for a second try
-    assert ReportText.objects.get(year__year=2023).results == "Bản của Văn phòng."
+    assert (
+        ReportText.objects.get(year__committee__slug=CAU_THIA, year__year=2023).results
+        == "Bản của Văn phòng."
+    )
     again = form_data(response, FORM)
     assert alice_client.post(url, again).status_code == 302
-    text = ReportText.objects.get(year__year=2023)
+    text = ReportText.objects.get(year__committee__slug=CAU_THIA, year__year=2023)
     # The demo's issued text is update 1; the office's 2, Alice's over it 3.
     assert (text.results, text.version) == ("Bản của đồng chí Alice.", 3)
     assert next(fields for _change, fields in text.history_lines()) == ["I. Kết quả thực hiện"]
 
 
 def test_bad_input_on_the_text_page_is_explained_in_vietnamese_and_loses_nothing(bithu):
-    url = reverse("targets:report_text", args=["cau-thia", 2023])
+    url = reverse("targets:report_text", args=[CAU_THIA, 2023])
     data = form_data(bithu.get(url), FORM) | {"results": "Đoạn đã soạn.", "doc-date": "31/02/2024"}
     response = bithu.post(url, data)
     assert response.status_code == 400
     assert "Đoạn đã soạn." in response.content.decode()
     assert "ngày" in text_of(response).lower()
-    saved = ReportText.objects.get(year__year=2023)
+    saved = ReportText.objects.get(year__committee__slug=CAU_THIA, year__year=2023)
     assert (saved.version, saved.results) != (2, "Đoạn đã soạn.") and saved.version == 1
-    assert Year.objects.get(year=2023).report_date == date(2024, 1, 5)
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).report_date == date(2024, 1, 5)
 
 
 def test_the_export_command_writes_the_word_document(demo, tmp_path, capsys):
     path = tmp_path / "bao-cao-2023.docx"
-    call_command("export_report", "2023", "-o", str(path))
+    call_command("export_report", "2023", f"--committee={CAU_THIA}", "-o", str(path))
     assert capsys.readouterr().out.strip() == str(path)
     assert "BÁO CÁO" in lines(Document(path))
 
@@ -497,7 +502,7 @@ def test_the_same_period_at_the_estimate_is_last_years_final_figure_named_with_i
 
 
 def test_a_year_with_no_rating_decided_prints_no_ratings_annex(bithu):
-    CellYear.objects.filter(year__year=2024).update(
+    CellYear.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).update(
         rating="",
         members_excellent=0,
         members_good=0,

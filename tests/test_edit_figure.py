@@ -4,19 +4,20 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from committees.models import Account, Committee
 from targets.models import Figure, FigureChange, Year
 
-from .helpers import row_for, text_of
+from .helpers import CAU_THIA, row_for, text_of
 
 BHYT = "bao-hiem-y-te"
 
 
 def edit_url(slug=BHYT, year=2023):
-    return reverse("targets:edit", args=["cau-thia", year, slug])
+    return reverse("targets:edit", args=[CAU_THIA, year, slug])
 
 
 def bhyt():
-    return Figure.objects.get(target__slug=BHYT, year__year=2023)
+    return Figure.objects.get(target__slug=BHYT, year__committee__slug=CAU_THIA, year__year=2023)
 
 
 def form_data(figure, **values):
@@ -38,11 +39,11 @@ def test_editing_an_actual_to_95_77_stores_it_and_the_dashboard_shows_the_new_pe
     assert response.status_code == 302
     assert bhyt().actual == Decimal("95.77")
 
-    dashboard = alice_client.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
+    dashboard = alice_client.get(reverse("targets:dashboard", args=[CAU_THIA, 2023]))
     assert "| 96 | 95,77 | 99,76% | ▼ Chưa đạt" in row_for(
         dashboard, "Tỷ lệ dân số tham gia bảo hiểm y tế"
     )
-    history = text_of(alice_client.get(reverse("targets:target", args=["cau-thia", 2023, BHYT])))
+    history = text_of(alice_client.get(reverse("targets:target", args=[CAU_THIA, 2023, BHYT])))
     assert "alice" in history
     assert "90 → 95,77" in history
 
@@ -81,6 +82,7 @@ def test_two_saves_from_the_same_opened_form_one_wins_and_the_other_keeps_its_in
 ):
     carol = django_user_model.objects.create_user("carol", password="pw-carol-123")
     carol.user_permissions.add(Permission.objects.get(codename="change_figure"))
+    Account.objects.create(user=carol, committee=Committee.objects.get(slug=CAU_THIA))
     opened = bhyt()
 
     won = alice_client.post(edit_url(), form_data(opened, actual="96,10"))
@@ -103,7 +105,7 @@ def test_two_saves_from_the_same_opened_form_one_wins_and_the_other_keeps_its_in
 
 
 def test_a_closed_year_refuses_edits_and_changes_nothing(alice_client, demo):
-    Year.objects.filter(year=2023).update(is_closed=True)
+    Year.objects.filter(committee__slug=CAU_THIA, year=2023).update(is_closed=True)
     before = bhyt()
     response = alice_client.post(edit_url(), form_data(before, actual="50"), follow=True)
     assert "đã chốt số liệu" in text_of(response)
@@ -131,7 +133,9 @@ def test_the_edit_page_takes_only_get_and_post(alice_client, demo, method):
 
 
 def test_milestones_are_edited_as_yes_or_no(alice_client, demo):
-    figure = Figure.objects.filter(target__kind="milestone", year__year=2023).first()
+    figure = Figure.objects.filter(
+        target__kind="milestone", year__committee__slug=CAU_THIA, year__year=2023
+    ).first()
     slug = figure.target.slug
     html = alice_client.get(edit_url(slug)).content.decode()
     assert '<select name="actual"' in html
@@ -143,7 +147,7 @@ def test_milestones_are_edited_as_yes_or_no(alice_client, demo):
 
 
 def test_the_dashboard_offers_edit_links_only_to_those_who_may_edit(alice_client, bob, demo):
-    url = reverse("targets:dashboard", args=["cau-thia", 2023])
+    url = reverse("targets:dashboard", args=[CAU_THIA, 2023])
     assert edit_url() in alice_client.get(url).content.decode()
     alice_client.force_login(bob)
     assert edit_url() not in alice_client.get(url).content.decode()
@@ -152,7 +156,9 @@ def test_the_dashboard_offers_edit_links_only_to_those_who_may_edit(alice_client
 @pytest.mark.parametrize("value", ["", "2", "abc", "1.0", "-1", "1" * 50])
 @pytest.mark.parametrize("field", ["plan", "actual"])
 def test_a_milestone_form_shown_again_with_any_value_renders(alice_client, demo, field, value):
-    figure = Figure.objects.filter(target__kind="milestone", year__year=2024).first()
+    figure = Figure.objects.filter(
+        target__kind="milestone", year__committee__slug=CAU_THIA, year__year=2024
+    ).first()
     data = {"plan": "1", "actual": "", "note": "", "version": figure.version} | {field: value}
     response = alice_client.post(edit_url(figure.target.slug, 2024), data)
     assert response.status_code in (302, 400)

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from targets.forms import FigureForm
 from targets.models import Figure
 
+from .helpers import CAU_THIA
 from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
     browser,
     demo_ward,
@@ -40,7 +41,7 @@ NO_PLAUSIBILITY = "FigureForm has no plausibility check (plausibility_warnings a
 def figures_2024():
     """The demo's 2024 figures in the grid's order (area, then number)."""
     return list(
-        Figure.objects.filter(year__year=2024)
+        Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024)
         .select_related("target")
         .order_by("target__area__position", "target__position")
     )
@@ -51,7 +52,7 @@ def six_months_cleared():
     review: cleared through the models, outside the app (no history row: this is the
     starting state, not a change to test)."""
     figures = figures_2024()
-    Figure.objects.filter(year__year=2024).update(actual_half=None)
+    Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).update(actual_half=None)
     return figures
 
 
@@ -301,7 +302,7 @@ def test_the_filters_show_the_rows_left_to_do_and_enter_skips_the_others(page):
 
 @pytest.mark.skipif(not PLAUSIBILITY, reason=NO_PLAUSIBILITY)
 def test_an_implausible_value_is_saved_only_after_its_confirmation(page):
-    trees = Figure.objects.get(year__year=2024, target__name=TREES)
+    trees = Figure.objects.get(year__committee__slug=CAU_THIA, year__year=2024, target__name=TREES)
     sign_in(page, "bithu")
     page.goto("/cau-thia/2024/grid/?stage=half")
     value = grid_input(page, SIX_MONTHS, TREES)

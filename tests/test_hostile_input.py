@@ -29,7 +29,7 @@ from targets.models import Figure, ReportText, Target, Year, YearEvent
 from targets.stages import Stage
 from targets.text import clean_text
 
-from .helpers import form_data, rows_of, signed_in, task_url, text_of
+from .helpers import CAU_THIA, form_data, rows_of, signed_in, task_url, text_of
 
 # Noncharacters: U+FFFE and U+FFFF, the first of U+FDD0–U+FDEF, and one of the last two code
 # points of planes 1 and 16. XML 1.0 allows none, so a .docx or .xlsx holding one does not open.
@@ -64,7 +64,7 @@ def dirty(text):
 
 
 def save_figure_note(client, year, slug, note):
-    url = reverse("targets:edit", args=["cau-thia", year, slug])
+    url = reverse("targets:edit", args=[CAU_THIA, year, slug])
     return client.post(url, form_data(client.get(url)) | {"note": note})
 
 
@@ -119,24 +119,36 @@ def holding(texts, text):
 def test_noncharacters_in_a_note_a_task_and_the_report_leave_every_document_readable(bithu):
     note = "Theo số liệu của Bảo hiểm xã hội thị xã"
     assert save_figure_note(bithu, 2023, "bao-hiem-y-te", dirty(note)).status_code == 302
-    task = Task.objects.filter(year__year=2023, cell__number=3).first()
+    task = Task.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=2023, cell__number=3
+    ).first()
     task_note = "Đã rà soát danh sách hộ tham gia"
     data = form_data(bithu.get(task_url(task))) | {"note": dirty(task_note)}
     assert bithu.post(task_url(task), data).status_code == 302
     results = "Năm 2023, kinh tế của phường tiếp tục phát triển ổn định"
-    url = reverse("targets:report_text", args=["cau-thia", 2023])
+    url = reverse("targets:report_text", args=[CAU_THIA, 2023])
     data = form_data(bithu.get(url), {"class": "report-text-form"}) | {"results": dirty(results)}
     assert bithu.post(url, data).status_code == 302
 
-    assert Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023).note == note
+    assert (
+        Figure.objects.get(
+            target__slug="bao-hiem-y-te", year__committee__slug=CAU_THIA, year__year=2023
+        ).note
+        == note
+    )
     assert Task.objects.get(pk=task.pk).note == task_note
-    assert ReportText.objects.get(year__year=2023, stage=Stage.FINAL).results == results
-    docx = docx_texts(bithu.get(reverse("targets:report_docx", args=["cau-thia", 2023])))
+    assert (
+        ReportText.objects.get(
+            year__committee__slug=CAU_THIA, year__year=2023, stage=Stage.FINAL
+        ).results
+        == results
+    )
+    docx = docx_texts(bithu.get(reverse("targets:report_docx", args=[CAU_THIA, 2023])))
     assert results in docx
     assert holding(docx, note)
-    report = workbook_texts(bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023])))
+    report = workbook_texts(bithu.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023])))
     assert holding(report, note)
-    tasks = workbook_texts(bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3])))
+    tasks = workbook_texts(bithu.get(reverse("cells:task_sheet", args=[CAU_THIA, 2023, 3])))
     assert holding(tasks, task_note)
 
 
@@ -144,7 +156,9 @@ ESCAPE_LIKE = ["_x0041_", "Mã _x000D_ và _X0042_ giữ nguyên", "_x005F_"]
 
 
 def save_task_note(client, note):
-    task = Task.objects.filter(year__year=2023, cell__number=3).first()
+    task = Task.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=2023, cell__number=3
+    ).first()
     data = form_data(client.get(task_url(task))) | {"note": note}
     assert client.post(task_url(task), data).status_code == 302
 
@@ -155,8 +169,8 @@ def test_text_that_looks_like_an_excel_escape_reads_back_as_typed(bithu, typed):
     stands, escapes and all, so it is no judge of this."""
     assert save_figure_note(bithu, 2023, "bao-hiem-y-te", typed).status_code == 302
     save_task_note(bithu, typed)
-    report = bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023]))
-    tasks = bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3]))
+    report = bithu.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023]))
+    tasks = bithu.get(reverse("cells:task_sheet", args=[CAU_THIA, 2023, 3]))
     assert typed in as_excel_reads(report)
     assert holding(as_excel_reads(tasks), typed)
 
@@ -178,7 +192,7 @@ def test_text_that_looks_like_an_excel_escape_reads_back_as_typed_in_libreoffice
     typed = "Mã _x000D_ và _x005F_ giữ nguyên"
     save_task_note(bithu, typed)
     path = tmp_path / "nhiem-vu.xlsx"
-    path.write_bytes(bithu.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3])).content)
+    path.write_bytes(bithu.get(reverse("cells:task_sheet", args=[CAU_THIA, 2023, 3])).content)
     subprocess.run(
         [
             soffice(),
@@ -224,20 +238,27 @@ def test_a_year_no_one_can_plan_is_not_found(bithu, url):
 
 @pytest.mark.parametrize("per_page", ["-1", "0", "99999999999999999999", "abc", "1"])
 def test_a_page_size_on_the_dashboard_changes_nothing_shown(bithu, per_page):
-    url = reverse("targets:dashboard", args=["cau-thia", 2024])
+    url = reverse("targets:dashboard", args=[CAU_THIA, 2024])
     every_row = rows_of(bithu.get(url))
     for query in ({"per_page": per_page}, {"per_page": per_page, "page": "2"}):
         response = bithu.get(url, query)
         assert response.status_code == 200
         assert rows_of(response) == every_row
-    assert len(every_row) == Figure.objects.filter(year__year=2024).count()
+    assert (
+        len(every_row)
+        == Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).count()
+    )
 
 
 @pytest.mark.parametrize("stage", ["bogus", "Final", "final\x00", "0"])
 def test_adopting_the_cells_sum_at_a_bogus_stage_is_refused_in_vietnamese(bithu, stage):
-    share = Share.objects.filter(year__year=2024).select_related("figure__target").first()
+    share = (
+        Share.objects.filter(year__committee__slug=CAU_THIA, year__year=2024)
+        .select_related("figure__target")
+        .first()
+    )
     figure = share.figure
-    url = reverse("cells:adopt_sum", args=["cau-thia", 2024, figure.target.slug])
+    url = reverse("cells:adopt_sum", args=[CAU_THIA, 2024, figure.target.slug])
     response = bithu.post(url, {"stage": stage, "version": figure.version}, follow=True)
     assert response.status_code == 200
     assert "Không có giai đoạn này" in text_of(response)
@@ -248,15 +269,15 @@ def test_adopting_the_cells_sum_at_a_bogus_stage_is_refused_in_vietnamese(bithu,
 def next_year_form(client, year=2024):
     """The address and the data of the next-year form as the page offers it, every target of
     ``year`` ticked to be carried over (form_data keeps one value a name)."""
-    url = reverse("targets:next_year", args=["cau-thia", year])
+    url = reverse("targets:next_year", args=[CAU_THIA, year])
     data = form_data(client.get(url), {"class": "figure-form next-year-form"})
-    figures = Figure.objects.filter(year__year=year)
+    figures = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=year)
     return url, data | {"carried": [str(f.target_id) for f in figures]}
 
 
 def test_two_thousand_extra_target_forms_are_refused_without_building_them(bithu):
     url, data = next_year_form(bithu)
-    area = str(Target.objects.get(slug="bao-hiem-y-te").area_id)
+    area = str(Target.objects.get(committee__slug=CAU_THIA, slug="bao-hiem-y-te").area_id)
     extra = 2000
     data["new-TOTAL_FORMS"] = str(3 + extra)
     for n in range(150):  # as many as fit under the limit of fields a request may post
@@ -276,7 +297,7 @@ def test_two_thousand_extra_target_forms_are_refused_without_building_them(bithu
     # shown again, about a dozen queries each; the 2.003 claimed would take thousands.
     assert len(re.findall(r'name="new-\d+-name"', response.content.decode())) <= 20
     assert len(queries) < 400, len(queries)
-    assert not Year.objects.filter(year=2025).exists()
+    assert not Year.objects.filter(committee__slug=CAU_THIA, year=2025).exists()
     assert Target.objects.count() == targets
 
 
@@ -289,7 +310,7 @@ def test_eight_at_once_setting_up_the_next_year_set_it_up_once(postgres, demo, d
     2025 up, the seven others are told it is set up, none fails."""
     bithu = django_user_model.objects.get(username="bithu")
     url, data = next_year_form(signed_in(bithu))
-    carried = Figure.objects.filter(year__year=2024).count()
+    carried = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).count()
     barrier = threading.Barrier(8)
     answers = []
 
@@ -312,31 +333,35 @@ def test_eight_at_once_setting_up_the_next_year_set_it_up_once(postgres, demo, d
     for thread in threads:
         thread.join()
 
-    grid = reverse("targets:grid", args=["cau-thia", 2025])
-    dashboard = reverse("targets:dashboard", args=["cau-thia", 2025])
+    grid = reverse("targets:grid", args=[CAU_THIA, 2025])
+    dashboard = reverse("targets:dashboard", args=[CAU_THIA, 2025])
     expected = [(302, grid, False)] + [(302, dashboard, True)] * 7
     assert sorted(answers) == sorted(expected), answers
-    assert Year.objects.filter(year=2025).count() == 1
-    assert Figure.objects.filter(year__year=2025).count() == carried
+    assert Year.objects.filter(committee__slug=CAU_THIA, year=2025).count() == 1
+    assert Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2025).count() == carried
 
 
 @pytest.mark.parametrize("reason", [FILLERS, "\u3164" * 12, "\uffa0\u200b" * 8, "ㅤ.ㅤ.ㅤ.ㅤ.ㅤ.ㅤ."])
 def test_a_reopening_reason_of_invisible_fillers_is_refused(bithu, django_user_model, reason):
-    Year.objects.get(year=2023).close(by=django_user_model.objects.get(username="bithu"))
+    Year.objects.get(committee__slug=CAU_THIA, year=2023).close(
+        by=django_user_model.objects.get(username="bithu")
+    )
     events = YearEvent.objects.count()
     response = bithu.post(
-        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": reason}, follow=True
+        reverse("targets:reopen", args=[CAU_THIA, 2023]), {"reason": reason}, follow=True
     )
     assert response.status_code == 200
     assert "Đồng chí hãy ghi rõ lý do mở lại để điều chỉnh" in text_of(response)
-    assert Year.objects.get(year=2023).is_closed
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
     assert YearEvent.objects.count() == events
 
 
 @pytest.mark.parametrize("reason", [FILLERS, "\u3164" * 12, "..."])
 def test_a_figure_reason_of_invisible_fillers_is_refused(bithu, reason):
-    url = reverse("targets:edit", args=["cau-thia", 2024, "giam-ho-can-ngheo"])
-    before = Figure.objects.get(target__slug="giam-ho-can-ngheo", year__year=2024)
+    url = reverse("targets:edit", args=[CAU_THIA, 2024, "giam-ho-can-ngheo"])
+    before = Figure.objects.get(
+        target__slug="giam-ho-can-ngheo", year__committee__slug=CAU_THIA, year__year=2024
+    )
     response = bithu.post(url, form_data(bithu.get(url)) | {"reason": reason})
     assert response.status_code == 400
     assert "Đồng chí hãy ghi nguyên nhân bằng lời" in text_of(response)
@@ -352,10 +377,10 @@ def test_a_note_that_looks_like_an_excel_escape_comes_back_through_the_import_as
     downloaded, changes nothing, whatever the notes hold."""
     assert save_figure_note(bithu, 2024, "bao-hiem-y-te", typed).status_code == 302
     workbook = bithu.get(
-        reverse("targets:report_workbook", args=["cau-thia", 2024]), {"stage": "estimate"}
+        reverse("targets:report_workbook", args=[CAU_THIA, 2024]), {"stage": "estimate"}
     )
     page = bithu.post(
-        reverse("targets:import_upload", args=["cau-thia", 2024]),
+        reverse("targets:import_upload", args=[CAU_THIA, 2024]),
         {"file": SimpleUploadedFile("bao-cao-2024.xlsx", workbook.content), "stage": "estimate"},
         follow=True,
     )

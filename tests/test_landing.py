@@ -11,14 +11,14 @@ from django.urls import reverse
 from cells.models import CellYear, Task, TaskStatus
 from targets.models import Figure, Year
 
-from .helpers import form_data, signed_in, text_of
+from .helpers import CAU_THIA, form_data, signed_in, text_of
 from .test_new_year_cells import set_up_following
 
 TREES = "trong-cay-phan-tan"  # split among every cell in 2024
 
 
 def cell_url(year, number):
-    return reverse("cells:cell", kwargs={"committee": "cau-thia", "year": year, "number": number})
+    return reverse("cells:cell", kwargs={"committee": CAU_THIA, "year": year, "number": number})
 
 
 @pytest.fixture
@@ -28,12 +28,17 @@ def with_2025(bithu):
     return bithu
 
 
+def tasks_of(number, year):
+    """The tasks of Cầu Thia's cell ``number`` in ``year``."""
+    return Task.objects.filter(year__committee__slug=CAU_THIA, year__year=year, cell__number=number)
+
+
 def finish_tasks(client, number, year=2024):
     """Report each of the cell's tasks of ``year`` still to be done as done, on its page."""
-    for task in Task.objects.filter(cell__number=number, year__year=year).pending():
+    for task in tasks_of(number, year).pending():
         url = reverse(
             "cells:task_progress",
-            kwargs={"committee": "cau-thia", "year": year, "number": number, "pk": task.pk},
+            kwargs={"committee": CAU_THIA, "year": year, "number": number, "pk": task.pk},
         )
         data = form_data(client.get(url)) | {"status": TaskStatus.DONE}
         assert client.post(url, data).status_code == 302
@@ -41,11 +46,13 @@ def finish_tasks(client, number, year=2024):
 
 def report_share(client, number, value, stage):
     url = (
-        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": number})
+        reverse("cells:shares", kwargs={"committee": CAU_THIA, "year": 2024, "number": number})
         + f"?stage={stage}"
     )
     data = form_data(client.get(url), {"class": "share-form"})
-    target = Figure.objects.get(year__year=2024, target__slug=TREES).target_id
+    target = Figure.objects.get(
+        year__committee__slug=CAU_THIA, year__year=2024, target__slug=TREES
+    ).target_id
     data[f"s{number}-{target}-value"] = value
     assert client.post(url, data).status_code == 302
 
@@ -53,9 +60,9 @@ def report_share(client, number, value, stage):
 def test_a_secretary_with_tasks_due_in_2024_lands_on_2024_after_2025_is_set_up(
     with_2025, secretary
 ):
-    assert Task.objects.filter(cell__number=1, year__year=2024).pending().exists()
+    assert tasks_of(1, 2024).pending().exists()
     assert signed_in(secretary(1)).get("/").url == cell_url(2024, 1)
-    assert with_2025.get("/").url == reverse("targets:dashboard", args=["cau-thia", 2025])
+    assert with_2025.get("/").url == reverse("targets:dashboard", args=[CAU_THIA, 2025])
 
 
 def test_a_secretary_with_nothing_due_in_2024_lands_on_2025(with_2025, secretary):
@@ -79,11 +86,9 @@ def test_a_secretary_with_nothing_due_in_2024_lands_on_2025(with_2025, secretary
 def test_a_task_given_up_as_not_done_is_not_work_due(with_2025, secretary):
     client = signed_in(secretary(10))
     report_share(client, 10, "175", "estimate")
-    Task.objects.filter(cell__number=10, year__year=2024).pending().update(
-        status=TaskStatus.NOT_DONE
-    )
+    tasks_of(10, 2024).pending().update(status=TaskStatus.NOT_DONE)
     assert client.get("/").url == cell_url(2025, 10)
-    Task.objects.filter(cell__number=10, year__year=2024).update(status=TaskStatus.PLANNED)
+    tasks_of(10, 2024).update(status=TaskStatus.PLANNED)
     assert client.get("/").url == cell_url(2024, 10)
 
 
@@ -91,10 +96,10 @@ def test_a_closed_year_is_no_secretarys_home_and_with_every_year_closed_the_late
     with_2025, secretary
 ):
     client = signed_in(secretary(1))
-    Year.objects.filter(year=2024).update(is_closed=True)
+    Year.objects.filter(committee__slug=CAU_THIA, year=2024).update(is_closed=True)
     # 2024's tasks no longer count; 2023 is open with a task of cell 1 in progress.
     assert client.get("/").url == cell_url(2023, 1)
-    Year.objects.filter(is_closed=False).update(is_closed=True)
+    Year.objects.filter(committee__slug=CAU_THIA, is_closed=False).update(is_closed=True)
     assert client.get("/").url == cell_url(2025, 1)
 
 
@@ -109,7 +114,7 @@ def test_without_a_next_year_a_secretary_lands_on_the_latest_open_year_with_work
 
 @pytest.fixture
 def closed_2023(demo):
-    Year.objects.filter(year=2023).update(is_closed=True)
+    Year.objects.filter(committee__slug=CAU_THIA, year=2023).update(is_closed=True)
 
 
 @pytest.mark.parametrize("page", ["rating_self", "task_progress"])
@@ -118,9 +123,9 @@ def test_a_secretary_refused_by_a_closed_year_is_sent_to_their_own_cell(
     closed_2023, secretary, page, method
 ):
     client = signed_in(secretary(3))
-    kwargs = {"committee": "cau-thia", "year": 2023, "number": 3}
+    kwargs = {"committee": CAU_THIA, "year": 2023, "number": 3}
     if page == "task_progress":
-        kwargs["pk"] = Task.objects.filter(cell__number=3, year__year=2023).first().pk
+        kwargs["pk"] = tasks_of(3, 2023).first().pk
     # No Referer: a bookmark, or a browser that sends none.
     response = getattr(client, method)(reverse(f"cells:{page}", kwargs=kwargs))
     assert response.status_code == 302
@@ -134,43 +139,39 @@ def test_a_refused_secretary_with_a_referer_from_elsewhere_goes_to_their_cell(
     closed_2023, secretary
 ):
     client = signed_in(secretary(3))
-    url = reverse("cells:rating_self", kwargs={"committee": "cau-thia", "year": 2023, "number": 3})
+    url = reverse("cells:rating_self", kwargs={"committee": CAU_THIA, "year": 2023, "number": 3})
     response = client.get(url, headers={"referer": "https://example.org/phishing/"})
     assert response.url == cell_url(2023, 3)
 
 
 def test_ward_staff_refused_by_a_closed_year_keep_landing_on_its_dashboard(closed_2023, bithu):
     response = bithu.get(
-        reverse(
-            "cells:rating_proposal", kwargs={"committee": "cau-thia", "year": 2023, "number": 3}
-        )
+        reverse("cells:rating_proposal", kwargs={"committee": CAU_THIA, "year": 2023, "number": 3})
     )
-    assert response.url == reverse("targets:dashboard", args=["cau-thia", 2023])
+    assert response.url == reverse("targets:dashboard", args=[CAU_THIA, 2023])
 
 
 def test_a_secretary_sent_back_from_a_decided_rating_lands_on_their_cell(demo, secretary):
-    CellYear.objects.filter(cell__number=3, year__year=2024).update(
+    CellYear.objects.filter(year__committee__slug=CAU_THIA, year__year=2024, cell__number=3).update(
         rating="good", decided_at=datetime.datetime(2024, 12, 20, 3, tzinfo=datetime.UTC)
     )
     client = signed_in(secretary(3))
     response = client.get(
-        reverse("cells:rating_self", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+        reverse("cells:rating_self", kwargs={"committee": CAU_THIA, "year": 2024, "number": 3})
     )
     assert response.url == cell_url(2024, 3)
     assert client.get(response.url).status_code == 200
 
 
 def test_the_cells_overview_sends_a_secretary_to_their_own_cell(with_2025, secretary):
-    response = signed_in(secretary(4)).get(reverse("cells:overview", args=["cau-thia", 2025]))
+    response = signed_in(secretary(4)).get(reverse("cells:overview", args=[CAU_THIA, 2025]))
     assert response.url == cell_url(2025, 4)
 
 
 def test_the_refusal_page_gives_a_secretary_the_way_back_to_their_cell(demo, secretary):
     client = signed_in(secretary(3))
     refused = client.get(
-        reverse(
-            "cells:rating_proposal", kwargs={"committee": "cau-thia", "year": 2024, "number": 3}
-        )
+        reverse("cells:rating_proposal", kwargs={"committee": CAU_THIA, "year": 2024, "number": 3})
     )
     assert refused.status_code == 403
     assert "Quay lại trang chi bộ của đồng chí: Chi bộ tổ dân phố số 3" in text_of(refused)
@@ -180,7 +181,7 @@ def test_the_refusal_page_gives_a_secretary_the_way_back_to_their_cell(demo, sec
 
 
 def test_the_refusal_page_gives_others_the_way_back_to_the_targets(bob_client):
-    refused = bob_client.get(reverse("targets:next_year", args=["cau-thia", 2024]))
+    refused = bob_client.get(reverse("targets:next_year", args=[CAU_THIA, 2024]))
     assert refused.status_code == 403
     assert "Quay lại danh sách chỉ tiêu" in text_of(refused)
     assert "chi bộ của đồng chí" not in text_of(refused)

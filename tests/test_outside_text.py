@@ -14,12 +14,13 @@ from openpyxl import load_workbook
 
 from cells.models import Cell, CellYear
 from cells.roles import WARD_STAFF
+from committees.models import Account, Committee
 from targets.models import Area, Figure, Target, Year
 from targets.report import YearReport
 from targets.text import clean_text
 from targets.xlsx import MAX_ROW_HEIGHT, build_workbook, workbook_bytes
 
-from .helpers import text_of
+from .helpers import CAU_THIA, text_of
 
 # What Word, a PDF or a web page leave in copied text: controls, a vertical tab, a form feed, an
 # escape, C1 controls, bidirectional overrides and isolates, a byte order mark.
@@ -40,13 +41,14 @@ def test_clean_text_leaves_no_control_or_override_character(text):
 
 
 def test_names_saved_with_dirt_are_stored_clean(demo):
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     year.committee_name = dirty("Đảng bộ phường Cầu Thia")
     year.save()
-    Target.objects.filter(slug="bao-hiem-y-te").update(name=dirty("Bảo hiểm y tế"))
+    bhyt = Target.objects.filter(committee__slug=CAU_THIA, slug="bao-hiem-y-te")
+    bhyt.update(name=dirty("Bảo hiểm y tế"))
     year.refresh_from_db()
     assert year.committee_name == "Đảng bộ phường Cầu Thia"
-    assert Target.objects.get(slug="bao-hiem-y-te").name == "Bảo hiểm y tế"
+    assert bhyt.get().name == "Bảo hiểm y tế"
 
 
 def every_name_dirty(year):
@@ -67,9 +69,9 @@ def every_name_dirty(year):
 
 
 def test_a_workbook_with_dirt_in_every_name_opens_and_reads_clean(demo):
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     CellYear.objects.filter(year=year).update(secretary_name="Lò Văn\u202eThắng")
-    Cell.objects.filter(number=3).update(name="Chi bộ tổ dân phố số 3")
+    Cell.objects.filter(committee__slug=CAU_THIA, number=3).update(name="Chi bộ tổ dân phố số 3")
     workbook = load_workbook(BytesIO(workbook_bytes(build_workbook(every_name_dirty(year)))))
     texts = [
         value
@@ -84,7 +86,7 @@ def test_a_workbook_with_dirt_in_every_name_opens_and_reads_clean(demo):
 
 
 def test_a_very_long_note_keeps_its_row_within_what_excel_accepts(demo):
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     report = YearReport.for_year(year)
     report.rows[0].figure.note = "Một dòng ghi chú.\n" * 400
     sheet = build_workbook(report)["Chỉ tiêu"]
@@ -98,6 +100,7 @@ def test_a_very_long_note_keeps_its_row_within_what_excel_accepts(demo):
 def staff_admin(django_user_model, demo):
     user = django_user_model.objects.create_user("vanphong", is_staff=True)
     user.groups.add(Group.objects.get(name=WARD_STAFF))
+    Account.objects.create(user=user, committee=Committee.objects.get(slug=CAU_THIA))
     client = Client()
     client.force_login(user)
     return client
@@ -116,7 +119,9 @@ def figure_admin_form(figure, **values):
 
 
 def test_the_admin_refuses_a_note_longer_than_the_form_takes(staff_admin):
-    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2024)
+    figure = Figure.objects.get(
+        target__slug="bao-hiem-y-te", year__committee__slug=CAU_THIA, year__year=2024
+    )
     url = reverse("admin:targets_figure_change", args=[figure.pk])
     response = staff_admin.post(url, figure_admin_form(figure, note="x" * 1_000_000))
     assert response.status_code == 200
@@ -127,8 +132,10 @@ def test_the_admin_refuses_a_note_longer_than_the_form_takes(staff_admin):
 def test_a_name_typed_in_the_admin_loses_its_override_characters(demo, django_user_model):
     admin = Client()
     admin.force_login(django_user_model.objects.create_superuser("root", password="pw-root-1234"))
-    area = Area.objects.get(position=1)
+    area = Area.objects.get(committee__slug=CAU_THIA, position=1)
     url = reverse("admin:targets_area_change", args=[area.pk])
-    response = admin.post(url, {"position": 1, "name": "Kinh\u202e tế\u0007"})
+    response = admin.post(
+        url, {"committee": area.committee_id, "position": 1, "name": "Kinh\u202e tế\u0007"}
+    )
     assert response.status_code == 302
     assert Area.objects.get(pk=area.pk).name == "Kinh tế"

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from cells.models import CellYear, RatingStep, Share
 from targets.models import Figure, FigureChange
 
-from .helpers import form_data, input_value, plain_text, signed_in, text_of, textarea
+from .helpers import CAU_THIA, form_data, input_value, plain_text, signed_in, text_of, textarea
 from .test_access import snapshot
 
 PASTES = ["12 345 678", "12\t345\t678", "12\n345\n678"]
@@ -37,7 +37,7 @@ def figures():
 
 @pasted
 def test_the_figures_page_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("targets:edit", args=["cau-thia", 2023, "trong-cay-phan-tan"])
+    url = reverse("targets:edit", args=[CAU_THIA, 2023, "trong-cay-phan-tan"])
     before = figures()
     typed = {"plan": "3.100", "actual": paste, "note": "Số của tổ dân phố", "comment": "Đã gọi"}
 
@@ -54,8 +54,10 @@ def test_the_figures_page_refuses_a_pasted_column_and_keeps_what_was_typed(bithu
 
 @pasted
 def test_the_grid_refuses_a_pasted_column_on_its_row_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("targets:grid", args=["cau-thia", 2024]) + "?stage=half"
-    trees = Figure.objects.get(target__slug="trong-cay-phan-tan", year__year=2024)
+    url = reverse("targets:grid", args=[CAU_THIA, 2024]) + "?stage=half"
+    trees = Figure.objects.get(
+        target__slug="trong-cay-phan-tan", year__committee__slug=CAU_THIA, year__year=2024
+    )
     before = figures()
     data = form_data(bithu.get(url), {"class": "grid-form"}) | {
         f"f{trees.pk}-plan": "3.100",
@@ -82,7 +84,7 @@ def shares():
 def test_a_cells_shares_refuse_a_pasted_column_and_keep_what_was_typed(secretary, paste):
     client = signed_in(secretary(3))
     url = (
-        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+        reverse("cells:shares", kwargs={"committee": CAU_THIA, "year": 2024, "number": 3})
         + "?stage=estimate"
     )
     data = form_data(client.get(url), {"class": "share-form"})
@@ -102,7 +104,7 @@ def test_a_cells_shares_refuse_a_pasted_column_and_keep_what_was_typed(secretary
 def test_splitting_a_plan_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
     url = reverse(
         "cells:share_split",
-        kwargs={"committee": "cau-thia", "year": 2024, "slug": "trong-cay-phan-tan"},
+        kwargs={"committee": CAU_THIA, "year": 2024, "slug": "trong-cay-phan-tan"},
     )
     data = form_data(bithu.get(url), {"class": "share-form"})
     first, second = [name for name in data if f"initial-{name}" in data][:2]
@@ -120,7 +122,7 @@ def test_splitting_a_plan_refuses_a_pasted_column_and_keeps_what_was_typed(bithu
 @pasted
 @pytest.mark.parametrize("step", ["rating_self", "rating_proposal"])
 def test_a_ratings_counts_refuse_a_pasted_column_and_keep_what_was_typed(bithu, paste, step):
-    url = reverse(f"cells:{step}", kwargs={"committee": "cau-thia", "year": 2024, "number": 3})
+    url = reverse(f"cells:{step}", kwargs={"committee": CAU_THIA, "year": 2024, "number": 3})
     typed = {
         "rating": "good",
         "members_excellent": "2",
@@ -133,7 +135,7 @@ def test_a_ratings_counts_refuse_a_pasted_column_and_keep_what_was_typed(bithu, 
 
     assert response.status_code == 400
     assert said(response)
-    assert not RatingStep.objects.filter(cell_year__year__year=2024).exists()
+    assert not RatingStep.objects.filter(year__committee__slug=CAU_THIA, year__year=2024).exists()
     html = response.content.decode()
     assert input_value(html, "members_good") == escape(paste)
     assert (input_value(html, "members_excellent"), input_value(html, "members_completed")) == (
@@ -145,7 +147,7 @@ def test_a_ratings_counts_refuse_a_pasted_column_and_keep_what_was_typed(bithu, 
 
 @pasted
 def test_the_decided_rating_refuses_a_pasted_column_and_keeps_what_was_typed(bithu, paste):
-    url = reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2024, "number": 2})
+    url = reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2024, "number": 2})
     before = list(CellYear.objects.order_by("pk").values())
     typed = {"secretary_name": "Đồng Thị Dưỡng", "members": paste, "members_good": "20"}
 
@@ -182,7 +184,7 @@ def test_an_import_refuses_a_text_cell_holding_a_pasted_column(bithu, paste):
     before = snapshot()
 
     page = bithu.post(
-        reverse("targets:import_upload", args=["cau-thia", 2024]),
+        reverse("targets:import_upload", args=[CAU_THIA, 2024]),
         {"file": SimpleUploadedFile("so-lieu.xlsx", content), "stage": "estimate"},
         follow=True,
     )

@@ -22,7 +22,7 @@ from targets.plausibility import (
 )
 from targets.progress import Kind
 
-from .helpers import form_data, input_value, signed_in, text_of, textarea
+from .helpers import CAU_THIA, form_data, input_value, signed_in, text_of, textarea
 
 COOPERATIVES = "thanh-lap-to-hop-tac"  # 2023: plan 2, actual 3 (the article's 3/2)
 TREES = "trong-cay-phan-tan"  # 2023: 3.450 of 3.000; 2024: 1.298 at six months
@@ -155,11 +155,13 @@ def test_a_rate_is_questioned_exactly_above_100_or_twice_last_years(plan, value,
 
 
 def edit_url(slug, year=2023):
-    return reverse("targets:edit", args=["cau-thia", year, slug])
+    return reverse("targets:edit", args=[CAU_THIA, year, slug])
 
 
 def figure(slug, year=2023):
-    return Figure.objects.select_related("target", "year").get(target__slug=slug, year__year=year)
+    return Figure.objects.select_related("target", "year").get(
+        target__slug=slug, year__committee__slug=CAU_THIA, year__year=year
+    )
 
 
 def stored(slug, year=2023):
@@ -238,7 +240,7 @@ def test_only_the_values_the_user_changed_are_questioned(bithu):
 
 
 def test_the_years_thresholds_decide_what_is_questioned(bithu):
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     year.plausible_max_times_plan = D(20)
     year.save()
     data = form_data(bithu.get(edit_url(COOPERATIVES))) | {"actual": "30"}
@@ -257,7 +259,7 @@ def test_the_years_thresholds_decide_what_is_questioned(bithu):
 
 def test_the_admins_year_page_edits_the_thresholds(alice_client, demo):
     client = alice_client
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     url = reverse("admin:targets_year_change", args=[year.pk])
     page = client.get(url)
     for name in ("plausible_max_times_plan", "plausible_max_times_previous"):
@@ -276,15 +278,15 @@ def test_the_admins_year_page_edits_the_thresholds(alice_client, demo):
 
 
 def test_the_next_year_starts_with_this_years_thresholds(bithu):
-    year = Year.objects.get(year=2024)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2024)
     year.plausible_max_times_plan, year.plausible_max_times_share = D(4), D("1.2")
     year.save()
-    url = reverse("targets:next_year", args=["cau-thia", 2024])
+    url = reverse("targets:next_year", args=[CAU_THIA, 2024])
     data = form_data(bithu.get(url), {"class": "figure-form next-year-form"})
     assert (data["plausible_max_times_plan"], data["plausible_max_times_share"]) == ("4", "1,2")
     carried = data.pop("carried")
     assert bithu.post(url, {**data, "carried": carried}).status_code == 302
-    following = Year.objects.get(year=2025)
+    following = Year.objects.get(committee__slug=CAU_THIA, year=2025)
     assert Rules.of(following) == Rules(D(4), D(2), D("1.2"))
 
 
@@ -292,7 +294,7 @@ def test_the_next_year_starts_with_this_years_thresholds(bithu):
 
 
 def grid_url(year=2024, stage="half"):
-    return reverse("targets:grid", args=["cau-thia", year]) + f"?stage={stage}"
+    return reverse("targets:grid", args=[CAU_THIA, year]) + f"?stage={stage}"
 
 
 def test_the_grid_questions_a_row_saves_the_others_and_saves_it_once_confirmed(bithu):
@@ -330,13 +332,18 @@ def test_the_grid_questions_a_row_saves_the_others_and_saves_it_once_confirmed(b
 
 def shares_url(number=3, stage="estimate"):
     return (
-        reverse("cells:shares", kwargs={"committee": "cau-thia", "year": 2024, "number": number})
+        reverse("cells:shares", kwargs={"committee": CAU_THIA, "year": 2024, "number": number})
         + f"?stage={stage}"
     )
 
 
 def share_prefix(number, slug):
-    share = Share.objects.get(cell__number=number, figure__target__slug=slug, year__year=2024)
+    share = Share.objects.get(
+        year__committee__slug=CAU_THIA,
+        year__year=2024,
+        cell__number=number,
+        figure__target__slug=slug,
+    )
     return f"s{number}-{share.figure.target_id}", share
 
 
@@ -370,9 +377,7 @@ def test_a_cells_report_well_above_its_share_is_questioned_and_saved_once_confir
 
 
 def rating_url(step="rating_self", number=3):
-    return reverse(
-        f"cells:{step}", kwargs={"committee": "cau-thia", "year": 2024, "number": number}
-    )
+    return reverse(f"cells:{step}", kwargs={"committee": CAU_THIA, "year": 2024, "number": number})
 
 
 def counts(excellent, good, completed, not_completed):
@@ -399,22 +404,26 @@ def test_a_ratings_counts_must_add_up_to_the_cells_members(bithu, step):
         "Còn 1 đảng viên chưa được xếp loại (chi bộ có 19 đảng viên, đã xếp loại 18)."
         in text_of(refused)
     )
-    assert not RatingStep.objects.filter(cell_year__cell__number=3, year__year=2024).exists()
+    assert not RatingStep.objects.filter(
+        year__committee__slug=CAU_THIA, year__year=2024, cell_year__cell__number=3
+    ).exists()
     assert input_value(refused.content.decode(), "members_good") == "13"
     assert bithu.post(rating_url(step), data | counts(2, 14, 3, 0)).status_code == 302
 
 
 def test_a_cell_whose_members_are_not_recorded_may_rate_any_count(bithu):
-    CellYear.objects.filter(cell__number=3, year__year=2024).update(members=0)
+    CellYear.objects.filter(year__committee__slug=CAU_THIA, year__year=2024, cell__number=3).update(
+        members=0
+    )
     data = form_data(bithu.get(rating_url())) | {"rating": "good"} | counts(1, 2, 0, 0)
     assert bithu.post(rating_url(), data).status_code == 302
 
 
 def test_the_demos_decided_counts_add_up_and_86_percent_stays(demo):
-    decided = CellYear.objects.filter(decided_at__isnull=False)
+    decided = CellYear.objects.filter(year__committee__slug=CAU_THIA, decided_at__isnull=False)
     assert decided.count() == 10
     for cell_year in decided:
         assert sum(getattr(cell_year, name) for name in LEVEL_FIELDS.values()) == cell_year.members
-    year = Year.objects.get(year=2023)
+    year = Year.objects.get(committee__slug=CAU_THIA, year=2023)
     totals = RatingTotals(year, CellYear.objects.filter(year=year), 10)
     assert totals.members_good_or_better_percent == 86

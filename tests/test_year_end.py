@@ -8,12 +8,12 @@ from cells.models import CellYear, Task
 from targets.models import Figure, FigureChange, Year, YearEvent
 from targets.numbers import format_number, format_percent
 
-from .helpers import form_data, rows_of, signed_in, task_url, text_of
+from .helpers import CAU_THIA, form_data, rows_of, signed_in, task_url, text_of
 
 
 def close(client, year=2023):
     """Close ``year`` as the office does: from its review, the confirmation ticked."""
-    url = reverse("targets:close", args=["cau-thia", year])
+    url = reverse("targets:close", args=[CAU_THIA, year])
     return client.post(url, form_data(client.get(url)) | {"confirm": "on"})
 
 
@@ -41,7 +41,7 @@ def shown(value):
 
 
 def test_the_workbook_and_the_dashboard_never_disagree(bithu):
-    response = bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023]))
+    response = bithu.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023]))
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-2023.xlsx"'
     workbook = workbook_of(response)
     assert workbook.sheetnames == ["Chỉ tiêu", "Chi bộ"]
@@ -57,7 +57,7 @@ def test_the_workbook_and_the_dashboard_never_disagree(bithu):
         )
         for stt, name, unit, plan, actual, percent, assessment in sheet_rows(workbook["Chỉ tiêu"])
     ]
-    page = bithu.get(reverse("targets:dashboard", args=["cau-thia", 2023]))
+    page = bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2023]))
     from_page = []
     for row in rows_of(page):
         cells = row.split(" | ")
@@ -71,9 +71,7 @@ def test_the_workbook_and_the_dashboard_never_disagree(bithu):
 
 
 def test_the_cells_sheet_has_each_cell_and_the_derived_totals(bithu):
-    ws = workbook_of(bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023])))[
-        "Chi bộ"
-    ]
+    ws = workbook_of(bithu.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023])))["Chi bộ"]
     values = [value for row in ws.iter_rows(values_only=True) for value in row if value]
     assert "Chi bộ tổ dân phố số 2" in values and "Đồng Thị Dưỡng" in values
     assert "10/10 chi bộ hoàn thành tốt nhiệm vụ trở lên" in values
@@ -87,7 +85,7 @@ def test_the_cells_sheet_has_each_cell_and_the_derived_totals(bithu):
 
 
 def test_the_print_view_is_the_report_with_its_annexes(bithu):
-    response = bithu.get(reverse("targets:report", args=["cau-thia", 2023]))
+    response = bithu.get(reverse("targets:report", args=[CAU_THIA, 2023]))
     text = text_of(response)
     for words in (
         "ĐẢNG BỘ THỊ XÃ NGHĨA LỘ",
@@ -133,11 +131,13 @@ def test_the_print_view_is_the_report_with_its_annexes(bithu):
 
 def test_closing_2023_then_editing_a_figure_is_refused_and_changes_nothing(bithu):
     assert close(bithu).status_code == 302
-    assert Year.objects.get(year=2023).is_closed
-    figure = Figure.objects.get(target__slug="bao-hiem-y-te", year__year=2023)
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
+    figure = Figure.objects.get(
+        target__slug="bao-hiem-y-te", year__committee__slug=CAU_THIA, year__year=2023
+    )
     changes = FigureChange.objects.count()
     response = bithu.post(
-        reverse("targets:edit", args=["cau-thia", 2023, "bao-hiem-y-te"]),
+        reverse("targets:edit", args=[CAU_THIA, 2023, "bao-hiem-y-te"]),
         {"plan": "96", "actual": "97", "note": "", "version": figure.version},
         follow=True,
     )
@@ -145,7 +145,7 @@ def test_closing_2023_then_editing_a_figure_is_refused_and_changes_nothing(bithu
     after = Figure.objects.get(pk=figure.pk)
     assert (after.actual, after.version) == (figure.actual, figure.version)
     assert FigureChange.objects.count() == changes
-    sheet = workbook_of(bithu.get(reverse("targets:report_workbook", args=["cau-thia", 2023])))[
+    sheet = workbook_of(bithu.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023])))[
         "Chỉ tiêu"
     ]
     bhyt = next(row for row in sheet_rows(sheet) if row[0] == figure.target.position)
@@ -154,7 +154,7 @@ def test_closing_2023_then_editing_a_figure_is_refused_and_changes_nothing(bithu
 
 def test_a_closed_year_is_read_only_in_the_admin_too(bithu):
     assert close(bithu).status_code == 302
-    figure = Figure.objects.filter(year__year=2023).first()
+    figure = Figure.objects.filter(year__committee__slug=CAU_THIA, year__year=2023).first()
     response = bithu.post(
         reverse("admin:targets_figure_change", args=[figure.pk]),
         {
@@ -173,44 +173,53 @@ def test_a_closed_year_is_read_only_in_the_admin_too(bithu):
 def test_reopening_needs_a_reason_and_is_in_the_history(bithu):
     assert close(bithu).status_code == 302
     refused = bithu.post(
-        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": "  "}, follow=True
+        reverse("targets:reopen", args=[CAU_THIA, 2023]), {"reason": "  "}, follow=True
     )
     assert "lý do" in text_of(refused)
-    assert Year.objects.get(year=2023).is_closed
+    assert Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
     bithu.post(
-        reverse("targets:reopen", args=["cau-thia", 2023]), {"reason": "Sửa số liệu BHYT theo BHXH"}
+        reverse("targets:reopen", args=[CAU_THIA, 2023]), {"reason": "Sửa số liệu BHYT theo BHXH"}
     )
-    assert not Year.objects.get(year=2023).is_closed
-    events = list(YearEvent.objects.filter(year__year=2023).order_by("at", "pk"))
+    assert not Year.objects.get(committee__slug=CAU_THIA, year=2023).is_closed
+    events = list(
+        YearEvent.objects.filter(year__committee__slug=CAU_THIA, year__year=2023).order_by(
+            "at", "pk"
+        )
+    )
     assert [(e.action, e.by.username) for e in events] == [("close", "bithu"), ("reopen", "bithu")]
     assert events[1].reason == "Sửa số liệu BHYT theo BHXH"
-    page = text_of(bithu.get(reverse("targets:dashboard", args=["cau-thia", 2023])))
+    page = text_of(bithu.get(reverse("targets:dashboard", args=[CAU_THIA, 2023])))
     assert "Sửa số liệu BHYT theo BHXH" in page
 
 
 def test_a_closed_year_refuses_tasks_and_ratings_as_well(bithu):
     assert close(bithu).status_code == 302
-    task = Task.objects.filter(year__year=2023).first()
+    task = Task.objects.filter(year__committee__slug=CAU_THIA, year__year=2023).first()
     bithu.post(
         task_url(task),
         {"target": task.target_id, "description": "x", "responsible": "y", "status": "done"},
     )
     bithu.post(
-        reverse("cells:rating_edit", kwargs={"committee": "cau-thia", "year": 2023, "number": 1}),
+        reverse("cells:rating_edit", kwargs={"committee": CAU_THIA, "year": 2023, "number": 1}),
         {"members": "1"},
     )
     assert Task.objects.get(pk=task.pk).description == task.description
-    assert CellYear.objects.get(cell__number=1, year__year=2023).members == 22
+    assert (
+        CellYear.objects.get(
+            year__committee__slug=CAU_THIA, year__year=2023, cell__number=1
+        ).members
+        == 22
+    )
 
 
 def test_a_cell_secretary_downloads_their_own_task_sheet_only(secretary):
     own = signed_in(secretary(2))
     response = own.get(
-        reverse("cells:task_sheet", kwargs={"committee": "cau-thia", "year": 2023, "number": 2})
+        reverse("cells:task_sheet", kwargs={"committee": CAU_THIA, "year": 2023, "number": 2})
     )
     ws = workbook_of(response).active
     texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert any(text.startswith("Chi bộ tổ dân phố số 2") for text in texts)
     assert len([row for row in ws.iter_rows(values_only=True) if isinstance(row[0], int)]) == 3
-    assert own.get(reverse("cells:task_sheet", args=["cau-thia", 2023, 3])).status_code == 404
-    assert own.get(reverse("targets:report_workbook", args=["cau-thia", 2023])).status_code == 403
+    assert own.get(reverse("cells:task_sheet", args=[CAU_THIA, 2023, 3])).status_code == 404
+    assert own.get(reverse("targets:report_workbook", args=[CAU_THIA, 2023])).status_code == 403

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from committees.models import Committee, committee_of
-from committees.views import may_start_committees, readable, superiors_for
+from committees.views import may_start_committees, superiors_for
 from core.forms import ChoiceLabels
 from targets.models import Year
 
@@ -98,7 +98,7 @@ class StartCommitteeForm(ChoiceLabels, forms.Form):
         self.under = None if user.is_superuser else own
         if self.under is not None:
             del self.fields["superior"]
-        templates = readable(user).filter(targets__isnull=False).distinct()
+        templates = Committee.objects.readable_by(user).filter(targets__isnull=False).distinct()
         self.fields["template"].queryset = templates
         if own is not None and own.targets.exists():
             self.fields["template"].initial = own.pk

@@ -35,7 +35,24 @@ def validate_key(value):
         )
 
 
+# The permission of a committee's office staff: the view of every one of its cells (the roles
+# of cells/roles.py). A user without it works on one cell, as its secretary.
+OFFICE_STAFF = "cells.view_cell"
+
+
 class CommitteeQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The committees whose pages ``user`` reads (see reads): every one, for a superuser;
+        their own and those under it, for its office staff; their own, for anyone else."""
+        if user.is_superuser:
+            return self
+        own = committee_of(user)
+        if own is None:
+            return self.none()
+        if not user.has_perm(OFFICE_STAFF):
+            return self.filter(pk=own.pk)
+        return self.filter(lineage__startswith=own.lineage)
+
     def with_years(self):
         """The committees that keep years of their own (a province may keep none)."""
         return self.filter(years__isnull=False).distinct()
@@ -137,6 +154,20 @@ class Account(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.committee}"
+
+
+def reads(user, committee):
+    """Whether ``user`` may read ``committee``'s pages: a superuser any; anyone the committee
+    they work for; its office staff also the committees under it. The rule of readable_by, for
+    one committee at hand and without a query beyond the user's account."""
+    if user.is_superuser:
+        return True
+    own = committee_id_of(user)
+    if own is None:
+        return False
+    if own == committee.pk:
+        return True
+    return user.has_perm(OFFICE_STAFF) and user.account.committee.is_above(committee)
 
 
 def committee_id_of(user):

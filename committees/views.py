@@ -5,18 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .models import Committee, committee_of
-
-
-def readable(user):
-    """The committees ``user`` reads beside their own: all, for a superuser; those under their
-    committee, for its staff (a cell's secretary reads only their own cell's)."""
-    if user.is_superuser:
-        return Committee.objects.all()
-    own = committee_of(user)
-    if own is None or not user.has_perm("cells.view_cell"):
-        return Committee.objects.none()
-    return Committee.objects.filter(lineage__startswith=own.lineage)
+from .models import OFFICE_STAFF, Committee, committee_of
 
 
 def may_start_committees(user):
@@ -24,7 +13,7 @@ def may_start_committees(user):
     staff, under their own."""
     if user.is_superuser:
         return True
-    return committee_of(user) is not None and user.has_perm("cells.view_cell")
+    return committee_of(user) is not None and user.has_perm(OFFICE_STAFF)
 
 
 def superiors_for(user):
@@ -38,8 +27,9 @@ def superiors_for(user):
 
 @require_safe
 def committee_list(request):
-    committees = readable(request.user).select_related("superior")
-    if not committees:
+    committees = Committee.objects.readable_by(request.user).select_related("superior")
+    # The list is for those who read committees beside their own: a cell's secretary has none.
+    if not may_start_committees(request.user) or not committees:
         raise PermissionDenied
     return render(
         request,

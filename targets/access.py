@@ -22,7 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
-from committees.models import Committee, committee_id_of, committee_of
+from committees.models import OFFICE_STAFF, Committee, committee_id_of, committee_of, reads
 
 from .models import Year
 
@@ -32,7 +32,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The ward-wide view of cells, which the ward's staff have (cells.roles). A user without it
 # works on one cell only, as its secretary: the cell their account is linked to (none, for a
 # user with no role).
-EVERY_CELL = "cells.view_cell"
+EVERY_CELL = OFFICE_STAFF
 
 
 def is_cell_secretary(user):
@@ -60,20 +60,9 @@ def committee_readable(user, key):
     under it for its office staff, any for a superuser. A committee the user may not read is
     not found, as one that does not exist: an address tells nothing of another committee."""
     committee = Committee.objects.filter(slug=key).first()
-    if committee is None or not may_read(user, committee):
+    if committee is None or not reads(user, committee):
         raise Http404
     return committee
-
-
-def may_read(user, committee):
-    if user.is_superuser:
-        return True
-    own = committee_id_of(user)
-    if own is None:
-        return False
-    if own == committee.pk:
-        return True
-    return not is_cell_secretary(user) and user.account.committee.is_above(committee)
 
 
 def access_to(user, year):

@@ -156,6 +156,17 @@ class Account(models.Model):
         return f"{self.user} · {self.committee}"
 
 
+def committee_field(related_name):
+    """The committee a root record (a year, an area, a target, a cell) belongs to: for good,
+    never deleted while it has records (PROTECT)."""
+    return models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=_("committee"),
+    )
+
+
 def reads(user, committee):
     """Whether ``user`` may read ``committee``'s pages: a superuser any; anyone the committee
     they work for; its office staff also the committees under it. The rule of readable_by, for

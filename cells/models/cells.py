@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import committee_field
 from targets.access import is_cell_secretary
 from targets.fields import CleanCharField
 from targets.models import Figure, refuse_to_reword_closed_reports
@@ -54,12 +55,7 @@ class CellQuerySet(models.QuerySet):
 class Cell(models.Model):
     """A party cell (chi bộ) of the ward, most of them one per residential group."""
 
-    committee = models.ForeignKey(
-        "committees.Committee",
-        on_delete=models.PROTECT,
-        related_name="cells",
-        verbose_name=_("committee"),
-    )
+    committee = committee_field(related_name="cells")
     number = models.PositiveSmallIntegerField(_("number"))
     name = CleanCharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from committees.models import committee_field
+
 from .. import progress
 from ..fields import CleanCharField, CleanTextField
 from ..progress import Assessment, Direction, Kind
@@ -45,12 +47,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 class Area(models.Model):
     """An area of work (lĩnh vực) that groups targets; reports number areas I, II, III, IV."""
 
-    committee = models.ForeignKey(
-        "committees.Committee",
-        on_delete=models.PROTECT,
-        related_name="areas",
-        verbose_name=_("committee"),
-    )
+    committee = committee_field(related_name="areas")
     position = models.PositiveSmallIntegerField(_("position"))
     name = CleanCharField(_("name"), max_length=200)
 
@@ -115,12 +112,7 @@ class Target(Recorded):
     The plan and actual of each year live in Figure; the target itself outlives the years.
     """
 
-    committee = models.ForeignKey(
-        "committees.Committee",
-        on_delete=models.PROTECT,
-        related_name="targets",
-        verbose_name=_("committee"),
-    )
+    committee = committee_field(related_name="targets")
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="targets", verbose_name=_("area")
     )
@@ -269,12 +261,7 @@ class Year(Recorded, ClosableYear):
     became part of Lào Cai in 2025), so they are data of the year, never code.
     """
 
-    committee = models.ForeignKey(
-        "committees.Committee",
-        on_delete=models.PROTECT,
-        related_name="years",
-        verbose_name=_("committee"),
-    )
+    committee = committee_field(related_name="years")
     year = models.PositiveSmallIntegerField(_("year"))
     committee_name = CleanCharField(
         _("party organisation"), max_length=200, help_text=_("E.g. Đảng bộ phường Cầu Thia.")

@@ -1,7 +1,8 @@
 """A year's whole life in a real browser, through its pages, as the office and a cell live it.
 
-The ward secretary sets up 2025 from the demo's latest year, gives it plans on its grid, enters
-six months' figures and the estimate, goes through the closing review (refused while targets
+In two journeys, the second starting where the first ends (written through the models): the
+ward secretary sets up 2025 from the demo's latest year, gives it plans on its grid, enters six
+months' figures and the estimate; then goes through the closing review (refused while targets
 lack a final figure or a reason, and without the confirmation), closes the year, and sets up
 2026 from it. At each of those states a cell's secretary opens the app on a phone: they land on
 their own cell, the new year's page of their cell shows its secretary and members, and no page
@@ -21,6 +22,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from cells.models import Task
+from targets.forms import NextYearForm
 from targets.models import Figure
 
 from .test_browser import (  # noqa: F401  (fixtures are found by their names in this module)
@@ -58,7 +60,11 @@ PLANS = {
 }
 HALF = {GRAIN: "650", RICE: "95", WATER: "99,3"}
 # The rice estimate falls short of its plan: taken as final, it asks for a reason.
-ESTIMATE = {GRAIN: "1.320", RICE: "210", WATER: "99,6"}
+ESTIMATE = {
+    GRAIN: ("1.320", Decimal(1320)),
+    RICE: ("210", Decimal(210)),
+    WATER: ("99,6", Decimal("99.6")),
+}
 BAD_REQUEST_LOG = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
 
 
@@ -122,7 +128,7 @@ def cell_secretary_opens_the_app(phone, newest):
     expect_own_cell(phone, newest)
 
 
-def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watches_on_a_phone(
+def test_a_year_is_set_up_planned_and_reported_while_a_cell_watches_on_a_phone(
     open_page,  # noqa: F811  (the fixture imported above)
 ):
     assert Task.objects.filter(year=demo_year(2024), cell__number=CELL).pending().exists()
@@ -174,15 +180,50 @@ def test_a_year_is_set_up_planned_reported_closed_and_followed_while_a_cell_watc
 
     # 3. The estimate for the year-end conference.
     office.goto("/cau-thia/2025/grid/?stage=estimate")
-    for slug, typed in ESTIMATE.items():
+    for slug, (typed, _value) in ESTIMATE.items():
         amount(office, figures[slug], "actual_estimate").fill(typed)
     office.get_by_role("button", name="Lưu thay đổi").click()
     expect(office.get_by_role("status")).to_contain_text(f"Đã lưu {len(ESTIMATE)} chỉ tiêu")
     assert figures_of(2025)[RICE].actual_estimate == 210
     cell_secretary_opens_the_app(phone, 2025)
+    assert failures == []
+    assert errors == {"office": [], "phone": []}
+
+
+def planned_and_estimated_2025(by):
+    """2025 as the first journey leaves it, written through the models: set up from 2024 with
+    every target, 2024's plans but those typed on its grid, and the three estimates."""
+    last_year = demo_year(2024)
+    names = {
+        name: getattr(last_year, name)
+        for name in NextYearForm.Meta.fields
+        if name != "plan_document"  # the form leaves it to be typed, as here
+    }
+    targets = list(last_year.committee.targets.filter(figures__year=last_year))
+    last_year.open_following(names=names, carried=targets, new_targets=[], by=by)
+    plans = {slug: figure.plan for slug, figure in figures_of(2024).items()}
+    for slug, figure in figures_of(2025).items():
+        figure.plan = PLANS[slug][1] if slug in PLANS else plans[slug]
+        if slug in ESTIMATE:
+            figure.actual_estimate = ESTIMATE[slug][1]
+        figure.save(changed_by=by)
+    return figures_of(2025)
+
+
+def test_a_year_is_closed_and_the_next_one_set_up_while_a_cell_watches_on_a_phone(
+    open_page,  # noqa: F811  (the fixture imported above)
+):
+    bithu = get_user_model().objects.get(username="bithu")
+    figures = planned_and_estimated_2025(bithu)
+    office = open_page()
+    phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    errors = {"office": watch_errors(office), "phone": watch_errors(phone)}
+    failures = watch_server_errors(office) + watch_server_errors(phone)
+    sign_in(phone, "chibo2")
+    sign_in(office, "bithu")
 
     # 4. The closing review: blocked, then unblocked target by target.
-    office.get_by_role("link", name="Quay lại danh sách chỉ tiêu").click()
+    office.goto("/cau-thia/2025/")
     office.get_by_role("link", name="Chốt số liệu năm", exact=True).click()
     expect(office).to_have_url(re.compile(r"/cau-thia/2025/close/$"))
     expect(office.get_by_role("heading", level=1)).to_have_text("Chốt số liệu năm 2025")

@@ -147,10 +147,15 @@ INSTALLED_APPS = [
     "django_tables2",
     "axes",
     "csp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "core.apps.CoreConfig",
     "committees",
     "targets",
     "cells",
+    "rollup",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +169,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A marked page reads the replica unless the browser is writing or has just written.
+    "core.replica.PrimaryAfterWriteMiddleware",
     # Nothing answered to a signed-in user is kept by the browser or a proxy on the way.
     "core.middleware.NoStoreWhenSignedInMiddleware",
     # Every page needs sign-in unless its view is marked login_not_required (the login page).
@@ -226,6 +233,46 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The read-only JSON API (api/): a user's token or their session; pages of at most 200 rows;
+# requests per minute per user (or token) and, for the schema, per address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.OfficeReads"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "api.pages.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.PerUser", "api.throttles.PerAddress"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.getenv("API_USER_RATE", "120/minute"),
+        "anon": os.getenv("API_ANON_RATE", "20/minute"),
+    },
+    # The client's address for the per-address count: the proxies' X-Forwarded-For behind
+    # BEHIND_TLS_PROXY, else the connection's (a header the client wrote is not believed).
+    "NUM_PROXIES": int(os.getenv("PROXY_COUNT", "1")) if env_bool("BEHIND_TLS_PROXY") else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cầu Thia API",
+    "DESCRIPTION": (
+        "Read-only: a party committee's years and figures, and a superior committee's roll-up "
+        "of its communes. A token (header `Authorization: Token …`, from `manage.py api_token`) "
+        "reads what its user's pages read. Amounts and percents are decimals written as "
+        'strings ("95.77"). Every list comes in pages (?page=, ?page_size= up to 200).'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Where a commune's reporting stands at a stage, one list for every stage's field.
+    "ENUM_NAME_OVERRIDES": {"ReportingStateEnum": "rollup.counting.STATES"},
+}
+
 ROOT_URLCONF = "cauthia.urls"
 WSGI_APPLICATION = "cauthia.wsgi.application"
 
@@ -247,6 +294,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.getenv("DATABASE_URL", ""))}
+# A streaming replica of the primary, which the pages marked replica_reads read (core.replica);
+# under tests, the replica's copy of the test database. Without one, every query is the
+# primary's.
+if os.getenv("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"]) | {
+        "TEST": {"MIRROR": "default"}
+    }
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# How long after a browser's write its pages read the primary: longer than the replica's lag.
+REPLICA_PIN_SECONDS = float(os.getenv("REPLICA_PIN_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -20,6 +20,8 @@ register_converter(CommitteeConverter, "committee")
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    # The read-only JSON API: /api/v1/… ("api" is no committee's key).
+    path("api/", include("api.urls")),
     # The addresses of before, sent on to the pages below; first, as /targets/2024/
     # would otherwise be taken for a committee keyed "targets".
     path("", include("targets.legacy")),
@@ -27,6 +29,8 @@ urlpatterns = [
     # Every page of a year names its committee and the year: /cau-thia/2024/…
     path("<committee:committee>/<year:year>/cells/", include("cells.urls")),
     path("<committee:committee>/<year:year>/", include("targets.urls")),
+    # A superior committee's roll-up of its communes: /lao-cai/rollup/2024/…
+    path("<committee:committee>/rollup/", include("rollup.urls")),
     path("committees/start/", start_committee_page, name="start_committee"),
     path("committees/", include("committees.urls")),
     path(

@@ -37,6 +37,7 @@ def open_committee(request, committee):
     year = committee.years.current()
     if year is None:
         if committee.subordinates.exists():
-            return redirect("committees:list")
+            # A committee above communes, keeping no year of its own: their roll-up.
+            return redirect("rollup:latest", committee=committee.slug)
         raise Http404(_("No planning year has been set up yet."))
     return redirect("targets:dashboard", committee=committee.slug, year=year.year)

@@ -11,7 +11,7 @@ import random
 import uuid
 
 # The samples that take the run's seed.
-SAMPLES = ("ACCESSIBILITY_SEED", "CELL_ACCESS_SEED")
+SAMPLES = ("ACCESSIBILITY_SEED", "CELL_ACCESS_SEED", "ROLLUP_SEED")
 
 
 def give_the_run_an_id(config):

@@ -19,7 +19,14 @@ from targets.stages import Stage
 from .helpers import CAU_THIA, report_workbook
 
 # Sample values for each URL argument, by name.
-ARGUMENTS = {"committee": CAU_THIA, "year": 2023, "slug": "bao-hiem-y-te", "number": 3, "pk": 1}
+ARGUMENTS = {
+    "committee": CAU_THIA,
+    "year": 2023,
+    "slug": "bao-hiem-y-te",
+    "target": "bao-hiem-y-te",
+    "number": 3,
+    "pk": 1,
+}
 
 # Pages any signed-in user may read (a cell secretary only for their own cell).
 READ = {
@@ -60,6 +67,16 @@ WRITE = {
     "targets:take_estimates",
     "targets:reopen",
     "start_committee",
+}
+# A superior committee's roll-up of its communes: its office staff read it (not found for a
+# committee with no communes, such as Cầu Thia), a cell's secretary is refused.
+ROLLUP = {
+    "rollup:latest",
+    "rollup:rollup",
+    "rollup:completeness",
+    "rollup:target",
+    "rollup:print",
+    "rollup:workbook",
 }
 # What a cell secretary reports for their own cell (ward staff may too): a task's progress, the
 # cell's figures for its shares, its self-assessment.
@@ -138,9 +155,11 @@ class Route:
 
 
 # URL patterns that are not walked, and why: the admin's pages are Django's own, with
-# arguments of their own (test_year_life opens the index and each model's list and add form).
-# No pattern serves static files (WhiteNoise does, before the URLconf) or media.
-NOT_WALKED = {"admin"}
+# arguments of their own (test_year_life opens the index and each model's list and add form);
+# the API answers tokens as well as sessions, JSON rather than pages, and walks its own
+# (tests/test_api.py). No pattern serves static files (WhiteNoise does, before the URLconf) or
+# media.
+NOT_WALKED = {"admin", "api"}
 
 
 def url_patterns():
@@ -191,6 +210,10 @@ def expected_answers(key, who, method, own=None):
         if method == "POST":
             return {405}
         return {404} if key in LOOKED_UP and own is False else {302}
+    if key in ROLLUP:
+        if method == "POST":
+            return {405}
+        return {403} if who == "secretary" else {200, 302, 404}
     if who == "secretary":
         if key in STAFF_READ | WRITE:
             return {403}  # the permission is checked before the cell is looked up
@@ -212,6 +235,7 @@ def expected_answers(key, who, method, own=None):
 BY_NAME = {"committee": "committee", "year": "year", "number": "cell"}
 BY_WORD = {
     ("slug", "targets"): "target",
+    ("target", "targets"): "target",
     ("slug", "shares"): "shared_target",
     ("pk", "tasks"): "task",
     ("pk", "import"): "import",
@@ -387,7 +411,9 @@ def snapshot():
 
 
 def test_every_url_is_classified():
-    assert set(project_urls()) == READ | STAFF_READ | WRITE | REPORT | ACCOUNT | PUBLIC | CURRENT
+    assert set(project_urls()) == (
+        READ | STAFF_READ | WRITE | REPORT | ACCOUNT | PUBLIC | CURRENT | ROLLUP
+    )
 
 
 def test_every_unnamed_url_is_an_address_of_before():

@@ -30,10 +30,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from cells.models import Task
+from cells.roles import WARD_STAFF
+from committees.models import Account, Committee
 from targets.models import Year
 
 from .helpers import CAU_THIA
@@ -495,4 +499,35 @@ def test_the_pages_before_signing_in_pass_axe_core_and_the_nu_html_checker(audit
     )
     pages.visit("/server-error/", 500, "the page of a server error")
 
+    assert not pages.findings, pages.report()
+
+
+@pytest.fixture
+def province_staff(audit):
+    """The office of Lào Cai, the demo's province, above Cầu Thia and Minh Họa 1."""
+    user = get_user_model().objects.create_user("vp-lao-cai", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=WARD_STAFF))
+    Account.objects.create(user=user, committee=Committee.objects.get(slug="lao-cai"))
+    pages = audit("the province's office")
+    sign_in(pages.page, "vp-lao-cai")
+    return pages
+
+
+def test_the_provinces_roll_up_of_its_communes_passes_axe_core_and_the_nu_html_checker(
+    province_staff,
+):
+    pages = province_staff
+    pages.visit("/", what="on to the roll-up of the latest year")
+    pages.visit("/lao-cai/rollup/2024/?stage=half&sort=-reached", what="inside the year, sorted")
+    pages.visit("/lao-cai/rollup/2023/?area=2&verdict=not_met", what="filtered")
+    pages.visit("/cau-thia/2024/", what="a commune's dashboard, read from above")
+    assert not pages.findings, pages.report()
+
+
+def test_the_communes_behind_a_count_and_their_reporting_pass_axe_core_and_nu(province_staff):
+    pages = province_staff
+    pages.visit(f"/lao-cai/rollup/2023/targets/{BHYT}/?verdict=exceeded")
+    pages.visit(f"/lao-cai/rollup/2023/targets/{MILESTONE}/")
+    pages.visit("/lao-cai/rollup/2024/completeness/?stage=estimate")
+    pages.visit("/lao-cai/rollup/2024/print/?stage=final")
     assert not pages.findings, pages.report()

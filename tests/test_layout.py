@@ -1,9 +1,12 @@
-"""The drawing of the house has no arrow back up: the apps (targets, cells, committees) and the
-code they share (core) never import the project package (cauthia), which only configures them;
-core sits below every app and imports none; committees, the root every record hangs from, sits
-below targets and cells and imports neither; cells may import targets, never the reverse; and
-cauthia holds configuration and the landing pages only. No module of the apps or core grows past
-MAX_MODULE_LINES: past it, a module becomes a package by concern.
+"""The drawing of the house has no arrow back up: the apps (targets, cells, committees, rollup,
+api) and the code they share (core) never import the project package (cauthia), which only
+configures them; core sits below every app and imports none; committees, the root every record
+hangs from, sits below targets and cells and imports neither; cells may import targets, never
+the reverse; rollup, which counts the communes' figures, reads targets and committees and is
+read by none of the apps; api, the JSON API, reads rollup, targets and committees, never
+cells, and is read by none of them; and cauthia holds configuration and the landing pages only.
+No module of the apps or core grows past MAX_MODULE_LINES: past it, a module becomes a package
+by concern.
 
 Imports are read from the source with `ast`, at any depth (an import inside a function is an
 arrow too) and in every module, migrations included; reading `django.conf.settings` is no
@@ -14,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "cauthia"
-APPS = ["core", "committees", "targets", "cells"]
+APPS = ["core", "committees", "targets", "cells", "rollup", "api"]
 # The project package's modules: settings, root URLs, the WSGI and manage entry points, and the
 # pages everyone lands on: after signing in, and at a committee's own address.
 CONFIGURATION = {"__init__.py", "__main__.py", "settings.py", "urls.py", "wsgi.py", "views.py"}
@@ -88,6 +91,18 @@ def test_committees_imports_neither_targets_nor_cells():
 
 def test_targets_never_imports_cells():
     assert arrows(ROOT, ["targets"], to="cells") == []
+
+
+def test_the_roll_up_reads_the_apps_below_it_and_none_reads_it():
+    assert arrows(ROOT, ["rollup"], to="cells") == []
+    below = APPS[: APPS.index("rollup")]
+    assert [arrow for app in below for arrow in arrows(ROOT, [app], to="rollup")] == []
+
+
+def test_the_api_reads_the_apps_below_it_and_none_reads_it():
+    assert arrows(ROOT, ["api"], to="cells") == []
+    others = [app for app in APPS if app != "api"]
+    assert [arrow for app in others for arrow in arrows(ROOT, [app], to="api")] == []
 
 
 def test_the_project_package_holds_configuration_only():

@@ -16,6 +16,7 @@ warm the dependencies take about 3 s, and the whole module about 10 s.
 import os
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -30,10 +31,11 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
-pytestmark = pytest.mark.package
+# The wheel is built once, on one worker: its tests go together (--dist loadgroup).
+pytestmark = [pytest.mark.package, pytest.mark.xdist_group("package")]
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = ["cauthia", "core", "targets", "cells"]
+CODE = ["cauthia", "core", "committees", "targets", "cells", "rollup", "api"]
 # What the wheel carries inside the cauthia package, and which of each folder's files.
 RESOURCES = {"templates": "**/*", "static": "**/*", "locale": "**/*.mo", "fixtures": "**/*"}
 # Left out of the copy the wheel is built from: what the build or the tools leave behind.
@@ -132,14 +134,45 @@ def deployed_environment(here):
     }
 
 
+# The deployed app's set-up, started as soon as it is installed (see installed), by its folder.
+SETTING_UP = {}
+
+
 @pytest.fixture(scope="module")
 def installed(wheel):
-    """The wheel installed into the fresh virtualenv; its folder."""
+    """The wheel installed into the fresh virtualenv; its folder. The site's static files and
+    database start being set up at once, in the background, while other tests use the
+    installed app (see site)."""
     built, _, here = wheel
     scripts = here / "venv" / "bin"
     pip = [sys.executable, "-m", "pip", "--quiet", "--python", scripts / "python"]
     run([*pip, "install", "--no-deps", built], cwd=here)
+    SETTING_UP[here] = set_up(here)
     return here
+
+
+def set_up(here):
+    """Start what the README's deploy steps do before serving, side by side: say where cauthia
+    is imported from, collect the static files, migrate the database and load the demo."""
+    scripts = here / "venv" / "bin"
+    environment = deployed_environment(here)
+    manage = shlex.quote(str(scripts / "cauthia-manage"))
+    # One argument: a random password may begin with "-".
+    database = (
+        f"{manage} migrate --no-input && {manage} load_demo {shlex.quote(f'--password={PASSWORD}')}"
+    )
+    return {
+        "environment": environment,
+        "where": start(
+            [scripts / "python", "-c", "import cauthia; print(cauthia.__file__)"],
+            cwd=here,
+            env=environment,
+        ),
+        "collected": start(
+            [scripts / "cauthia-manage", "collectstatic", "--no-input"], cwd=here, env=environment
+        ),
+        "database": start(["sh", "-c", database], cwd=here, env=environment),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -147,22 +180,11 @@ def site(installed):
     """The wheel installed into the fresh virtualenv, set up and served by gunicorn."""
     here = installed
     venv, scripts = here / "venv", here / "venv" / "bin"
-    environment = deployed_environment(here)
-    manage = [scripts / "cauthia-manage"]
-    # The static files and the database are set up side by side: neither needs the other.
-    where = start(
-        [scripts / "python", "-c", "import cauthia; print(cauthia.__file__)"],
-        cwd=here,
-        env=environment,
-    )
-    collected = start([*manage, "collectstatic", "--no-input"], cwd=here, env=environment)
-    try:
-        run([*manage, "migrate", "--no-input"], cwd=here, env=environment)
-        # One argument: a random password may begin with "-".
-        run([*manage, "load_demo", f"--password={PASSWORD}"], cwd=here, env=environment)
-    finally:
-        imported_from = finish(where).strip()
-        finish(collected)
+    setting_up = SETTING_UP.pop(here)
+    environment = setting_up["environment"]
+    imported_from = finish(setting_up["where"]).strip()
+    finish(setting_up["collected"])
+    finish(setting_up["database"])
     assert Path(imported_from).is_relative_to(venv), f"cauthia imported from {imported_from}"
 
     port, log = free_port(), here / "gunicorn.log"

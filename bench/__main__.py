@@ -1,7 +1,7 @@
 """Run every benchmark in order, each in its own process with its own throwaway database.
 
 python -m bench                     # queries, dashboard, grid, workbook, document, imports,
-                                    # load, fault
+                                    # load, fault, rollup (PostgreSQL only)
 python -m bench --only workbook     # one of them
 python -m bench fault --seconds 40  # one of them, with its own options
 """
@@ -15,7 +15,17 @@ import time
 
 from bench.common import ROOT, num, say
 
-BENCHMARKS = ["queries", "dashboard", "grid", "workbook", "document", "imports", "load", "fault"]
+BENCHMARKS = [
+    "queries",
+    "dashboard",
+    "grid",
+    "workbook",
+    "document",
+    "imports",
+    "load",
+    "fault",
+    "rollup",
+]
 
 
 def cpu_model():

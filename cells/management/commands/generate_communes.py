@@ -1,14 +1,16 @@
 """Illustrative communes under a committee: for trying a province's view of many communes, and
 for benchmarks.
 
-Commune n is keyed xa-minh-hoa-n and named "Đảng bộ xã Minh Họa n (minh họa)". Each takes the
-targets of a template committee as a started committee does (cells.starting), and gets its
-years with an illustrative plan and actual at every stage for each target, its cells (their
-names marked illustrative) with an illustrative rating each year, and an office account
-<key>-vp. Every value derives from a seeded random keyed by what the row is (the commune, the
-target or cell, the year: generate_ward's helpers), so running the command twice adds nothing,
-and a larger --count adds only the communes that are missing. Rows are written with bulk_create,
-the first history row of each figure with it, as generate_ward writes them.
+Commune n is keyed xa-minh-hoa-n and named "Đảng bộ xã Minh Họa n (minh họa)"; under --prefix p
+it is keyed p-n, and its name numbers it by what the key adds to xa-minh-hoa- ("Minh Họa 3-5"
+for xa-minh-hoa-3-5), so that names are unique as keys are. Each takes the targets of a
+template committee as a started committee does (cells.starting), and gets its years with an
+illustrative plan and actual at every stage for each target, its cells (their names marked
+illustrative) with an illustrative rating each year, and an office account <key>-vp. Every
+value derives from a seeded random keyed by what the row is (the commune, the target or cell,
+the year: generate_ward's helpers), so running the command twice adds nothing, and a larger
+--count adds only the communes that are missing. Rows are written with bulk_create, the first
+history row of each figure with it, as generate_ward writes them.
 """
 
 from decimal import Decimal
@@ -16,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +26,7 @@ from django.utils import timezone
 from cells.models import Cell, CellYear
 from cells.roles import WARD_STAFF
 from cells.starting import FIRST_YEAR, LAST_YEAR, copy_plan, plan_of, year_names
-from committees.models import Account, Committee
+from committees.models import Account, Committee, key_shape
 from targets.models import Area, Figure, Target, Year
 from targets.progress import Kind
 from targets.stages import Stage
@@ -40,7 +43,7 @@ from .generate_ward import (
     rng_for,
 )
 
-KEY = "xa-minh-hoa-{}"
+PREFIX = "xa-minh-hoa"
 PARTY_NAME = "Đảng bộ xã Minh Họa {}"
 LISTED_AS = "{} (minh họa)"  # the name the installation lists it by says it is illustrative
 CELL_NAME = "Chi bộ thôn Minh Họa {}"
@@ -49,6 +52,23 @@ MAX_COUNT, MAX_CELLS = 1000, 200
 # The share of the year's figure reached inside the year runs about with the months: a count,
 # an amount, a number reduced add up; a rate is a level, near the year's from the start.
 ADDED_UP = (Kind.COUNT, Kind.MONEY, Kind.REDUCTION)
+
+
+def checked_prefix(prefix):
+    """``prefix`` if a commune's key may begin with it, else CommandError."""
+    longest = f"{prefix}-{MAX_COUNT}"
+    try:
+        key_shape(longest)
+    except ValidationError as error:
+        raise CommandError(f"--prefix: {' '.join(error.messages)}") from error
+    if len(longest) > Committee._meta.get_field("slug").max_length:
+        raise CommandError(f"--prefix: {prefix!r} is too long for a committee's key.")
+    return prefix
+
+
+def number_of(key):
+    """What a commune's name numbers it by: what its key adds to xa-minh-hoa- ("5", "3-5")."""
+    return key.removeprefix(f"{PREFIX}-")
 
 
 def stage_actuals(target, actual, rng):
@@ -91,6 +111,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", default="", help="Draws other values: the same seed gives the same ones."
         )
+        parser.add_argument(
+            "--prefix",
+            default=PREFIX,
+            help=f"Their keys are <prefix>-1 … (default {PREFIX}): keys are unique across "
+            "the installation.",
+        )
         parser.add_argument("--cells", type=int, default=5, help="K: cells in each commune.")
         parser.add_argument(
             "--years",
@@ -102,7 +128,9 @@ class Command(BaseCommand):
             "--password", help="The office accounts' password (default: none, to be set)."
         )
 
-    def handle(self, *args, count, superior, template, seed, cells, years, password, **options):
+    def handle(
+        self, *args, count, superior, template, seed, prefix, cells, years, password, **options
+    ):
         if not 1 <= count <= MAX_COUNT:
             raise CommandError(f"--count must be between 1 and {MAX_COUNT}.")
         if not 0 <= cells <= MAX_CELLS:
@@ -116,6 +144,7 @@ class Command(BaseCommand):
         if not years or not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
             raise CommandError(f"--years: give years between {FIRST_YEAR} and {LAST_YEAR}.")
         self.seed = seed
+        self.prefix = checked_prefix(prefix)
         with transaction.atomic():
             communes, new_communes = self.add_communes(count)
             created = {
@@ -148,7 +177,7 @@ class Command(BaseCommand):
     def add_communes(self, count):
         """The communes 1 … ``count``, in order (those there already, the rest created), and
         how many were created."""
-        keys = [KEY.format(n) for n in range(1, count + 1)]
+        keys = [f"{self.prefix}-{n}" for n in range(1, count + 1)]
         found = {c.slug: c for c in Committee.objects.filter(slug__in=keys)}
         elsewhere = [c.slug for c in found.values() if c.superior_id != self.superior.pk]
         if elsewhere:
@@ -157,11 +186,13 @@ class Command(BaseCommand):
                 "nothing was created."
             )
         communes = []
-        for n, key in enumerate(keys, start=1):
+        for key in keys:
             commune = found.get(key)
             if commune is None:
                 commune = Committee(
-                    slug=key, name=LISTED_AS.format(PARTY_NAME.format(n)), superior=self.superior
+                    slug=key,
+                    name=LISTED_AS.format(PARTY_NAME.format(number_of(key))),
+                    superior=self.superior,
                 )
                 commune.save()
             communes.append(commune)
@@ -176,9 +207,9 @@ class Command(BaseCommand):
                 committee=commune,
                 year=year,
                 secretary_name=person(self.rng("secretary", commune.slug)),
-                **year_names(PARTY_NAME.format(n), self.superior, {}),
+                **year_names(PARTY_NAME.format(number_of(commune.slug)), self.superior, {}),
             )
-            for n, commune in enumerate(communes, start=1)
+            for commune in communes
             for year in years
             if (commune.pk, year) not in existing
         ]

@@ -25,14 +25,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from committees.models import Committee
+from core.replica import replica_reads
 from targets import display, wording, xlsx
 from targets.numbers import format_number
 from targets.progress import Assessment
 from targets.stages import Stage
 
+from . import counting
 from . import workbook as rollup_workbook
 from .access import rollup_for
-from .counting import completeness, rollup, verdicts
+from .counting import rollup, verdicts
 
 # A party organisation's name that says where it is: "Đảng bộ tỉnh Lào Cai" is at Lào Cai.
 PLACE_IN_NAME = re.compile(
@@ -89,15 +91,15 @@ def subject(number, stage):
     return _("summary of the %(results)s") % {"results": stage.annex_subject % {"year": number}}
 
 
-def completeness_line(reports, stage):
-    """ "87/99 xã, phường đã báo cáo đủ số liệu thực hiện 6 tháng": the communes whose every
-    planned figure has its actual at ``stage``, of all the committee's communes."""
-    reported = sum(report.state(stage) == "complete" for report in reports)
+def completeness_line(reported, communes, stage):
+    """ "87/99 xã, phường đã báo cáo đủ số liệu thực hiện 6 tháng": the ``reported`` communes
+    whose every planned figure has its actual at ``stage``, of the committee's ``communes``
+    (counting.reported)."""
     return _(
         "%(reported)s/%(communes)s communes and wards have reported every figure of %(stage)s"
     ) % {
         "reported": format_number(reported),
-        "communes": format_number(len(reports)),
+        "communes": format_number(communes),
         "stage": stage.label,
     }
 
@@ -173,7 +175,7 @@ def summary_of(door):
     committee, number, stage = door.committee, door.year, door.stage
     names = names_of(committee, number)
     rollups = rollup(committee, number, stage)
-    reports = completeness(committee, number)
+    reported, communes = counting.reported(committee, number, stage)
     with translation.override("vi"):
         return Summary(
             committee=committee,
@@ -185,7 +187,7 @@ def summary_of(door):
             type=wording.report_type(),
             subject=subject(number, stage),
             stage_line=wording.stage_line(stage),
-            completeness_line=completeness_line(reports, stage),
+            completeness_line=completeness_line(reported, communes, stage),
             illustrative_line=_(
                 "Illustrative figure: demo data that does not come from a real source."
             ),
@@ -240,6 +242,7 @@ def printed_body(summary):
 
 
 @require_safe
+@replica_reads
 def printable(request, committee, year):
     """The roll-up as a page that prints on A4 landscape: the Party form's header, "BÁO CÁO"
     and its title, how many communes have reported, and the table of the shared targets."""
@@ -277,6 +280,7 @@ def written(summary):
 
 
 @require_safe
+@replica_reads
 def workbook(request, committee, year):
     """The roll-up as an .xlsx download: the summary sheet and every commune's figures. It is
     written to a temporary file and sent from there, whatever its size (a nation's 132.000

@@ -320,3 +320,29 @@ def test_a_malformed_parameter_of_a_roll_up_page_is_never_a_server_error(demo, s
                 assert response.status_code in (200, 400, 404), (address, parameter, value)
                 tried += 1
     assert tried == sum(map(len, READ_BY.values())) * DRAWN
+
+
+def test_every_roll_up_page_may_read_the_replica():
+    """Every address under /<committee>/rollup/ reads nothing it writes: each is marked for the
+    replica (core.replica), the documents as much as the pages."""
+    from django.urls import get_resolver, resolve
+
+    from core.replica import is_marked
+
+    _prefix, resolver = get_resolver().namespace_dict["rollup"]
+    names = {name for name in resolver.reverse_dict if isinstance(name, str)}
+    assert names == {*READ_BY, "latest"}  # a new page is added to READ_BY too
+    unmarked = [
+        name
+        for name in names
+        if not is_marked(resolve(reverse(f"rollup:{name}", kwargs=arguments_of(name))).func)
+    ]
+    assert unmarked == []
+
+
+def arguments_of(name):
+    """The arguments of the roll-up's page ``name``: Lào Cai's, in 2024."""
+    if name == "latest":
+        return {"committee": PROVINCE}
+    target = {"target": "bao-hiem-y-te"} if name == "target" else {}
+    return {"committee": PROVINCE, "year": YEAR} | target

@@ -301,6 +301,17 @@ def test_two_thousand_extra_target_forms_are_refused_without_building_them(bithu
     assert Target.objects.count() == targets
 
 
+@pytest.mark.parametrize("key", ["9" * 40, str(2**63), str(-(2**63) - 1)])
+def test_a_target_key_past_64_bits_is_refused_as_no_target(bithu, key):
+    """Django looks ticked targets up by ``pk__in``, which SQLite cannot bind past 64 bits; the
+    key is refused in the words of any key of no target."""
+    url, data = next_year_form(bithu)
+    response = bithu.post(url, data | {"carried": [*data["carried"], key]})
+    assert response.status_code == 400
+    assert f"{key} không phải là một trong các lựa chọn khả thi" in text_of(response)
+    assert not Year.objects.filter(committee__slug=CAU_THIA, year=2025).exists()
+
+
 SET_UP = "Năm 2025 đã được thiết lập."
 
 

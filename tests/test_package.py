@@ -228,6 +228,14 @@ def site(installed):
             server.wait()
 
 
+def test_the_package_tests_go_to_one_worker_together(request):
+    """Which is what builds the wheel once a run: with pytest 9.2 and pytest-xdist 3.8 the
+    group went unheeded without a word (pytest-dev/pytest-xdist#1386)."""
+    if not hasattr(request.config, "workerinput"):
+        pytest.skip("the suite runs in one process: nothing to keep together")
+    assert request.node.nodeid.endswith("@package"), request.node.nodeid
+
+
 def test_the_wheel_carries_every_module_template_static_file_translation_and_fixture(wheel):
     built, source, _ = wheel
     names = set(zipfile.ZipFile(built).namelist())

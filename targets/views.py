@@ -1,5 +1,6 @@
 import hashlib
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,6 +47,8 @@ from .progress import Assessment, Summary
 from .report import Row, YearReport, latest_stage
 from .stages import Stage
 from .tables import FigureTable, HistoryTable, YearsTable
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -233,8 +236,14 @@ def evidence_download(request, committee, year, slug, pk):
         pk=pk,
         figure__target__slug=slug,
     )
+    try:
+        opened = evidence.file.open("rb")
+    except FileNotFoundError:
+        # Its row is there, its file is not: a database restored without the evidence folder.
+        logger.error("Evidence %s has no file at %s", evidence.pk, evidence.file.name)
+        raise Http404 from None
     return FileResponse(
-        evidence.file.open("rb"),
+        opened,
         as_attachment=True,
         filename=evidence.download_name,
         content_type=evidence.content_type,

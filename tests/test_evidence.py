@@ -117,3 +117,13 @@ def test_the_evidence_is_stored_under_a_name_of_the_apps_choosing(bithu, tmp_pat
     assert evidence.file.name.startswith("evidence/2024/") and evidence.file.name.endswith(".pdf")
     assert (tmp_path / evidence.file.name).read_bytes() == PDF
     assert ".." not in evidence.file.name
+
+
+def test_evidence_whose_file_is_gone_is_not_found_and_logged(bithu, tmp_path, caplog):
+    """A database restored without the evidence folder keeps the rows of files it lacks."""
+    upload(bithu, "bien-ban.pdf", PDF)
+    evidence = Evidence.objects.get()
+    (tmp_path / evidence.file.name).unlink()
+    url = reverse("targets:evidence", args=[CAU_THIA, 2024, BHYT, evidence.pk])
+    assert bithu.get(url).status_code == 404
+    assert f"Evidence {evidence.pk} has no file at {evidence.file.name}" in caplog.text

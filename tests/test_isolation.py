@@ -24,10 +24,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.urls import Resolver404, resolve
 
-from targets.models import RatingFeed
+from targets.models import Evidence, RatingFeed, Year
 
 from . import committees
 from .committees import (
@@ -42,6 +43,7 @@ from .committees import (
     SUPERIOR,
     SUPERUSER,
 )
+from .conftest import load_committees
 from .helpers import signed_in
 from .test_access import READ, STAFF_READ, argument_kinds, expected_answers, snapshot, url_of
 from .test_access import url_patterns as project_patterns
@@ -71,9 +73,29 @@ HELP = re.compile(r'<(\w+)\b[^>]*\bid="[^"]*_helptext"[^>]*>.*?</\1>', re.S)
 ROWS = {"task", "import", "evidence"}
 
 
+@pytest.fixture(scope="module")
+def everyone(django_db_setup, django_db_blocker, tmp_path_factory):
+    """tests/committees.py's committees and people, built once for the module in a transaction
+    rolled back after its last test (each test's own transaction nests inside it), and the
+    storage of their evidence files."""
+    storage = FileSystemStorage(location=tmp_path_factory.mktemp("evidence"), base_url=None)
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        patch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+        if not Year.objects.exists():  # emptied by a test with transactions of its own
+            load_committees()
+        yield committees.build(), storage
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def people(demo):
-    return committees.build()
+def people(everyone, db, monkeypatch):
+    built, storage = everyone
+    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", storage)
+    return built
 
 
 def person_id(who):

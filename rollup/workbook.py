@@ -23,7 +23,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.worksheet import Worksheet
 
 from targets import columns, display, xlsx
 from targets.models import Target
@@ -104,26 +103,10 @@ class StreamedSheet:
             self.append_line(line)
 
     def landscape(self):
-        """Printed as the commune's sheets are (targets.xlsx.TableSheet.landscape): A4
-        landscape, one page wide, with the office's margins (top and bottom 20 mm, left 30,
-        right 15) and the page number top centre from page 2; the table's heading rows repeated
-        on every page."""
-        ws = self.ws
-        ws.print_title_rows = "{}:{}".format(*self.header_rows)
-        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
-        margins = ws.page_margins  # in inches
-        margins.top = margins.bottom = 20 / 25.4
-        margins.left, margins.right = 30 / 25.4, 15 / 25.4
-        margins.header = margins.footer = 10 / 25.4
-        ws.print_options.horizontalCentered = True
-        ws.HeaderFooter.differentFirst = True
-        ws.oddHeader.center.text = "&P"
-        ws.oddHeader.center.font = f"{xlsx.FONT_NAME},Regular"
-        ws.oddHeader.center.size = 12
+        """Printed as the commune's sheets are (targets.xlsx.print_landscape), the table's
+        heading rows repeated on every page."""
+        self.ws.print_title_rows = "{}:{}".format(*self.header_rows)
+        xlsx.print_landscape(self.ws)
 
     def written(self, text):
         held = self.texts.get(text)

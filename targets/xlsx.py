@@ -32,6 +32,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import columns, wording
 from .text import clean_text
@@ -376,31 +377,37 @@ class TableSheet:
         self.printed_rows = self.row - 1
 
     def landscape(self):
-        """Every row as tall as its text; A4 landscape, one page wide, with the office's margins
-        (top and bottom 20 mm, left 30, right 15) and the page number top centre from page 2;
-        the table's header row repeated on every page; only the annex printed."""
+        """Every row as tall as its text; printed as print_landscape says, the table's header
+        row repeated on every page; only the annex printed."""
         ws = self.ws
         for row, points in self.heights.items():
             ws.row_dimensions[row].height = min(math.ceil(points), MAX_ROW_HEIGHT)
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
+        print_landscape(ws)
         if self.header_row:
             ws.print_title_rows = f"{self.header_row}:{self.header_row}"
             ws.freeze_panes = ws.cell(row=self.header_row + 1, column=1)
         last = self.printed_rows or ws.max_row
         ws.print_area = f"A1:{get_column_letter(self.width)}{last}"
-        margins = ws.page_margins  # in inches
-        margins.top = margins.bottom = 20 / 25.4
-        margins.left, margins.right = 30 / 25.4, 15 / 25.4
-        margins.header = margins.footer = 10 / 25.4  # the page number, within the top margin
-        ws.print_options.horizontalCentered = True
-        ws.HeaderFooter.differentFirst = True
-        ws.oddHeader.center.text = "&P"
-        ws.oddHeader.center.font = f"{FONT_NAME},Regular"
-        ws.oddHeader.center.size = 12
+
+
+def print_landscape(ws):
+    """Print ``ws`` (a worksheet, or one written row by row) on A4 landscape, one page wide and
+    as many tall as its rows need, with the office's margins (top and bottom 20 mm, left 30,
+    right 15), centred, and the page number top centre from page 2."""
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    margins = ws.page_margins  # in inches
+    margins.top = margins.bottom = 20 / 25.4
+    margins.left, margins.right = 30 / 25.4, 15 / 25.4
+    margins.header = margins.footer = 10 / 25.4  # the page number, within the top margin
+    ws.print_options.horizontalCentered = True
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = f"{FONT_NAME},Regular"
+    ws.oddHeader.center.size = 12
 
 
 # --- The "Chỉ tiêu" sheet -----------------------------------------------------------------------

@@ -5,6 +5,9 @@ from django.contrib.admin.apps import AdminConfig
 class CoreConfig(AppConfig):
     name = "core"
 
+    def ready(self):
+        from . import lookups  # noqa: F401  (registers the integer columns' "in")
+
 
 class CommitteeAdminConfig(AdminConfig):
     """django.contrib.admin with the committee's admin site (core.admin)."""

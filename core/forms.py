@@ -1,7 +1,5 @@
-from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 
@@ -31,29 +29,6 @@ class ChoiceLabels:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             choose_label(field)
-
-
-def _beyond_64_bits(key):
-    try:
-        return not -(2**63) <= int(key) < 2**63
-    except (TypeError, ValueError):
-        return False  # not a number: Django's own checks answer
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django's, refusing a key past what a 64-bit integer holds as it refuses any key of no
-    choice: Django looks the keys up with ``pk__in``, which on SQLite raises OverflowError for
-    one (an exact lookup, as ModelChoiceField makes, finds nothing and is safe)."""
-
-    def _check_values(self, value):
-        for key in value:
-            if self.to_field_name is None and _beyond_64_bits(key):
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": key},
-                )
-        return super()._check_values(value)
 
 
 class UserNameLengthMixin:

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.forms import ChoiceLabels, ModelMultipleChoiceField
+from core.forms import ChoiceLabels
 
 from . import files, plausibility, wording
 from .fields import CleanTextFormField
@@ -439,7 +439,7 @@ class NextYearForm(ChoiceLabels, forms.ModelForm):
     """The next year's names, copied from this year's as a starting point, and which of this
     year's targets it carries over."""
 
-    carried = ModelMultipleChoiceField(
+    carried = forms.ModelMultipleChoiceField(
         label=_("Targets carried over"),
         queryset=Target.objects.none(),
         required=False,

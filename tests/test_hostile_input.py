@@ -304,12 +304,26 @@ def test_two_thousand_extra_target_forms_are_refused_without_building_them(bithu
 @pytest.mark.parametrize("key", ["9" * 40, str(2**63), str(-(2**63) - 1)])
 def test_a_target_key_past_64_bits_is_refused_as_no_target(bithu, key):
     """Django looks ticked targets up by ``pk__in``, which SQLite cannot bind past 64 bits; the
-    key is refused in the words of any key of no target."""
+    key is refused in the words of any key of no target (core.lookups)."""
     url, data = next_year_form(bithu)
     response = bithu.post(url, data | {"carried": [*data["carried"], key]})
     assert response.status_code == 400
     assert f"{key} không phải là một trong các lựa chọn khả thi" in text_of(response)
     assert not Year.objects.filter(committee__slug=CAU_THIA, year=2025).exists()
+
+
+@pytest.mark.parametrize("key", ["9" * 40, str(2**63)])
+def test_a_group_key_past_64_bits_in_the_admin_is_refused_as_no_group(demo, django_user_model, key):
+    """The admin's own multiple choices look up by ``pk__in`` too."""
+    admin = signed_in(django_user_model.objects.create_superuser("quan-tri-x", password=None))
+    user = django_user_model.objects.get(username="chibo3")
+    groups = list(user.groups.values_list("pk", flat=True))
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = form_data(admin.get(url), {"id": "user_form"})
+    response = admin.post(url, data | {"groups": [*map(str, groups), key]})
+    assert response.status_code == 200
+    assert f"{key} không phải là một trong các lựa chọn khả thi" in text_of(response)
+    assert list(user.groups.values_list("pk", flat=True)) == groups
 
 
 SET_UP = "Năm 2025 đã được thiết lập."
